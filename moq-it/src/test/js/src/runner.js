@@ -1,0 +1,324 @@
+// Environment-neutral test driver for the real npm @moq/net client.
+//
+// Used by page.js (headless Chromium) and usable from Node (with globalThis.WebSocket set).
+// Every mode ends with exactly one message of type "result"; progress is reported as "event"
+// messages and console output as "log" messages, all through the `post` callback.
+//
+// Payloads are deterministic: frame f of group g is the UTF-8 text `g<g>-f<f>`, right-padded
+// with '.' to `size` bytes when `size` is larger (see expectedPayload).
+import * as Moq from "@moq/net";
+
+/* global __MOQ_NET_VERSION__ */
+/** The @moq/net version, injected by build.mjs (esbuild define); "unknown" when not bundled. */
+export const MOQ_NET_VERSION = typeof __MOQ_NET_VERSION__ !== "undefined" ? __MOQ_NET_VERSION__ : "unknown";
+
+export { Moq };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The payload text frame `frame` of group `group` must carry. */
+export function expectedPayload(group, frame, size = 0) {
+	const base = `g${group}-f${frame}`;
+	return size > base.length ? base + ".".repeat(size - base.length) : base;
+}
+
+/** Parses the query parameters (a URLSearchParams or plain object) into typed options. */
+export function parseOptions(params) {
+	const get = (k, d) => {
+		const v = params instanceof URLSearchParams ? params.get(k) : params[k];
+		return v === null || v === undefined || v === "" ? d : String(v);
+	};
+	const num = (k, d) => {
+		const v = get(k, undefined);
+		if (v === undefined) return d;
+		const n = Number(v);
+		if (!Number.isFinite(n)) throw new Error(`parameter ${k} is not a number: ${v}`);
+		return n;
+	};
+	const bool = (k, d) => {
+		const v = get(k, undefined);
+		return v === undefined ? d : v === "1" || v === "true" || v === "yes";
+	};
+	return {
+		run: get("run", "run"),
+		mode: get("mode", "probe"),
+		relay: get("relay", undefined),
+		broadcast: get("broadcast", "it/browser"),
+		track: get("track", "t"),
+		groups: num("groups", 3), // publish: groups to write (0 = until stopped); subscribe: groups to read
+		frames: num("frames", 2), // frames per group (publish writes, subscribe expects)
+		interval: num("interval", 100), // ms between groups
+		size: num("size", 0), // pad payloads to this many bytes
+		duration: num("duration", 60000), // publish: max ms to stay alive after the last group, or until stopped
+		timeout: num("timeout", 20000), // subscribe: ms to wait for all groups
+		connectTimeout: num("connectTimeout", 10000),
+		closeDelay: num("closeDelay", 300), // publish: ms between the last frame and closing the track
+		startGroup: num("startGroup", undefined),
+		waitAnnounce: bool("waitAnnounce", false), // subscribe: wait for the broadcast's announcement first
+		hideWebTransport: bool("hideWebTransport", false),
+		websocket: bool("websocket", true), // allow the WebSocket fallback
+		wsDelay: num("wsDelay", undefined), // WebSocket head start delay (ms)
+		hold: num("hold", 0), // subscribe: ms to keep the connection open after the result
+	};
+}
+
+const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/** A one-line description of an error, including AggregateError members, codes and causes. */
+export function errorString(e) {
+	if (e === undefined || e === null) return String(e);
+	if (typeof e === "object" && "message" in e) {
+		let out = `${e.name ?? "Error"}: ${e.message}`;
+		if (e.code !== undefined) out += ` (code ${e.code})`;
+		if (e.source !== undefined) out += ` (source ${e.source})`;
+		if (e.streamErrorCode !== undefined && e.streamErrorCode !== null) out += ` (streamErrorCode ${e.streamErrorCode})`;
+		if (Array.isArray(e.errors) && e.errors.length) out += ` [${e.errors.map(errorString).join("; ")}]`;
+		if (e.cause !== undefined) out += ` cause: ${errorString(e.cause)}`;
+		return out;
+	}
+	return String(e);
+}
+
+function sleep(ms, stop) {
+	return new Promise((resolve) => {
+		const t = setTimeout(() => resolve(false), ms);
+		if (stop) stop.then(() => { clearTimeout(t); resolve(true); });
+	});
+}
+
+function withTimeout(promise, ms, what) {
+	let timer;
+	const timeout = new Promise((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms: ${what}`)), ms);
+	});
+	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs one test according to `opts`.
+ * @param opts from parseOptions
+ * @param post async (message) => void, message = {type: "event"|"result"|"log", ...}
+ * @param stopped a Promise that resolves when the test asks the page to stop (publish mode)
+ */
+export async function run(opts, post, stopped = new Promise(() => {})) {
+	const t0 = now();
+	const timings = {};
+	const mark = (name) => { timings[name] = Math.round(now() - t0); };
+	const event = (name, extra = {}) => post({ type: "event", name, t: Math.round(now() - t0), ...extra });
+	const base = {
+		mode: opts.mode,
+		moqNetVersion: MOQ_NET_VERSION,
+		webTransport: typeof globalThis.WebTransport,
+		webSocket: typeof globalThis.WebSocket,
+		userAgent: typeof navigator !== "undefined" ? navigator.userAgent : `node ${typeof process !== "undefined" ? process.version : "?"}`,
+	};
+	let result;
+	try {
+		switch (opts.mode) {
+			case "probe":
+				result = { ok: true };
+				break;
+			case "publish":
+				result = await publishMode(opts, event, mark, stopped);
+				break;
+			case "subscribe":
+				result = await subscribeMode(opts, event, mark);
+				break;
+			case "pubsub":
+				result = await pubsubMode(opts, event, mark);
+				break;
+			default:
+				throw new Error(`unknown mode: ${opts.mode}`);
+		}
+	} catch (e) {
+		console.error("test failed:", e);
+		result = { ok: false, error: errorString(e), ...(e && e.partial ? e.partial : {}) };
+	}
+	mark("done");
+	const message = { type: "result", ...base, ...result, timings };
+	await post(message);
+	return message;
+}
+
+/** Connects to `opts.relay` with @moq/net's connect(), bounded by connectTimeout. */
+export async function connect(opts, label = "") {
+	if (!opts.relay) throw new Error("missing relay parameter");
+	const url = new URL(opts.relay);
+	const websocket = { enabled: opts.websocket };
+	if (opts.wsDelay !== undefined) websocket.delay = opts.wsDelay;
+	console.info(`${label}connecting to ${url} (WebTransport: ${typeof globalThis.WebTransport}, WebSocket fallback: ${opts.websocket})`);
+	const conn = await Moq.Connection.connect(url, {
+		websocket,
+		signal: AbortSignal.timeout(opts.connectTimeout),
+	});
+	console.info(`${label}connected: version=${conn.version} transport=${conn.transport}`);
+	return conn;
+}
+
+/** Publishes `broadcast`/`track` on `conn`; resolves with a summary when stopped (or after duration). */
+async function publishOn(conn, opts, event, mark, stopped) {
+	const path = Moq.Path.from(opts.broadcast);
+	const broadcast = new Moq.Broadcast.Producer();
+	const track = broadcast.createTrack(opts.track);
+	conn.publish(path, broadcast);
+	mark("published");
+	await event("publishing", { version: conn.version, transport: conn.transport, broadcast: path, track: opts.track });
+
+	let isStopped = false;
+	stopped.then(() => { isStopped = true; });
+	let groups = 0;
+	let frames = 0;
+	const start = now();
+	const endless = opts.groups <= 0; // publish until stopped, at most `duration` ms
+	for (let g = 0; endless || g < opts.groups; g++) {
+		if (isStopped || (endless && now() - start > opts.duration)) break;
+		const group = track.appendGroup();
+		for (let f = 0; f < opts.frames; f++) {
+			group.writeFrame({ payload: encoder.encode(expectedPayload(group.sequence, f, opts.size)), timestamp: Moq.Time.Timestamp.now() });
+			frames++;
+		}
+		group.close();
+		groups++;
+		if (opts.groups <= 0 || g + 1 < opts.groups) {
+			if (await sleep(opts.interval, stopped)) break;
+		}
+	}
+	mark("lastGroup");
+	await event("written", { groups, frames });
+	if (!isStopped && !endless) await sleep(opts.duration, stopped);
+	mark("stopped");
+	await sleep(opts.closeDelay);
+	track.close();
+	broadcast.close();
+	return { groupsWritten: groups, framesWritten: frames };
+}
+
+/** Subscribes to `broadcast`/`track` on `conn` and reads `opts.groups` complete groups. */
+async function subscribeOn(conn, opts, event, mark) {
+	const path = Moq.Path.from(opts.broadcast);
+	if (opts.waitAnnounce) {
+		const parts = Moq.Path.parts(path);
+		const prefix = Moq.Path.from(...parts.slice(0, -1));
+		const name = parts[parts.length - 1];
+		const announced = conn.announced(prefix);
+		await withTimeout((async () => {
+			for (;;) {
+				const ev = await announced.next();
+				if (ev === undefined) throw new Error(`announcements under '${prefix}' ended before '${name}' was seen`);
+				console.info(`announced: prefix='${prefix}' path='${ev.path}' active=${ev.active}`);
+				if (ev.active && ev.path === name) return;
+			}
+		})(), opts.timeout, `announcement of ${path}`);
+		announced.close();
+		mark("announced");
+		await event("announced", { broadcast: path });
+	}
+	const consumer = conn.consume(path);
+	const options = {};
+	if (opts.startGroup !== undefined) options.startGroup = opts.startGroup;
+	const sub = consumer.track(opts.track).subscribe(options);
+	mark("subscribed");
+	await event("subscribed", { version: conn.version, transport: conn.transport, broadcast: path, track: opts.track });
+
+	const frames = []; // {group, frame, payload(?), length, ok}
+	const mismatches = [];
+	const groups = new Map(); // sequence -> frame count
+	let frameCount = 0;
+	const readGroup = async (group) => {
+		let n = 0;
+		for (;;) {
+			const fr = await group.readFrameSequence();
+			if (fr === undefined) break;
+			if (frameCount === 0) mark("firstFrame");
+			const text = decoder.decode(fr.payload);
+			const want = expectedPayload(group.sequence, fr.sequence, opts.size);
+			const ok = text === want;
+			frames.push({ group: group.sequence, frame: fr.sequence, length: fr.payload.byteLength, ok, payload: text.length <= 64 ? text : text.slice(0, 64) + "…" });
+			if (!ok) mismatches.push(`group ${group.sequence} frame ${fr.sequence}: got '${text.slice(0, 64)}' want '${want.slice(0, 64)}'`);
+			frameCount++;
+			n++;
+		}
+		groups.set(group.sequence, n);
+		if (n !== opts.frames) mismatches.push(`group ${group.sequence}: ${n} frames, want ${opts.frames}`);
+		return n;
+	};
+
+	const pending = [];
+	const partial = () => ({ frames, frameCount, groupsComplete: groups.size, groupSequences: [...groups.keys()], mismatches });
+	try {
+		await withTimeout((async () => {
+			for (let i = 0; i < opts.groups; i++) {
+				const group = await sub.recvGroup();
+				if (group === undefined) throw new Error(`track ended after ${i} groups (${frameCount} frames)`);
+				if (i === 0) mark("firstGroup");
+				pending.push(readGroup(group));
+			}
+			await Promise.all(pending);
+		})(), opts.timeout, `${opts.groups} groups of ${opts.broadcast}/${opts.track}`);
+	} catch (e) {
+		e.partial = partial();
+		sub.close();
+		consumer.close();
+		throw e;
+	}
+	mark("received");
+	sub.close();
+	consumer.close();
+	frames.sort((a, b) => a.group - b.group || a.frame - b.frame);
+	return { ok: mismatches.length === 0, error: mismatches.length ? mismatches.join("; ") : undefined, ...partial() };
+}
+
+async function publishMode(opts, event, mark, stopped) {
+	const conn = await connect(opts);
+	mark("connected");
+	await event("connected", { version: conn.version, transport: conn.transport });
+	try {
+		const summary = await publishOn(conn, opts, event, mark, stopped);
+		return { ok: true, version: conn.version, transport: conn.transport, ...summary };
+	} finally {
+		conn.close();
+	}
+}
+
+async function subscribeMode(opts, event, mark) {
+	const conn = await connect(opts);
+	mark("connected");
+	await event("connected", { version: conn.version, transport: conn.transport });
+	try {
+		const out = await subscribeOn(conn, opts, event, mark);
+		return { version: conn.version, transport: conn.transport, ...out };
+	} catch (e) {
+		e.partial = { version: conn.version, transport: conn.transport, ...(e.partial || {}) };
+		throw e;
+	} finally {
+		if (opts.hold > 0) await sleep(opts.hold);
+		conn.close();
+	}
+}
+
+/** Publisher and subscriber on two connections of the same page; publishes until the subscriber is done. */
+async function pubsubMode(opts, event, mark) {
+	const pubConn = await connect(opts, "pub: ");
+	mark("pubConnected");
+	let stop;
+	const stopped = new Promise((r) => { stop = r; });
+	const pubOpts = { ...opts, groups: 0, duration: opts.timeout + 2 * opts.connectTimeout };
+	const publishing = publishOn(pubConn, pubOpts, (n, x) => event(`pub.${n}`, x), () => {}, stopped);
+	let subConn;
+	try {
+		subConn = await connect(opts, "sub: ");
+		mark("subConnected");
+		await event("connected", { version: subConn.version, transport: subConn.transport, pubVersion: pubConn.version });
+		const subOpts = { ...opts, waitAnnounce: true };
+		const out = await subscribeOn(subConn, subOpts, event, mark);
+		stop();
+		const pub = await publishing;
+		return { version: subConn.version, transport: subConn.transport, pubVersion: pubConn.version, pubTransport: pubConn.transport, ...pub, ...out };
+	} finally {
+		stop();
+		await publishing.catch(() => {});
+		if (subConn) subConn.close();
+		pubConn.close();
+	}
+}

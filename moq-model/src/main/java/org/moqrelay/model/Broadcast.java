@@ -1,0 +1,115 @@
+package org.moqrelay.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.moqrelay.wire.ErrorCode;
+import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.TrackInfo;
+
+/**
+ * A named collection of tracks published at one path. Local broadcasts create their tracks up
+ * front; remote ones (fed by a publisher session, the {@link Track.Source}) create a track the
+ * first time somebody asks for it. {@code hops} is the chain of relay/publisher ids the
+ * announcement travelled; its first entry identifies the publisher.
+ */
+public final class Broadcast {
+    private final Path path;
+    private final List<Long> hops;
+    private final Track.Source source;
+    private final Map<String, Track> tracks = new HashMap<>();
+    private volatile Origin origin;
+    private boolean closed;
+
+    /** A broadcast whose tracks are created locally with {@link #createTrack}. */
+    public static Broadcast local(Path path, long publisherId) {
+        return new Broadcast(path, publisherId == 0 ? List.of() : List.of(publisherId), null);
+    }
+
+    /** A broadcast whose tracks are fetched on demand from {@code source}. */
+    public static Broadcast remote(Path path, List<Long> hops, Track.Source source) {
+        return new Broadcast(path, hops, source);
+    }
+
+    private Broadcast(Path path, List<Long> hops, Track.Source source) {
+        this.path = path;
+        this.hops = List.copyOf(hops);
+        this.source = source;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Hop ids, oldest first (the publisher's id first). */
+    public List<Long> hops() {
+        return hops;
+    }
+
+    /** The first hop (the publisher's identity), or 0 when unknown. */
+    public long publisherId() {
+        return hops.isEmpty() ? 0 : hops.get(0);
+    }
+
+    void attach(Origin o) {
+        origin = o;
+    }
+
+    /** Creates a local track with known info; replaces nothing (returns the existing one). */
+    public synchronized Track createTrack(String name, TrackInfo info) {
+        return tracks.computeIfAbsent(name, n -> new Track(this, n, null, info));
+    }
+
+    /**
+     * The shared track {@code name}: an existing one, a new remote one (whose info is then fetched
+     * from the source), or null when a local broadcast has no such track or the broadcast closed.
+     */
+    public synchronized Track track(String name) {
+        if (closed) return null;
+        Track t = tracks.get(name);
+        if (t == null && source != null) {
+            t = new Track(this, name, source, null);
+            tracks.put(name, t);
+        }
+        return t;
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    public synchronized List<Track> tracks() {
+        return new ArrayList<>(tracks.values());
+    }
+
+    /** Ends every track: cleanly when {@code code} is null, else aborted with it. */
+    public void close(ErrorCode code) {
+        List<Track> all;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            all = new ArrayList<>(tracks.values());
+        }
+        for (Track t : all) {
+            if (code == null) t.finish();
+            else t.abort(code);
+        }
+    }
+
+    synchronized void forget(Track t) {
+        tracks.remove(t.name(), t);
+    }
+
+    void scheduleIdleCheck(Track t, long generation) {
+        Origin o = origin;
+        if (o == null) return;
+        o.timer().schedule(() -> t.idleCheck(generation), Track.IDLE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "Broadcast[" + path + " hops=" + hops + "]";
+    }
+}

@@ -1,0 +1,313 @@
+package org.moqrelay.model;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.moqrelay.wire.ErrorCode;
+import org.moqrelay.wire.lite.TrackInfo;
+
+/**
+ * One logical track of a broadcast, shared by every subscriber: its info, a cache of groups (the
+ * latest always, older ones within the track's latency window), and the aggregated demand that
+ * drives ONE upstream subscription. Thread-safe; listeners run outside the lock.
+ */
+public final class Track {
+    /** How long an unwatched track keeps its cache for a returning viewer (reference: 30 s). */
+    public static final long IDLE_LINGER_MILLIS = 30_000;
+
+    /** Receives a track's new groups and its end. Must not block. */
+    public interface Listener {
+        void onGroup(Track track, Group group);
+
+        /** The track ended ({@link #state()} says how); no more groups will come. */
+        void onEnd(Track track);
+    }
+
+    /** Where a track's content comes from: a publisher session, asked on demand. */
+    public interface Source {
+        /** Resolve {@link #info()} (e.g. an upstream TRACK), or {@link #abort} the track. */
+        void requestInfo(Track track);
+
+        /** Start feeding the track for this aggregated demand. */
+        void subscribe(Track track, Demand demand);
+
+        void update(Track track, Demand demand);
+
+        /** Nobody is watching: cancel the upstream subscription. */
+        void unsubscribe(Track track);
+    }
+
+    public enum State { LIVE, ENDED, ABORTED }
+
+    private final Broadcast broadcast;
+    private final String name;
+    private final Source source;
+    private final CompletableFuture<TrackInfo> info = new CompletableFuture<>();
+    private final TreeMap<Long, Group> cache = new TreeMap<>();
+    private final Map<Subscription, Demand> subscribers = new IdentityHashMap<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private Group latest;
+    private State state = State.LIVE;
+    private ErrorCode error;
+    private long endGroup = -1;
+    private boolean upstream;
+    private Demand upstreamDemand;
+    private boolean infoRequested;
+    private long idleGeneration;
+
+    Track(Broadcast broadcast, String name, Source source, TrackInfo knownInfo) {
+        this.broadcast = broadcast;
+        this.name = name;
+        this.source = source;
+        if (knownInfo != null) info.complete(knownInfo);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Broadcast broadcast() {
+        return broadcast;
+    }
+
+    /** Completes with the publisher's TRACK_INFO; fails with {@link TrackException} if refused. */
+    public CompletableFuture<TrackInfo> info() {
+        boolean ask;
+        synchronized (this) {
+            ask = !info.isDone() && !infoRequested && source != null;
+            infoRequested |= ask;
+        }
+        if (ask) source.requestInfo(this);
+        return info;
+    }
+
+    /** Sets the info learnt from upstream (first one wins). */
+    public void setInfo(TrackInfo i) {
+        info.complete(i);
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    public synchronized ErrorCode error() {
+        return error;
+    }
+
+    /** First group sequence that will never arrive (exclusive end), once ended; else -1. */
+    public synchronized long endGroup() {
+        return endGroup;
+    }
+
+    public synchronized Group latest() {
+        return latest;
+    }
+
+    /** A cached group, or null. */
+    public synchronized Group group(long sequence) {
+        return cache.get(sequence);
+    }
+
+    public synchronized int cachedGroups() {
+        return cache.size();
+    }
+
+    public synchronized int subscriberCount() {
+        return subscribers.size();
+    }
+
+    /** Whether an upstream subscription is currently wanted (for tests and metrics). */
+    public synchronized boolean upstreamActive() {
+        return upstream;
+    }
+
+    // ------------------------------------------------------------ producer side
+
+    /**
+     * Starts group {@code sequence}. Returns null if the track is over or the group already exists
+     * (a duplicate from upstream). Older groups outside the latency window are evicted.
+     */
+    public Group createGroup(long sequence) {
+        Group g;
+        List<Listener> targets;
+        List<Group> evicted = new ArrayList<>();
+        synchronized (this) {
+            if (state != State.LIVE || cache.containsKey(sequence)) return null;
+            g = new Group(sequence, System.nanoTime());
+            cache.put(sequence, g);
+            if (latest == null || sequence > latest.sequence()) latest = g;
+            long windowNanos = TimeUnit.MILLISECONDS.toNanos(latencyWindowMillis());
+            long now = System.nanoTime();
+            var it = cache.values().iterator();
+            while (it.hasNext()) {
+                Group old = it.next();
+                if (old == latest) continue;
+                if (now - old.createdNanos() > windowNanos) {
+                    evicted.add(old);
+                    it.remove();
+                }
+            }
+            targets = new ArrayList<>(listeners);
+        }
+        for (Group old : evicted) {
+            old.abort(ErrorCode.OLD);
+            old.evict();
+        }
+        for (Listener l : targets) l.onGroup(this, g);
+        return g;
+    }
+
+    private long latencyWindowMillis() {
+        TrackInfo i = info.getNow(null);
+        return i == null ? TrackInfo.DEFAULT.maxLatencyMillis() : Math.max(i.maxLatencyMillis(), 0);
+    }
+
+    /** The publisher finished the track cleanly. */
+    public void finish() {
+        end(State.ENDED, null);
+    }
+
+    /** The track failed or its source went away. Open groups are truncated with the same code. */
+    public void abort(ErrorCode code) {
+        end(State.ABORTED, code);
+        info.completeExceptionally(new TrackException(code));
+    }
+
+    private void end(State newState, ErrorCode code) {
+        List<Listener> targets;
+        List<Group> open = new ArrayList<>();
+        boolean release;
+        synchronized (this) {
+            if (state != State.LIVE) return;
+            state = newState;
+            error = code;
+            endGroup = latest == null ? 0 : cache.lastKey() + 1;
+            for (Group g : cache.values()) open.add(g);
+            targets = new ArrayList<>(listeners);
+            release = subscribers.isEmpty();
+        }
+        for (Group g : open) {
+            if (code == null) g.finish();
+            else g.abort(code);
+        }
+        for (Listener l : targets) l.onEnd(this);
+        if (release) releaseCache();
+    }
+
+    /** Drops every cached group (the track is gone for good). */
+    void releaseCache() {
+        List<Group> all;
+        synchronized (this) {
+            all = new ArrayList<>(cache.values());
+            cache.clear();
+            latest = null;
+        }
+        for (Group g : all) g.evict();
+    }
+
+    // ------------------------------------------------------------ consumer side
+
+    /**
+     * Registers a subscriber. The returned subscription lists the cached groups to deliver first
+     * (the latest one for a live-edge subscriber, or every cached group from the start group), then
+     * the listener receives newer groups.
+     */
+    public Subscription subscribe(Demand demand, Listener listener) {
+        Subscription sub;
+        Demand startUp = null;
+        Demand updateUp = null;
+        synchronized (this) {
+            List<Group> initial = new ArrayList<>();
+            if (demand.startGroup() == null) {
+                if (latest != null) initial.add(latest);
+            } else {
+                initial.addAll(cache.tailMap(demand.startGroup(), true).values());
+            }
+            sub = new Subscription(this, listener, initial);
+            subscribers.put(sub, demand);
+            listeners.add(listener);
+            idleGeneration++;
+            if (state == State.LIVE && source != null) {
+                Demand agg = Demand.aggregate(subscribers.values());
+                if (!upstream) {
+                    upstream = true;
+                    upstreamDemand = agg;
+                    startUp = agg;
+                } else if (!agg.equals(upstreamDemand)) {
+                    upstreamDemand = agg;
+                    updateUp = agg;
+                }
+            }
+        }
+        if (startUp != null) source.subscribe(this, startUp);
+        if (updateUp != null) source.update(this, updateUp);
+        return sub;
+    }
+
+    void update(Subscription sub, Demand demand) {
+        Demand updateUp = null;
+        synchronized (this) {
+            if (!subscribers.containsKey(sub)) return;
+            subscribers.put(sub, demand);
+            if (upstream) {
+                Demand agg = Demand.aggregate(subscribers.values());
+                if (!agg.equals(upstreamDemand)) {
+                    upstreamDemand = agg;
+                    updateUp = agg;
+                }
+            }
+        }
+        if (updateUp != null) source.update(this, updateUp);
+    }
+
+    void unsubscribe(Subscription sub) {
+        boolean stopUp = false;
+        Demand updateUp = null;
+        boolean releaseNow = false;
+        long generation;
+        synchronized (this) {
+            if (subscribers.remove(sub) == null) return;
+            listeners.remove(sub.listener());
+            generation = ++idleGeneration;
+            if (subscribers.isEmpty()) {
+                if (upstream) {
+                    upstream = false;
+                    upstreamDemand = null;
+                    stopUp = state == State.LIVE;
+                }
+                releaseNow = state != State.LIVE;
+            } else if (upstream) {
+                Demand agg = Demand.aggregate(subscribers.values());
+                if (!agg.equals(upstreamDemand)) {
+                    upstreamDemand = agg;
+                    updateUp = agg;
+                }
+            }
+        }
+        if (stopUp) source.unsubscribe(this);
+        if (updateUp != null) source.update(this, updateUp);
+        if (releaseNow) {
+            releaseCache();
+        } else if (subscribers.isEmpty() && source != null) {
+            broadcast.scheduleIdleCheck(this, generation);
+        }
+    }
+
+    /** Called by the broadcast's timer: forget a track nobody watched for {@link #IDLE_LINGER_MILLIS}. */
+    void idleCheck(long generation) {
+        synchronized (this) {
+            if (generation != idleGeneration || !subscribers.isEmpty()) return;
+        }
+        broadcast.forget(this);
+        releaseCache();
+    }
+
+    @Override
+    public String toString() {
+        return "Track[" + broadcast.path() + " " + name + "]";
+    }
+}

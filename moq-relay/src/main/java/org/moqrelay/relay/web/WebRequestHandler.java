@@ -1,0 +1,72 @@
+package org.moqrelay.relay.web;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Checks method and well-formedness of each request, answers CORS preflights, and dispatches GETs. */
+@Sharable
+final class WebRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(WebRequestHandler.class);
+
+    private final WebRoutes routes;
+
+    WebRequestHandler(WebRoutes routes) {
+        this.routes = Objects.requireNonNull(routes, "routes");
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            log.debug("bad request from {}: {}", ctx.channel().remoteAddress(), request.decoderResult().cause().toString());
+            // The decoder has given up on this connection's byte stream, so it cannot carry on.
+            WebResponses.sendAndClose(ctx, WebResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
+            return;
+        }
+        HttpMethod method = request.method();
+        if (HttpMethod.OPTIONS.equals(method)) {
+            FullHttpResponse response = WebResponses.empty(HttpResponseStatus.NO_CONTENT);
+            response.headers()
+                    .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET")
+                    .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "*");
+            WebResponses.send(ctx, request, response);
+            return;
+        }
+        if (!HttpMethod.GET.equals(method)) {
+            FullHttpResponse response = WebResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, OPTIONS");
+            WebResponses.send(ctx, request, response);
+            return;
+        }
+        String path;
+        try {
+            path = new QueryStringDecoder(request.uri()).path();
+        } catch (IllegalArgumentException e) {
+            // Malformed percent-encoding in the path.
+            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
+            return;
+        }
+        try {
+            routes.find(path).handle(ctx, request);
+        } catch (RuntimeException e) {
+            log.warn("web handler for {} failed", path, e);
+            WebResponses.sendAndClose(ctx, WebResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets and timeouts from browsers are routine on a public port: not worth a warning.
+        log.debug("web connection {} failed", ctx.channel(), cause);
+        ctx.close();
+    }
+}

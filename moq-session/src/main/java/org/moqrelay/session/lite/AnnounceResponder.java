@@ -1,0 +1,127 @@
+package org.moqrelay.session.lite;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.Origin;
+import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.wire.LiteVersion;
+import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.Announce;
+import org.moqrelay.wire.lite.AnnounceOk;
+import org.moqrelay.wire.lite.AnnounceRequest;
+import org.moqrelay.wire.lite.LiteMessage;
+import org.moqrelay.wire.lite.MessageKind;
+
+/**
+ * Answers the peer's ANNOUNCE_REQUEST: the broadcasts of the served origin under the prefix, then
+ * live updates. Routes through the peer (its id in the hop chain) are never offered back to it.
+ */
+final class AnnounceResponder extends MessageReader implements Origin.AnnounceListener {
+    private final BidiStream stream;
+    private final Set<Path> announced = new HashSet<>();
+    private Path absPrefix;
+    private long exclude;
+    private Origin.Watch watch;
+    private boolean requested;
+    private final Runnable closeHook = this::release;
+
+    AnnounceResponder(LiteSession session, BidiStream stream) {
+        super(session);
+        this.stream = stream;
+    }
+
+    @Override
+    protected MessageKind expected() {
+        return requested ? null : MessageKind.ANNOUNCE_REQUEST;
+    }
+
+    @Override
+    protected void onMessage(LiteMessage m) {
+        requested = true;
+        AnnounceRequest req = (AnnounceRequest) m;
+        absPrefix = session.root().join(req.prefix());
+        exclude = req.excludeHop();
+        if (exclude == 0 && session.peerSetup() != null) exclude = session.peerSetup().origin();
+        List<Broadcast> initial = new ArrayList<>();
+        if (session.grant().subscribe()) {
+            watch = session.config().serve().watch(absPrefix, this);
+            for (Broadcast b : watch.initial()) {
+                if (offer(b)) initial.add(b);
+            }
+            session.onClose(closeHook);
+        }
+        if (session.version().hasAnnounceOk()) {
+            stream.write(session.encode(new AnnounceOk(session.config().localOrigin(), initial.size())));
+        }
+        for (Broadcast b : initial) {
+            announced.add(b.path());
+            stream.write(session.encode(announce(b, true)));
+        }
+        stream.flush();
+    }
+
+    private boolean offer(Broadcast b) {
+        if (exclude != 0 && b.hops().contains(exclude)) return false;
+        if (b.hops().contains(session.config().localOrigin())) return false;
+        // lite-04 appends our own id: the list must stay within the limit.
+        int extra = session.version() == LiteVersion.LITE_04 ? 1 : 0;
+        return b.hops().size() + extra <= Announce.MAX_HOPS;
+    }
+
+    private Announce announce(Broadcast b, boolean active) {
+        Path suffix = b.path().stripPrefix(absPrefix);
+        List<Long> hops = new ArrayList<>();
+        if (active) {
+            hops.addAll(b.hops());
+            if (session.version() == LiteVersion.LITE_04) hops.add(session.config().localOrigin());
+        }
+        return new Announce(active ? Announce.Status.ACTIVE : Announce.Status.ENDED, suffix, hops);
+    }
+
+    @Override
+    public void onAnnounce(Broadcast b) {
+        session.run(() -> {
+            if (watch == null || stream.isClosed() || !offer(b)) return;
+            if (announced.contains(b.path())) {
+                if (session.version() != LiteVersion.LITE_05) {
+                    stream.write(session.encode(announce(b, false)));
+                }
+            }
+            announced.add(b.path());
+            stream.write(session.encode(announce(b, true)));
+            stream.flush();
+        });
+    }
+
+    @Override
+    public void onUnannounce(Broadcast b) {
+        session.run(() -> {
+            if (watch == null || stream.isClosed() || !announced.remove(b.path())) return;
+            stream.write(session.encode(announce(b, false)));
+            stream.flush();
+        });
+    }
+
+    @Override
+    protected void onEnd() {
+        release();
+        stream.finish();
+    }
+
+    @Override
+    protected void onAbort(long code) {
+        release();
+        if (!stream.isClosed()) stream.reset(0);
+    }
+
+    private void release() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+            session.removeOnClose(closeHook);
+        }
+    }
+}

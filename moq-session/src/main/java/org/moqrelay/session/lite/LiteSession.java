@@ -1,0 +1,369 @@
+package org.moqrelay.session.lite;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.moqrelay.model.Broadcast;
+import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.session.spi.Connection;
+import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.ReadHandler;
+import org.moqrelay.session.spi.RecvStream;
+import org.moqrelay.session.spi.SendStream;
+import org.moqrelay.wire.ErrorCode;
+import org.moqrelay.wire.LiteVersion;
+import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.LiteCodec;
+import org.moqrelay.wire.lite.LiteMessage;
+import org.moqrelay.wire.lite.Setup;
+import org.moqrelay.wire.lite.StreamType;
+import org.moqrelay.wire.VarInts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A moq-lite session over one {@link Connection}, either side. It dispatches the peer's streams
+ * by type and owns both halves: serving {@link SessionConfig#serve()} to the peer (announce,
+ * track, subscribe, fetch responders) and feeding the peer's broadcasts into
+ * {@link SessionConfig#ingest()} (announce requester, upstream subscriptions, group readers).
+ * Confined to the connection's event loop.
+ */
+public final class LiteSession implements ConnectionHandler {
+    private static final Logger log = LoggerFactory.getLogger(LiteSession.class);
+    /** A raw-QUIC client must send its SETUP (carrying the path) within this time. */
+    static final long SETUP_TIMEOUT_MILLIS = 10_000;
+
+    private final Connection conn;
+    private final LiteVersion version;
+    private final SessionConfig config;
+    private final String id;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final List<Runnable> pendingUntilReady = new ArrayList<>();
+    private final List<Runnable> closeHooks = new ArrayList<>();
+    private final Map<Long, UpstreamSubscription> upstream = new HashMap<>();
+    private long nextSubscribeId;
+    private Authorizer.Grant grant;
+    private Setup peerSetup;
+    private boolean isClosed;
+    private ScheduledFuture<?> setupTimer;
+
+    private LiteSession(Connection conn, LiteVersion version, SessionConfig config, String id) {
+        this.conn = conn;
+        this.version = version;
+        this.config = config;
+        this.id = id;
+    }
+
+    /** Starts a session on {@code conn}; call on the connection's event loop. */
+    public static LiteSession start(Connection conn, LiteVersion version, SessionConfig config, String id) {
+        LiteSession s = new LiteSession(conn, version, config, id);
+        conn.handler(s);
+        s.begin();
+        return s;
+    }
+
+    private void begin() {
+        if (version.hasSetupStream()) sendSetup();
+        if (!config.server()) {
+            becomeReady(new Authorizer.Grant(Path.ROOT, true, true));
+        } else if (conn.requestPath() != null || !version.hasSetupStream()) {
+            authorize(conn.requestPath() == null ? "" : conn.requestPath());
+        } else {
+            setupTimer = loop().schedule(() -> fail(ErrorCode.TIMEOUT, "no SETUP within " + SETUP_TIMEOUT_MILLIS + " ms"),
+                    SETUP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void authorize(String pathAndQuery) {
+        try {
+            becomeReady(config.authorizer().authorize(pathAndQuery));
+        } catch (SessionRefusedException e) {
+            log.info("session {} refused: {}", id, e.getMessage());
+            close(e.code().code(), e.getMessage());
+        }
+    }
+
+    private void becomeReady(Authorizer.Grant g) {
+        grant = g;
+        if (setupTimer != null) setupTimer.cancel(false);
+        if (config.requestAnnounces() && config.ingest() != null && g.publish()) {
+            AnnounceRequester.open(this, Path.ROOT);
+        }
+        List<Runnable> queued = new ArrayList<>(pendingUntilReady);
+        pendingUntilReady.clear();
+        queued.forEach(Runnable::run);
+        ready.complete(null);
+    }
+
+    private void sendSetup() {
+        conn.openUni().addListener(f -> {
+            if (!f.isSuccess()) return;
+            SendStream s = (SendStream) f.getNow();
+            ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+            VarInts.write(out, StreamType.UNI_SETUP);
+            String path = config.server() ? null : config.setupPath();
+            LiteCodec.encode(out, Setup.of(config.localOrigin(), path, null, null), version);
+            s.write(out);
+            s.finish();
+        });
+    }
+
+    // ------------------------------------------------------------ accessors for the stream handlers
+
+    LiteVersion version() {
+        return version;
+    }
+
+    SessionConfig config() {
+        return config;
+    }
+
+    Connection connection() {
+        return conn;
+    }
+
+    EventLoop loop() {
+        return conn.eventLoop();
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The session's root in the origin; every wire path is relative to it. */
+    Path root() {
+        return grant.root();
+    }
+
+    Authorizer.Grant grant() {
+        return grant;
+    }
+
+    /** The peer's SETUP, or null (pre-05 peers, or not arrived yet). */
+    Setup peerSetup() {
+        return peerSetup;
+    }
+
+    long allocateSubscribeId() {
+        return nextSubscribeId++;
+    }
+
+    void registerUpstream(long subscribeId, UpstreamSubscription s) {
+        upstream.put(subscribeId, s);
+    }
+
+    void unregisterUpstream(long subscribeId) {
+        upstream.remove(subscribeId);
+    }
+
+    UpstreamSubscription upstream(long subscribeId) {
+        return upstream.get(subscribeId);
+    }
+
+    /** Runs {@code r} when the session closes (release subscriptions, linger broadcasts...). */
+    void onClose(Runnable r) {
+        if (isClosed) r.run();
+        else closeHooks.add(r);
+    }
+
+    void removeOnClose(Runnable r) {
+        closeHooks.remove(r);
+    }
+
+    /** Runs {@code r} on this session's loop, directly when already there. */
+    void run(Runnable r) {
+        if (loop().inEventLoop()) r.run();
+        else loop().execute(r);
+    }
+
+    // ------------------------------------------------------------ public API
+
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    public CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    public LiteVersion liteVersion() {
+        return version;
+    }
+
+    public String sessionId() {
+        return id;
+    }
+
+    public boolean isOpen() {
+        return !isClosed;
+    }
+
+    /**
+     * A broadcast of the peer's, addressed by its path relative to this session's root, whose
+     * tracks are subscribed through this session. It need not have been announced.
+     */
+    public Broadcast consume(Path path) {
+        return Broadcast.remote(path, List.of(), new UpstreamSource(this, path));
+    }
+
+    /** Asks the peer for its broadcasts under {@code prefix}; they are published into the ingest origin. */
+    public void requestAnnounces(Path prefix) {
+        run(() -> AnnounceRequester.open(this, prefix));
+    }
+
+    /** Closes the session with a moq-lite code. */
+    public void close(long code, String reason) {
+        run(() -> {
+            if (conn.isOpen()) conn.close(code, reason);
+            onClosed(code, reason, true);
+        });
+    }
+
+    /** A protocol violation: log once and close the session with {@code code}. */
+    void fail(ErrorCode code, String reason) {
+        if (isClosed) return;
+        log.warn("session {} ({}) protocol error {} ({}): {}", id, conn.describe(), code.code(), code, reason);
+        close(code.code(), reason);
+    }
+
+    // ------------------------------------------------------------ inbound
+
+    @Override
+    public void onBidiStream(BidiStream stream) {
+        stream.read(new StreamSniffer(type -> bidiHandler(type, stream)));
+    }
+
+    private ReadHandler bidiHandler(long type, BidiStream stream) {
+        if (type == StreamType.BIDI_ANNOUNCE || type == StreamType.BIDI_SUBSCRIBE
+                || type == StreamType.BIDI_FETCH || (type == StreamType.BIDI_TRACK && version.hasTrackStream())) {
+            if (config.serve() == null) {
+                return reject(stream, ErrorCode.UNSUPPORTED);
+            }
+            return new DeferredHandler(this, () -> servingHandler(type, stream));
+        }
+        if (type == StreamType.BIDI_PROBE) {
+            // We advertise no Probe capability, so a peer that asks anyway gets nothing; keep it open.
+            return new DiscardHandler();
+        }
+        if (type == StreamType.BIDI_GOAWAY && version.hasExcludeHop()) {
+            return new GoawayReader(this, stream);
+        }
+        log.debug("session {}: unknown bidi stream type {}", id, type);
+        return reject(stream, ErrorCode.UNEXPECTED_STREAM);
+    }
+
+    private ReadHandler servingHandler(long type, BidiStream stream) {
+        return switch ((int) type) {
+            case StreamType.BIDI_ANNOUNCE -> new AnnounceResponder(this, stream);
+            case StreamType.BIDI_SUBSCRIBE -> new SubscribeResponder(this, stream);
+            case StreamType.BIDI_FETCH -> new FetchResponder(this, stream);
+            default -> new TrackResponder(this, stream);
+        };
+    }
+
+    private static ReadHandler reject(BidiStream stream, ErrorCode code) {
+        stream.stopSending(code.code());
+        stream.reset(code.code());
+        return new DiscardHandler();
+    }
+
+    @Override
+    public void onUniStream(RecvStream stream) {
+        stream.read(new StreamSniffer(type -> {
+            if (type == StreamType.UNI_GROUP) return new GroupReader(this, stream);
+            if (type == StreamType.UNI_SETUP && version.hasSetupStream()) return new SetupReader(this);
+            log.debug("session {}: unknown uni stream type {}", id, type);
+            stream.stopSending(ErrorCode.UNEXPECTED_STREAM.code());
+            return new DiscardHandler();
+        }));
+    }
+
+    void onSetup(Setup setup) {
+        if (peerSetup != null) {
+            fail(ErrorCode.PROTOCOL_VIOLATION, "second SETUP stream");
+            return;
+        }
+        peerSetup = setup;
+        if (config.server() && grant == null) {
+            authorize(setup.path() == null ? "" : setup.path());
+        }
+    }
+
+    /** Runs {@code r} once the session knows its root (immediately if it does). */
+    void whenReady(Runnable r) {
+        if (grant != null) r.run();
+        else pendingUntilReady.add(r);
+    }
+
+    @Override
+    public void onDatagram(ByteBuf data) {
+        try {
+            DatagramRouter.route(this, data);
+        } finally {
+            data.release();
+        }
+    }
+
+    @Override
+    public void onClosed(long code, String reason, boolean clean) {
+        if (isClosed) return;
+        isClosed = true;
+        if (setupTimer != null) setupTimer.cancel(false);
+        log.debug("session {} closed: code {} {} (clean={})", id, code, reason, clean);
+        List<Runnable> hooks = new ArrayList<>(closeHooks);
+        closeHooks.clear();
+        for (Runnable r : hooks) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("session {}: close hook failed", id, e);
+            }
+        }
+        cleanClose = clean;
+        closed.complete(null);
+    }
+
+    private boolean cleanClose;
+
+    /** Whether the session ended cleanly (used to pick unannounce vs linger). */
+    boolean closedCleanly() {
+        return cleanClose;
+    }
+
+    /** Encodes one message into a new buffer. */
+    ByteBuf encode(LiteMessage m) {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        LiteCodec.encode(out, m, version);
+        return out;
+    }
+
+    /** Encodes a stream type followed by one message into a new buffer. */
+    ByteBuf encode(int streamType, LiteMessage m) {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        VarInts.write(out, streamType);
+        LiteCodec.encode(out, m, version);
+        return out;
+    }
+
+    static <T> void onSuccessOrElse(io.netty.util.concurrent.Future<T> f, Consumer<T> c, Runnable failed) {
+        f.addListener(x -> {
+            if (x.isSuccess()) c.accept(f.getNow());
+            else failed.run();
+        });
+    }
+
+    static <T> void onSuccess(io.netty.util.concurrent.Future<T> f, Consumer<T> c) {
+        f.addListener(x -> {
+            if (x.isSuccess()) c.accept(f.getNow());
+        });
+    }
+}

@@ -1,0 +1,5 @@
+package org.moqrelay.session.spi;
+
+/** A bidirectional stream. */
+public interface BidiStream extends SendStream, RecvStream {
+}

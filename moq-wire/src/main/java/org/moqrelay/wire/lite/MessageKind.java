@@ -1,0 +1,7 @@
+package org.moqrelay.wire.lite;
+
+/** Which message the decoder expects next; moq-lite carries no type id for most messages. */
+public enum MessageKind {
+    SETUP, ANNOUNCE_REQUEST, ANNOUNCE_OK, ANNOUNCE, TRACK, TRACK_INFO, SUBSCRIBE, SUBSCRIBE_UPDATE,
+    SUBSCRIBE_RESPONSE, FETCH, PROBE, GOAWAY, GROUP
+}
