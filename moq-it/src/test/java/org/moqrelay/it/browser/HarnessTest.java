@@ -1,6 +1,6 @@
 package org.moqrelay.it.browser;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HarnessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @BeforeAll
-    static void browser() {
+    @BeforeEach
+    void browser() {
         BrowserSupport.requireBrowser();
     }
 

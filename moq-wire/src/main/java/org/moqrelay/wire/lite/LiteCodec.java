@@ -197,8 +197,12 @@ public final class LiteCodec {
                 Map<Long, byte[]> params = new LinkedHashMap<>();
                 for (int i = 0; i < count; i++) {
                     long id = VarInts.read(b);
-                    int len = VarInts.readInt(b, b.readableBytes(), "SETUP parameter length");
-                    byte[] value = new byte[len];
+                    long len = VarInts.read(b);
+                    // Checked after reading the length, so the bound excludes the length varint itself.
+                    if (len > b.readableBytes()) {
+                        throw new DecodeException(ErrorCode.DECODE, "truncated SETUP parameter " + id);
+                    }
+                    byte[] value = new byte[(int) len];
                     b.readBytes(value);
                     if (params.put(id, value) != null) {
                         throw new DecodeException(ErrorCode.DUPLICATE, "duplicate SETUP parameter " + id);

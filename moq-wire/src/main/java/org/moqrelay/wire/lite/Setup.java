@@ -59,7 +59,11 @@ public record Setup(Map<Long, byte[]> parameters) implements LiteMessage {
         byte[] v = parameters.get(id);
         if (v == null || v.length == 0) return dflt;
         ByteBuf b = Unpooled.wrappedBuffer(v);
-        return VarInts.read(b);
+        try {
+            return VarInts.read(b);
+        } catch (org.moqrelay.wire.DecodeException e) {
+            return dflt; // a malformed value is treated as absent, like an unknown parameter
+        }
     }
 
     private static byte[] varint(long v) {

@@ -162,6 +162,20 @@ class LiteCodecVectorsTest {
     }
 
     @Test
+    void aSetupParameterLongerThanTheRestOfTheMessageIsADecodeError() {
+        // The declared value length (4) fits the bytes left *including* the length varint, but not after it.
+        ByteBuf in = Unpooled.wrappedBuffer(Hex.bytes(
+                "06",          // message length 6
+                "01",          // 1 parameter
+                "00",          // id 0
+                "04",          // length 4
+                "00 00 00"     // only 3 value bytes left in the message
+        ));
+        assertThatThrownBy(() -> LiteCodec.decode(in, MessageKind.SETUP, LITE_05))
+                .isInstanceOfSatisfying(DecodeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DECODE));
+    }
+
+    @Test
     void moreThanSixtyFourSetupParametersAreRejected() {
         ByteBuf in = Unpooled.buffer();
         in.writeShort(0x4000 | (2 + 65 * 3));  // message length 197

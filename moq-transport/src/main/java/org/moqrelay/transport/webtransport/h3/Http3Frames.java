@@ -150,7 +150,7 @@ public final class Http3Frames {
     /**
      * Parses a SETTINGS payload (its readable bytes; the reader index is not moved).
      *
-     * @return the settings in wire order, GREASE identifiers left out
+     * @return the settings in wire order, GREASE identifiers (even repeated ones) left out
      * @throws Http3Exception H3_SETTINGS_ERROR on a duplicate identifier or an HTTP/2-only one
      *     (0x02..0x05, RFC 9114 §7.2.4.1); H3_FRAME_ERROR if the payload ends inside a varint
      */

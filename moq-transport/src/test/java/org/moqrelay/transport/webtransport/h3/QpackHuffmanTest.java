@@ -45,7 +45,8 @@ class QpackHuffmanTest {
         assertThat(QpackHuffman.code('a')).isEqualTo(0x3);
         assertThat(QpackHuffman.code(' ')).isEqualTo(0x14);
         assertThat(QpackHuffman.length(' ')).isEqualTo(6);
-        assertThat(QpackHuffman.code('"')).isEqualTo(0x3f8);
+        assertThat(QpackHuffman.code('!')).isEqualTo(0x3f8);
+        assertThat(QpackHuffman.code('"')).isEqualTo(0x3f9);
         assertThat(QpackHuffman.code(10)).isEqualTo(0x3ffffffc);
         assertThat(QpackHuffman.code(127)).isEqualTo(0xffffffc);
         assertThat(QpackHuffman.code(0xfe)).isEqualTo(0x7fffff0);

@@ -1,0 +1,141 @@
+package org.moqrelay.client;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.Origin;
+import org.moqrelay.session.lite.LiteSession;
+import org.moqrelay.session.lite.SessionConfig;
+import org.moqrelay.transport.quic.QuicClient;
+import org.moqrelay.transport.quic.QuicTransportConfig;
+import org.moqrelay.wire.LiteVersion;
+import org.moqrelay.wire.Path;
+
+/**
+ * A moq-lite client over raw QUIC: publishes local broadcasts to a relay and subscribes to the
+ * relay's. Uses the same session code as the relay, from the other side.
+ *
+ * <pre>{@code
+ * MoqClient c = MoqClient.connect(group, URI.create("moqt://localhost:4443/anon"), ClientOptions.INSECURE).get();
+ * Broadcast b = c.publish(Path.of("clock"));
+ * Track t = b.createTrack("seconds", TrackInfo.DEFAULT);
+ * }</pre>
+ */
+public final class MoqClient implements AutoCloseable {
+    private final LiteSession session;
+    private final Origin published;
+    private final Origin announced;
+    private final long originId;
+
+    private MoqClient(LiteSession session, Origin published, Origin announced, long originId) {
+        this.session = session;
+        this.published = published;
+        this.announced = announced;
+        this.originId = originId;
+    }
+
+    /**
+     * Connects to {@code url} ({@code moqt://host:port/path?jwt=...}; the path and query travel in
+     * the lite-05 SETUP) and completes once the session is up.
+     */
+    public static CompletableFuture<MoqClient> connect(EventLoopGroup group, URI url, ClientOptions options) {
+        CompletableFuture<MoqClient> result = new CompletableFuture<>();
+        String scheme = url.getScheme();
+        if (!"moqt".equals(scheme) && !"moql".equals(scheme)) {
+            result.completeExceptionally(new IllegalArgumentException(
+                    "unsupported URL scheme '" + scheme + "' (expected moqt:// for raw QUIC)"));
+            return result;
+        }
+        if (url.getPort() < 0) {
+            result.completeExceptionally(new IllegalArgumentException("URL needs a port: " + url));
+            return result;
+        }
+        QuicSslContext ssl;
+        try {
+            ssl = sslContext(options, url.getHost());
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
+        String pathAndQuery = (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        long originId = 1 + (new SecureRandom().nextLong() & ((1L << 53) - 2));
+        Origin published = new Origin(group, 0);
+        Origin announced = new Origin(group, 0);
+        QuicClient.connect(group, ssl, QuicTransportConfig.DEFAULT, remote, LiteVersion.LITE_05.alpn()).addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(f.cause());
+                return;
+            }
+            var conn = (org.moqrelay.transport.quic.QuicConnection) f.getNow();
+            conn.eventLoop().execute(() -> {
+                SessionConfig cfg = new SessionConfig(false, originId, published, announced, false, pathAndQuery, null);
+                LiteSession s = LiteSession.start(conn, LiteVersion.LITE_05, cfg, "client");
+                result.complete(new MoqClient(s, published, announced, originId));
+            });
+        });
+        return result;
+    }
+
+    private static QuicSslContext sslContext(ClientOptions o, String host) {
+        QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(LiteVersion.LITE_05.alpn());
+        if (o.disableVerify()) {
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        } else if (o.fingerprintSha256() != null) {
+            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(o.fingerprintSha256()).build());
+        }
+        return b.build();
+    }
+
+    /** Starts publishing a broadcast at {@code path} (relative to the session's root). */
+    public Broadcast publish(Path path) {
+        Broadcast b = Broadcast.local(path, originId);
+        published.publish(b);
+        return b;
+    }
+
+    /** Stops publishing {@code b}: the relay sees it unannounced and its tracks end. */
+    public void unpublish(Broadcast b) {
+        published.unpublish(b);
+    }
+
+    /** The relay's broadcast at {@code path}; subscribe to its tracks with {@code track(name).subscribe(...)}. */
+    public Broadcast consume(Path path) {
+        return session.consume(path);
+    }
+
+    /**
+     * Asks the relay for broadcasts under {@code prefix}; they appear in {@link #announced()},
+     * where {@link Origin#watch} reports them.
+     */
+    public Origin announced(Path prefix) {
+        session.requestAnnounces(prefix);
+        return announced;
+    }
+
+    public Origin announced() {
+        return announced;
+    }
+
+    public LiteSession session() {
+        return session;
+    }
+
+    /** This client's hop id (its SETUP Origin). */
+    public long originId() {
+        return originId;
+    }
+
+    @Override
+    public void close() {
+        session.close(0, "");
+    }
+}

@@ -1,0 +1,29 @@
+package org.moqrelay.relay.auth;
+
+import java.util.List;
+import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.session.lite.SessionRefusedException;
+import org.moqrelay.wire.ErrorCode;
+import org.moqrelay.wire.Path;
+
+/**
+ * Anonymous access under the configured public prefixes ({@code --auth-public}): a session whose
+ * path lies under one of them may publish and subscribe there; anything else is refused with
+ * Unauthorized. JWT verification is added on top of this later.
+ */
+public final class PublicAuthorizer implements Authorizer {
+    private final List<Path> prefixes;
+
+    public PublicAuthorizer(List<String> publicPrefixes) {
+        this.prefixes = publicPrefixes == null ? List.of() : publicPrefixes.stream().map(Path::of).toList();
+    }
+
+    @Override
+    public Grant authorize(String pathAndQuery) {
+        Path path = Path.of(Authorizer.stripQuery(pathAndQuery));
+        for (Path p : prefixes) {
+            if (path.hasPrefix(p)) return new Grant(path, true, true);
+        }
+        throw new SessionRefusedException(ErrorCode.UNAUTHORIZED, "path '" + path + "' is not public and no token was given");
+    }
+}

@@ -1,0 +1,45 @@
+package org.moqrelay.relay.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a relay needs to start. Built by the CLI from TOML, flags and environment.
+ *
+ * @param serverBind    UDP address of the QUIC endpoint (raw QUIC and WebTransport)
+ * @param tlsCert       PEM certificate chain, or null
+ * @param tlsKey        PEM private key, or null
+ * @param tlsGenerate   host names for a self-signed certificate (used when no cert/key is given)
+ * @param webHttpListen TCP address of the HTTP listener (certificate hash, health), or null
+ * @param authPublic    path prefixes anyone may publish and subscribe under; null = nobody
+ * @param lingerMillis  how long a broadcast survives its publisher's abrupt loss (0 = not at all)
+ * @param clusterId     this relay's hop id; 0 = random
+ */
+public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
+                          InetSocketAddress webHttpListen, List<String> authPublic, long lingerMillis, long clusterId) {
+    public static final long DEFAULT_LINGER_MILLIS = 5_000;
+
+    public RelayConfig {
+        Objects.requireNonNull(serverBind, "serverBind");
+        tlsGenerate = tlsGenerate == null ? List.of() : List.copyOf(tlsGenerate);
+        authPublic = authPublic == null ? null : List.copyOf(authPublic);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("tls cert and key must be given together (cert: " + tlsCert + ", key: " + tlsKey + ")");
+        }
+        if (tlsCert == null && tlsGenerate.isEmpty()) {
+            throw new IllegalArgumentException("no TLS certificate: give --tls-cert and --tls-key, or --tls-generate NAMES");
+        }
+        if (lingerMillis < 0) throw new IllegalArgumentException("linger: " + lingerMillis + " (expected: >= 0)");
+        if (clusterId < 0 || clusterId >= (1L << 53)) {
+            throw new IllegalArgumentException("cluster id: " + clusterId + " (expected: 0 <= id < 2^53)");
+        }
+    }
+
+    /** A development relay on {@code bind} with a generated certificate and everything public. */
+    public static RelayConfig development(InetSocketAddress bind, InetSocketAddress web) {
+        return new RelayConfig(bind, null, null, List.of("localhost", "127.0.0.1", "::1"), web, List.of(""),
+                DEFAULT_LINGER_MILLIS, 0);
+    }
+}

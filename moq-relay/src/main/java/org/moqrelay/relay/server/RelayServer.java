@@ -1,0 +1,137 @@
+package org.moqrelay.relay.server;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.moqrelay.model.Origin;
+import org.moqrelay.relay.auth.PublicAuthorizer;
+import org.moqrelay.relay.web.WebRoutes;
+import org.moqrelay.relay.web.WebServer;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.transport.quic.PeerStreamSink;
+import org.moqrelay.transport.quic.QuicConnection;
+import org.moqrelay.transport.quic.QuicListener;
+import org.moqrelay.transport.quic.QuicTransportConfig;
+import org.moqrelay.transport.tls.CertificateBundle;
+import org.moqrelay.transport.tls.Certificates;
+import org.moqrelay.transport.webtransport.WebTransportServer;
+import org.moqrelay.wire.LiteVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running relay: the QUIC endpoint (raw moq-lite and WebTransport on one UDP port), the HTTP
+ * listener, and the shared origin. Everything is wired here, in dependency order.
+ */
+public final class RelayServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+    /** ALPNs in server preference order; h3 last, as the reference. */
+    static final String[] ALPNS = {"moq-lite-05", "h3"};
+
+    private final EventLoopGroup group;
+    private final ScheduledExecutorService timer;
+    private final QuicListener quic;
+    private final WebServer web;
+    private final Origin origin;
+    private final long relayId;
+    private final CertificateBundle certificate;
+
+    private RelayServer(EventLoopGroup group, ScheduledExecutorService timer, QuicListener quic, WebServer web,
+                        Origin origin, long relayId, CertificateBundle certificate) {
+        this.group = group;
+        this.timer = timer;
+        this.quic = quic;
+        this.web = web;
+        this.origin = origin;
+        this.relayId = relayId;
+        this.certificate = certificate;
+    }
+
+    public static RelayServer start(RelayConfig config) throws Exception {
+        CertificateBundle cert = config.tlsCert() != null
+                ? Certificates.load(config.tlsCert(), config.tlsKey())
+                : Certificates.generateSelfSigned(config.tlsGenerate());
+        long relayId = config.clusterId() != 0 ? config.clusterId() : randomId();
+        EventLoopGroup group = EventLoops.newGroup(1, "moq-quic");
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "moq-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        Origin origin = new Origin(timer, config.lingerMillis());
+        RelaySessions sessions = new RelaySessions(origin, relayId, new PublicAuthorizer(config.authPublic()));
+        WebTransportServer webTransport = new WebTransportServer(sessions);
+        QuicSslContext ssl = QuicSslContextBuilder
+                .forServer(cert.key(), null, cert.chain().toArray(new java.security.cert.X509Certificate[0]))
+                .applicationProtocols(ALPNS)
+                .build();
+        QuicListener quic;
+        WebServer web = null;
+        try {
+            quic = QuicListener.bind(config.serverBind(), ssl, group, QuicTransportConfig.DEFAULT,
+                    (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
+            if (config.webHttpListen() != null) {
+                String hash = cert.sha256Hex();
+                web = WebServer.start(config.webHttpListen(), WebRoutes.builder().standard(() -> hash).build());
+                log.info("HTTP listening on tcp {}", web.localAddress());
+            }
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            timer.shutdownNow();
+            throw e;
+        }
+        log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
+        return new RelayServer(group, timer, quic, web, origin, relayId, cert);
+    }
+
+    private static PeerStreamSink dispatch(QuicChannel ch, String alpn, RelaySessions sessions, WebTransportServer wt) {
+        if ("h3".equals(alpn)) {
+            return wt.accept(ch);
+        }
+        LiteVersion v = LiteVersion.fromAlpn(alpn);
+        if (v == null) return null;
+        QuicConnection conn = new QuicConnection(ch, alpn);
+        ch.pipeline().addLast(conn);
+        sessions.accept(conn, v);
+        return conn;
+    }
+
+    private static long randomId() {
+        return 1 + (new SecureRandom().nextLong() & ((1L << 53) - 2));
+    }
+
+    public InetSocketAddress quicAddress() {
+        return quic.localAddress();
+    }
+
+    /** The HTTP listener's address, or null when disabled. */
+    public InetSocketAddress webAddress() {
+        return web == null ? null : web.localAddress();
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+
+    public long relayId() {
+        return relayId;
+    }
+
+    public String certificateSha256() {
+        return certificate.sha256Hex();
+    }
+
+    @Override
+    public void close() {
+        quic.close();
+        if (web != null) web.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+        timer.shutdownNow();
+    }
+}

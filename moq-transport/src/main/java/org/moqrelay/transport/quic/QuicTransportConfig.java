@@ -1,0 +1,12 @@
+package org.moqrelay.transport.quic;
+
+import java.time.Duration;
+
+/**
+ * QUIC transport knobs, with the reference relay's defaults: 10,000 concurrent streams each way,
+ * 30 s idle timeout, datagrams on.
+ */
+public record QuicTransportConfig(Duration idleTimeout, long maxStreams, long maxData, long maxStreamData) {
+    public static final QuicTransportConfig DEFAULT =
+            new QuicTransportConfig(Duration.ofSeconds(30), 10_000, 16L * 1024 * 1024, 2L * 1024 * 1024);
+}

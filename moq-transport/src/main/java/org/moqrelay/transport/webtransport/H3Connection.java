@@ -1,0 +1,208 @@
+package org.moqrelay.transport.webtransport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import org.moqrelay.session.spi.ReadHandler;
+import org.moqrelay.transport.MoqAcceptor;
+import org.moqrelay.transport.quic.NettyStream;
+import org.moqrelay.transport.quic.PeerStreamSink;
+import org.moqrelay.transport.quic.StreamCodes;
+import org.moqrelay.transport.webtransport.h3.Http3Frames;
+import org.moqrelay.wire.VarInts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/3 layer of one QUIC connection: our control stream with SETTINGS (sent at once,
+ * since Chromium waits for them before its CONNECT), the peer's control and QPACK streams
+ * (drained), the CONNECT request, and WebTransport streams and datagrams routed to the session.
+ */
+final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStreamSink {
+    private static final Logger log = LoggerFactory.getLogger(H3Connection.class);
+    static final long H3_NO_ERROR = 0x100;
+    static final long H3_STREAM_CREATION_ERROR = 0x103;
+    static final long H3_REQUEST_REJECTED = 0x10b;
+
+    private final QuicChannel channel;
+    private final MoqAcceptor acceptor;
+    private WebTransportSession session;
+    private int maxDatagram;
+
+    H3Connection(QuicChannel channel, MoqAcceptor acceptor) {
+        this.channel = channel;
+        this.acceptor = acceptor;
+    }
+
+    QuicChannel channel() {
+        return channel;
+    }
+
+    int maxDatagram() {
+        return maxDatagram;
+    }
+
+    void start() {
+        channel.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {}
+        }).addListener(f -> {
+            if (f.isSuccess()) {
+                // The control stream stays open for the connection's life: it is critical in HTTP/3.
+                ((QuicStreamChannel) f.getNow()).writeAndFlush(Http3Frames.serverSettings());
+            } else {
+                channel.close();
+            }
+        });
+    }
+
+    @Override
+    public void onPeerStream(QuicStreamChannel ch) {
+        NettyStream s = new NettyStream(ch, StreamCodes.IDENTITY);
+        ch.pipeline().addLast(s);
+        boolean bidi = ch.type() == QuicStreamType.BIDIRECTIONAL;
+        s.read(new Sniffer(s, bidi));
+    }
+
+    /** A CONNECT was accepted on stream {@code sessionId}. */
+    void sessionStarted(WebTransportSession s) {
+        session = s;
+    }
+
+    MoqAcceptor acceptor() {
+        return acceptor;
+    }
+
+    /** Ends the QUIC connection; Chromium never sends CONNECTION_CLOSE for a closed session. */
+    void closeConnection() {
+        if (channel.isActive()) channel.close(true, (int) H3_NO_ERROR, Unpooled.EMPTY_BUFFER);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf datagram)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            int n = VarInts.peekLength(datagram);
+            if (n < 0 || session == null) return;
+            long quarter = VarInts.read(datagram);
+            if (quarter != session.sessionId() / 4) return;
+            session.onDatagram(datagram.retain());
+        } finally {
+            datagram.release();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof QuicDatagramExtensionEvent d) maxDatagram = d.maxLength();
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) session.connectionLost();
+        ctx.fireChannelInactive();
+    }
+
+    /** Reads the first varint(s) of a peer stream and decides what it is. */
+    private final class Sniffer implements ReadHandler {
+        private final NettyStream stream;
+        private final boolean bidi;
+        private ByteBuf buf;
+        private ReadHandler delegate;
+
+        Sniffer(NettyStream stream, boolean bidi) {
+            this.stream = stream;
+            this.bidi = bidi;
+        }
+
+        @Override
+        public void onData(ByteBuf data) {
+            if (delegate != null) {
+                delegate.onData(data);
+                return;
+            }
+            buf = buf == null ? data : Unpooled.wrappedBuffer(buf, data);
+            int n = VarInts.peekLength(buf);
+            if (n < 0) return;
+            long type = VarInts.getAt(buf, buf.readerIndex());
+            boolean wt = bidi ? type == Http3Frames.WEBTRANSPORT_STREAM : type == Http3Frames.STREAM_WEBTRANSPORT_UNI;
+            if (wt) {
+                int m = buf.readableBytes() > n ? VarInts.lengthAt(buf, buf.readerIndex() + n) : -1;
+                if (m < 0 || buf.readableBytes() < n + m) return; // the session id is not all here yet
+                buf.skipBytes(n);
+                long sessionId = VarInts.read(buf);
+                ByteBuf rest = take();
+                if (session == null || session.sessionId() != sessionId) {
+                    rest.release();
+                    stream.stopSending(H3_STREAM_CREATION_ERROR);
+                    if (bidi) stream.reset(H3_STREAM_CREATION_ERROR);
+                    delegate = new Drain();
+                    return;
+                }
+                stream.codes(WebTransportCodes.INSTANCE);
+                delegate = session.adopt(stream, bidi, rest);
+                return;
+            }
+            if (bidi) {
+                // An HTTP/3 request stream: the WebTransport CONNECT.
+                delegate = new ConnectStreamReader(H3Connection.this, stream);
+            } else {
+                buf.skipBytes(n);
+                if (type != Http3Frames.STREAM_CONTROL && type != Http3Frames.STREAM_QPACK_ENCODER
+                        && type != Http3Frames.STREAM_QPACK_DECODER) {
+                    log.debug("ignoring HTTP/3 uni stream type 0x{}", Long.toHexString(type));
+                    stream.stopSending(H3_STREAM_CREATION_ERROR);
+                }
+                // Control and QPACK streams must stay open; we need nothing from them.
+                delegate = new Drain();
+            }
+            ByteBuf rest = take();
+            if (rest.isReadable()) delegate.onData(rest);
+            else rest.release();
+        }
+
+        private ByteBuf take() {
+            ByteBuf b = buf;
+            buf = null;
+            return b;
+        }
+
+        @Override
+        public void onFin() {
+            if (buf != null) buf.release();
+            buf = null;
+            if (delegate != null) delegate.onFin();
+        }
+
+        @Override
+        public void onReset(long code) {
+            if (buf != null) buf.release();
+            buf = null;
+            if (delegate != null) delegate.onReset(code);
+        }
+    }
+
+    /** Swallows bytes we have no use for. */
+    static final class Drain implements ReadHandler {
+        @Override
+        public void onData(ByteBuf data) {
+            data.release();
+        }
+
+        @Override
+        public void onFin() {}
+
+        @Override
+        public void onReset(long code) {}
+    }
+}

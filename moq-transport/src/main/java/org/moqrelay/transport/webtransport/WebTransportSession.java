@@ -1,0 +1,312 @@
+package org.moqrelay.transport.webtransport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.session.spi.Connection;
+import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.ReadHandler;
+import org.moqrelay.session.spi.SendStream;
+import org.moqrelay.transport.quic.NettyStream;
+import org.moqrelay.transport.webtransport.h3.Capsules;
+import org.moqrelay.transport.webtransport.h3.Http3Frames;
+import org.moqrelay.wire.VarInts;
+
+/**
+ * One WebTransport session (its id is the CONNECT stream's id) seen as a MoQ {@link Connection}:
+ * streams carry the {@code 0x54}/{@code 0x41} + session-id prefix, datagrams the quarter-stream-id,
+ * and error codes the WebTransport range. Closing sends the close capsule, then ends the QUIC
+ * connection ourselves (Chromium never sends CONNECTION_CLOSE).
+ */
+final class WebTransportSession implements Connection {
+    /** Give the peer this long to read our close capsule before the connection goes. */
+    static final long CLOSE_GRACE_MILLIS = 100;
+
+    private final H3Connection h3;
+    private final NettyStream connectStream;
+    private final String path;
+    private final String protocol;
+    private final ArrayDeque<Object> early = new ArrayDeque<>();
+    private ConnectionHandler handler;
+    private boolean closed;
+
+    WebTransportSession(H3Connection h3, NettyStream connectStream, String path, String protocol) {
+        this.h3 = h3;
+        this.connectStream = connectStream;
+        this.path = path;
+        this.protocol = protocol;
+    }
+
+    long sessionId() {
+        return connectStream.channel().streamId();
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return h3.channel().eventLoop();
+    }
+
+    @Override
+    public void handler(ConnectionHandler h) {
+        handler = h;
+        while (!early.isEmpty()) {
+            Object o = early.poll();
+            if (o instanceof ByteBuf d) h.onDatagram(d);
+            else if (o instanceof Adopted s) deliver(s);
+        }
+        if (closed) h.onClosed(0, "", false);
+    }
+
+    /** A peer stream with our session id; {@code rest} are the bytes after the prefix. */
+    ReadHandler adopt(NettyStream s, boolean bidi, ByteBuf rest) {
+        Relay relay = new Relay(rest);
+        Adopted a = new Adopted(s, relay);
+        if (closed) {
+            s.stopSending(0);
+            if (bidi) s.reset(0);
+        } else if (handler == null) {
+            early.add(a);
+        } else {
+            deliver(a);
+        }
+        return relay;
+    }
+
+    private void deliver(Adopted s) {
+        if (s.stream.channel().type() == QuicStreamType.BIDIRECTIONAL) handler.onBidiStream(s);
+        else handler.onUniStream(s);
+    }
+
+    void onDatagram(ByteBuf payload) {
+        if (closed) {
+            payload.release();
+        } else if (handler == null) {
+            early.add(payload);
+        } else {
+            handler.onDatagram(payload);
+        }
+    }
+
+    @Override
+    public Future<BidiStream> openBidi() {
+        return open(QuicStreamType.BIDIRECTIONAL, Http3Frames.WEBTRANSPORT_STREAM);
+    }
+
+    @Override
+    public Future<SendStream> openUni() {
+        return open(QuicStreamType.UNIDIRECTIONAL, Http3Frames.STREAM_WEBTRANSPORT_UNI);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Future<T> open(QuicStreamType type, long prefix) {
+        Promise<T> p = eventLoop().newPromise();
+        if (closed) {
+            p.setFailure(new IllegalStateException("session closed"));
+            return p;
+        }
+        NettyStream[] holder = new NettyStream[1];
+        h3.channel().createStream(type, new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {
+                holder[0] = new NettyStream(ch, WebTransportCodes.INSTANCE);
+                ch.pipeline().addLast(holder[0]);
+            }
+        }).addListener(f -> {
+            if (!f.isSuccess()) {
+                p.tryFailure(f.cause());
+                return;
+            }
+            ByteBuf header = ByteBufAllocator.DEFAULT.buffer(16);
+            VarInts.write(header, prefix);
+            VarInts.write(header, sessionId());
+            holder[0].write(header);
+            p.trySuccess((T) holder[0]);
+        });
+        return p;
+    }
+
+    @Override
+    public int maxDatagramSize() {
+        int max = h3.maxDatagram();
+        return max <= 0 ? 0 : max - VarInts.size(sessionId() / 4);
+    }
+
+    @Override
+    public void sendDatagram(ByteBuf data) {
+        int max = maxDatagramSize();
+        if (closed || max <= 0 || data.readableBytes() > max) {
+            data.release();
+            return;
+        }
+        ByteBuf prefix = ByteBufAllocator.DEFAULT.buffer(8);
+        VarInts.write(prefix, sessionId() / 4);
+        h3.channel().writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(prefix, data), h3.channel().voidPromise());
+    }
+
+    @Override
+    public void close(long code, String reason) {
+        if (closed) return;
+        closed = true;
+        connectStream.write(Capsules.encodeClose(code, reason == null ? "" : reason));
+        connectStream.finish();
+        eventLoop().schedule(h3::closeConnection, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        if (handler != null) handler.onClosed(code, reason, true);
+    }
+
+    /** The peer's close capsule, or FIN / reset of the CONNECT stream. */
+    void peerClosed(long code, String reason) {
+        if (closed) return;
+        closed = true;
+        connectStream.finish();
+        h3.closeConnection();
+        if (handler != null) handler.onClosed(code, reason, code == 0);
+    }
+
+    /** The QUIC connection went away (idle timeout, loss) without a WebTransport close. */
+    void connectionLost() {
+        if (closed) return;
+        closed = true;
+        if (handler != null) handler.onClosed(-1, "connection lost", false);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public String requestPath() {
+        return path;
+    }
+
+    @Override
+    public String describe() {
+        return "webtransport " + h3.channel().remoteSocketAddress();
+    }
+
+    /**
+     * Hands the bytes after the prefix, and everything later, to whoever reads the adopted stream.
+     */
+    private static final class Relay implements ReadHandler {
+        private ByteBuf first;
+        private ReadHandler target;
+        private final ArrayDeque<Object> queued = new ArrayDeque<>();
+        private static final Object FIN = new Object();
+
+        Relay(ByteBuf first) {
+            this.first = first.isReadable() ? first : release(first);
+        }
+
+        private static ByteBuf release(ByteBuf b) {
+            b.release();
+            return null;
+        }
+
+        void target(ReadHandler h) {
+            target = h;
+            if (first != null) {
+                ByteBuf f = first;
+                first = null;
+                h.onData(f);
+            }
+            while (!queued.isEmpty() && target == h) {
+                Object o = queued.poll();
+                if (o == FIN) h.onFin();
+                else if (o instanceof Long code) h.onReset(code);
+                else h.onData((ByteBuf) o);
+            }
+        }
+
+        @Override
+        public void onData(ByteBuf data) {
+            if (target != null) target.onData(data);
+            else queued.add(data);
+        }
+
+        @Override
+        public void onFin() {
+            if (target != null) target.onFin();
+            else queued.add(FIN);
+        }
+
+        @Override
+        public void onReset(long code) {
+            if (target != null) target.onReset(code);
+            else queued.add(code);
+        }
+    }
+
+    /** An adopted stream: sends through the Netty stream, reads through its relay. */
+    private static final class Adopted implements BidiStream {
+        private final NettyStream stream;
+        private final Relay relay;
+
+        Adopted(NettyStream stream, Relay relay) {
+            this.stream = stream;
+            this.relay = relay;
+        }
+
+        @Override
+        public void read(ReadHandler h) {
+            relay.target(h);
+        }
+
+        @Override
+        public void stopSending(long code) {
+            stream.stopSending(code);
+        }
+
+        @Override
+        public void write(ByteBuf data) {
+            stream.write(data);
+        }
+
+        @Override
+        public void flush() {
+            stream.flush();
+        }
+
+        @Override
+        public boolean isWritable() {
+            return stream.isWritable();
+        }
+
+        @Override
+        public void onWritable(Runnable callback) {
+            stream.onWritable(callback);
+        }
+
+        @Override
+        public void finish() {
+            stream.finish();
+        }
+
+        @Override
+        public void reset(long code) {
+            stream.reset(code);
+        }
+
+        @Override
+        public void priority(int priority) {
+            stream.priority(priority);
+        }
+
+        @Override
+        public boolean isClosed() {
+            return stream.isClosed();
+        }
+    }
+}
