@@ -87,17 +87,19 @@ public final class MoqClient implements AutoCloseable {
 
     private static QuicSslContext sslContext(ClientOptions o, String host) {
         QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(LiteVersion.LITE_05.alpn());
+        // A pinned or ignored certificate replaces host-name verification, as in browsers.
         if (o.disableVerify()) {
-            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
         } else if (o.fingerprintSha256() != null) {
-            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(o.fingerprintSha256()).build());
+            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(o.fingerprintSha256()).build())
+                    .endpointIdentificationAlgorithm(null);
         }
         return b.build();
     }
 
     /** Starts publishing a broadcast at {@code path} (relative to the session's root). */
     public Broadcast publish(Path path) {
-        Broadcast b = Broadcast.local(path, originId);
+        Broadcast b = Broadcast.local(path);
         published.publish(b);
         return b;
     }

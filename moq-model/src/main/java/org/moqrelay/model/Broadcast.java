@@ -23,9 +23,12 @@ public final class Broadcast {
     private volatile Origin origin;
     private boolean closed;
 
-    /** A broadcast whose tracks are created locally with {@link #createTrack}. */
-    public static Broadcast local(Path path, long publisherId) {
-        return new Broadcast(path, publisherId == 0 ? List.of() : List.of(publisherId), null);
+    /**
+     * A broadcast whose tracks are created locally with {@link #createTrack}. Its hop list is
+     * empty: whoever receives its announcement appends our id (lite-05 semantics).
+     */
+    public static Broadcast local(Path path) {
+        return new Broadcast(path, List.of(), null);
     }
 
     /** A broadcast whose tracks are fetched on demand from {@code source}. */

@@ -50,6 +50,7 @@ final class AnnounceRequester extends MessageReader {
 
     @Override
     protected void onMessage(LiteMessage m) {
+        org.slf4j.LoggerFactory.getLogger(AnnounceRequester.class).trace("session {}: {}", session.id(), m);
         if (m instanceof AnnounceOk ok) {
             gotOk = true;
             peerOrigin = ok.origin();

@@ -42,6 +42,7 @@ final class AnnounceResponder extends MessageReader implements Origin.AnnounceLi
     protected void onMessage(LiteMessage m) {
         requested = true;
         AnnounceRequest req = (AnnounceRequest) m;
+        org.slf4j.LoggerFactory.getLogger(AnnounceResponder.class).trace("session {}: {}", session.id(), req);
         absPrefix = session.root().join(req.prefix());
         exclude = req.excludeHop();
         if (exclude == 0 && session.peerSetup() != null) exclude = session.peerSetup().origin();

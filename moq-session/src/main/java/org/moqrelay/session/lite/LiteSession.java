@@ -243,6 +243,7 @@ public final class LiteSession implements ConnectionHandler {
     }
 
     private ReadHandler bidiHandler(long type, BidiStream stream) {
+        log.trace("session {}: peer bidi stream type {}", id, type);
         if (type == StreamType.BIDI_ANNOUNCE || type == StreamType.BIDI_SUBSCRIBE
                 || type == StreamType.BIDI_FETCH || (type == StreamType.BIDI_TRACK && version.hasTrackStream())) {
             if (config.serve() == null) {
@@ -279,6 +280,7 @@ public final class LiteSession implements ConnectionHandler {
     @Override
     public void onUniStream(RecvStream stream) {
         stream.read(new StreamSniffer(type -> {
+            log.trace("session {}: peer uni stream type {}", id, type);
             if (type == StreamType.UNI_GROUP) return new GroupReader(this, stream);
             if (type == StreamType.UNI_SETUP && version.hasSetupStream()) return new SetupReader(this);
             log.debug("session {}: unknown uni stream type {}", id, type);
@@ -288,6 +290,7 @@ public final class LiteSession implements ConnectionHandler {
     }
 
     void onSetup(Setup setup) {
+        log.debug("session {}: peer {}", id, setup);
         if (peerSetup != null) {
             fail(ErrorCode.PROTOCOL_VIOLATION, "second SETUP stream");
             return;

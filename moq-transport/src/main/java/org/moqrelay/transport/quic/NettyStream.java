@@ -18,6 +18,7 @@ import org.moqrelay.session.spi.ReadHandler;
  * arriving before anyone reads are queued. Confined to the connection's event loop.
  */
 public final class NettyStream extends ChannelInboundHandlerAdapter implements BidiStream {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NettyStream.class);
     private final QuicStreamChannel channel;
     private StreamCodes codes;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
@@ -98,6 +99,7 @@ public final class NettyStream extends ChannelInboundHandlerAdapter implements B
         if (cause instanceof QuicStreamResetException reset) {
             onReset(codes.fromWire(reset.applicationProtocolCode()));
         } else {
+            log.warn("stream {} failed", channel.streamId(), cause);
             onReset(Connection.CLOSED_CODE);
         }
     }

@@ -155,9 +155,18 @@ public final class QuicConnection extends ChannelInboundHandlerAdapter implement
             maxDatagram = d.maxLength();
         } else if (evt instanceof QuicConnectionCloseEvent c) {
             peerCode = c.error();
-            peerReason = new String(c.reason(), StandardCharsets.UTF_8);
+            peerReason = reason(c);
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    private static String reason(QuicConnectionCloseEvent c) {
+        try {
+            byte[] r = c.reason();
+            return r == null ? "" : new String(r, StandardCharsets.UTF_8);
+        } catch (NullPointerException e) {
+            return ""; // Netty 4.2.18 clones a null reason
+        }
     }
 
     @Override

@@ -1,0 +1,128 @@
+package org.moqrelay.cli;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.moqrelay.client.ClientOptions;
+import org.moqrelay.client.MoqClient;
+import org.moqrelay.client.TestStream;
+import org.moqrelay.client.TrackReader;
+import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.Demand;
+import org.moqrelay.model.Group;
+import org.moqrelay.model.Track;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.TrackInfo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code moq publish|subscribe URL}: publishes or checks a test stream through a relay. */
+@Command(name = "moq", mixinStandardHelpOptions = true, version = "moq client for Java 0.1.0",
+        subcommands = {ClientCommand.Publish.class, ClientCommand.Subscribe.class},
+        description = "Publishes and subscribes test streams (frames 'g<group>-f<frame>') through a MoQ relay.")
+public final class ClientCommand {
+    abstract static class Common {
+        @Parameters(index = "0", paramLabel = "URL", description = "relay URL, e.g. moqt://localhost:4443/anon")
+        URI url;
+
+        @Option(names = "--broadcast", defaultValue = "test", description = "broadcast path (default: ${DEFAULT-VALUE})")
+        String broadcast;
+
+        @Option(names = "--track", defaultValue = "frames", description = "track name (default: ${DEFAULT-VALUE})")
+        String track;
+
+        @Option(names = "--groups", defaultValue = "10", description = "groups to send or expect; 0 = forever (default: ${DEFAULT-VALUE})")
+        int groups;
+
+        @Option(names = "--frames", defaultValue = "5", description = "frames per group (default: ${DEFAULT-VALUE})")
+        int frames;
+
+        @Option(names = "--tls-disable-verify", description = "accept any relay certificate (development only)")
+        boolean insecure;
+
+        @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "pin the relay certificate's SHA-256")
+        String fingerprint;
+
+        ClientOptions options() {
+            return new ClientOptions(insecure, fingerprint);
+        }
+    }
+
+    @Command(name = "publish", description = "Publish a test broadcast.")
+    static final class Publish extends Common implements Callable<Integer> {
+        @Option(names = "--interval", defaultValue = "100", description = "ms between frames (default: ${DEFAULT-VALUE})")
+        long interval;
+
+        @Option(names = "--size", defaultValue = "0", description = "pad payloads to this many bytes (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Override
+        public Integer call() throws Exception {
+            EventLoopGroup group = EventLoops.newGroup(1, "moq-client");
+            try (MoqClient client = MoqClient.connect(group, url, options()).get(10, TimeUnit.SECONDS)) {
+                Broadcast b = client.publish(Path.of(broadcast));
+                Track t = b.createTrack(track, TrackInfo.DEFAULT);
+                long start = System.currentTimeMillis();
+                for (long g = 0; groups == 0 || g < groups; g++) {
+                    Group grp = t.createGroup(g);
+                    for (int f = 0; f < frames; f++) {
+                        grp.append(System.currentTimeMillis() - start, Unpooled.wrappedBuffer(TestStream.payload(g, f, size)));
+                        Thread.sleep(interval);
+                    }
+                    grp.finish();
+                    System.out.println("published group " + g);
+                }
+                t.finish();
+                client.unpublish(b);
+                Thread.sleep(200); // let the last bytes leave before closing the connection
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "subscribe", description = "Subscribe to a test broadcast and verify every frame.")
+    static final class Subscribe extends Common implements Callable<Integer> {
+        @Option(names = "--timeout", defaultValue = "30", description = "seconds to wait for each frame (default: ${DEFAULT-VALUE})")
+        long timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            EventLoopGroup group = EventLoops.newGroup(1, "moq-client");
+            int bad = 0;
+            int good = 0;
+            try (MoqClient client = MoqClient.connect(group, url, options()).get(10, TimeUnit.SECONDS)) {
+                Track t = client.consume(Path.of(broadcast)).track(track);
+                try (TrackReader reader = new TrackReader(t, Demand.LATEST)) {
+                    long want = groups == 0 ? Long.MAX_VALUE : (long) groups * frames;
+                    while (good + bad < want) {
+                        TrackReader.Received r = reader.poll(timeout, TimeUnit.SECONDS);
+                        if (r == null) {
+                            System.err.println("timed out waiting for a frame");
+                            return 1;
+                        }
+                        if (r.end()) break;
+                        boolean ok = TestStream.verify(r.group(), r.index(), r.payload());
+                        if (ok) good++;
+                        else bad++;
+                        System.out.println("group " + r.group() + " frame " + r.index() + (ok ? " ok" : " MISMATCH"));
+                    }
+                }
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            System.out.println(good + " frames verified, " + bad + " mismatched");
+            return bad == 0 && good > 0 ? 0 : 1;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ClientCommand()).execute(args));
+    }
+}

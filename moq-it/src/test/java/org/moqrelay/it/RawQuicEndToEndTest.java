@@ -1,0 +1,86 @@
+package org.moqrelay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.moqrelay.client.ClientOptions;
+import org.moqrelay.client.MoqClient;
+import org.moqrelay.client.TestStream;
+import org.moqrelay.client.TrackReader;
+import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.Demand;
+import org.moqrelay.model.Group;
+import org.moqrelay.model.Track;
+import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.TrackInfo;
+
+/** Java client publishes, relay fans out, Java clients subscribe: raw QUIC, moq-lite-05. */
+class RawQuicEndToEndTest {
+    static RelayServer relay;
+    static EventLoopGroup clients;
+
+    @BeforeAll
+    static void start() throws Exception {
+        relay = Relays.startDev();
+        clients = EventLoops.newGroup(2, "it-clients");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (relay != null) relay.close();
+        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+    }
+
+    static URI url(String path) {
+        return URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + path);
+    }
+
+    static MoqClient connect(String path) throws Exception {
+        return MoqClient.connect(clients, url(path), ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void everyFramePublishedReachesTheSubscriberThroughTheRelay() throws Exception {
+        try (MoqClient pub = connect("/anon"); MoqClient sub = connect("/anon")) {
+            Broadcast b = pub.publish(Path.of("e2e/one"));
+            Track t = b.createTrack("frames", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/one"), 10);
+
+            Group g0 = t.createGroup(0);
+            g0.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 0)));
+            try (TrackReader reader = new TrackReader(sub.consume(Path.of("e2e/one")).track("frames"), Demand.LATEST)) {
+                // Late join: the subscriber starts with the cached latest group from its first frame.
+                List<TrackReader.Received> got = new ArrayList<>();
+                got.add(reader.poll(10, TimeUnit.SECONDS));
+                g0.append(33, Unpooled.wrappedBuffer(TestStream.payload(0, 1, 1000)));
+                g0.finish();
+                for (long g = 1; g <= 3; g++) {
+                    Group grp = t.createGroup(g);
+                    for (int f = 0; f < 3; f++) grp.append(1000 * g + f, Unpooled.wrappedBuffer(TestStream.payload(g, f, 100 * f)));
+                    grp.finish();
+                }
+                for (int i = 0; i < 1 + 9; i++) got.add(reader.poll(10, TimeUnit.SECONDS));
+                assertThat(got).doesNotContainNull();
+                assertThat(got).allSatisfy(r -> assertThat(TestStream.verify(r.group(), r.index(), r.payload())).isTrue());
+                assertThat(got).extracting(TrackReader.Received::group).containsExactly(0L, 0L, 1L, 1L, 1L, 2L, 2L, 2L, 3L, 3L, 3L);
+                assertThat(got.get(1).timestamp()).isEqualTo(33);
+                assertThat(got.get(4).timestamp()).isEqualTo(1002);
+
+                t.finish();
+                TrackReader.Received end = reader.poll(10, TimeUnit.SECONDS);
+                assertThat(end).isNotNull();
+                assertThat(end.end()).isTrue();
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.moqrelay.it;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.Origin;
+import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.wire.Path;
+
+/** Starting relays on loopback and waiting on them without sleeps. */
+final class Relays {
+    private Relays() {}
+
+    /** A development relay on 127.0.0.1 with free ports, everything public. */
+    static RelayServer startDev() throws Exception {
+        return RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0)));
+    }
+
+    /** Completes when a broadcast at {@code path} is active in {@code origin}. */
+    static Broadcast awaitAnnounced(Origin origin, Path path, long seconds) throws Exception {
+        CompletableFuture<Broadcast> f = new CompletableFuture<>();
+        try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
+            @Override
+            public void onAnnounce(Broadcast b) {
+                if (b.path().equals(path)) f.complete(b);
+            }
+
+            @Override
+            public void onUnannounce(Broadcast b) {}
+        })) {
+            for (Broadcast b : w.initial()) if (b.path().equals(path)) f.complete(b);
+            return f.get(seconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Completes when no broadcast is active at {@code path} in {@code origin}. */
+    static void awaitUnannounced(Origin origin, Path path, long seconds) throws Exception {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
+            @Override
+            public void onAnnounce(Broadcast b) {}
+
+            @Override
+            public void onUnannounce(Broadcast b) {
+                if (b.path().equals(path)) f.complete(null);
+            }
+        })) {
+            if (origin.broadcast(path) == null) return;
+            f.get(seconds, TimeUnit.SECONDS);
+        }
+    }
+}
