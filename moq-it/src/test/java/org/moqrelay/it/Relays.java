@@ -19,6 +19,27 @@ final class Relays {
                 new InetSocketAddress("127.0.0.1", 0)));
     }
 
+    /**
+     * A development relay whose QUIC (UDP) and HTTP (TCP) listeners share one port number, as
+     * browser clients expect: they fetch http://host:port/certificate.sha256, then dial UDP port.
+     */
+    static RelayServer startDevSamePort() throws Exception {
+        Exception last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            try {
+                return RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", port),
+                        new InetSocketAddress("127.0.0.1", port)));
+            } catch (Exception e) {
+                last = e; // the port was taken in between: try another
+            }
+        }
+        throw last;
+    }
+
     /** Completes when a broadcast at {@code path} is active in {@code origin}. */
     static Broadcast awaitAnnounced(Origin origin, Path path, long seconds) throws Exception {
         CompletableFuture<Broadcast> f = new CompletableFuture<>();
