@@ -1,6 +1,7 @@
 package org.moqrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
@@ -19,6 +20,9 @@ import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
+import org.moqrelay.model.TrackException;
+import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.Path;
@@ -82,5 +86,59 @@ class RawQuicEndToEndTest {
                 assertThat(end.end()).isTrue();
             }
         }
+    }
+
+    @Test
+    void anUnknownBroadcastIsUnroutableAndAnUnknownTrackIsNotFound() throws Exception {
+        try (MoqClient pub = connect("/anon"); MoqClient sub = connect("/anon")) {
+            Track missing = sub.consume(Path.of("e2e/nobody")).track("video");
+            assertThatThrownBy(() -> missing.info().get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(TrackException.class)
+                    .cause().extracting(e -> ((TrackException) e).code()).isEqualTo(ErrorCode.UNROUTABLE);
+
+            pub.publish(Path.of("e2e/known")).createTrack("video", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/known"), 10);
+            Track unknownTrack = sub.consume(Path.of("e2e/known")).track("audio");
+            assertThatThrownBy(() -> unknownTrack.info().get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(TrackException.class)
+                    .cause().extracting(e -> ((TrackException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+            assertThat(sub.consume(Path.of("e2e/known")).track("video").info().get(10, TimeUnit.SECONDS))
+                    .isEqualTo(TrackInfo.DEFAULT);
+        }
+    }
+
+    @Test
+    void aPublisherLeavingCleanlyEndsTheTrackForSubscribers() throws Exception {
+        try (MoqClient sub = connect("/anon")) {
+            MoqClient pub = connect("/anon");
+            Broadcast b = pub.publish(Path.of("e2e/leaving"));
+            Track t = b.createTrack("frames", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/leaving"), 10);
+            Group g = t.createGroup(0);
+            g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 0)));
+            g.finish();
+            try (TrackReader reader = new TrackReader(sub.consume(Path.of("e2e/leaving")).track("frames"), Demand.LATEST)) {
+                assertThat(reader.poll(10, TimeUnit.SECONDS)).isNotNull();
+                pub.close();
+                TrackReader.Received end = reader.poll(10, TimeUnit.SECONDS);
+                assertThat(end).isNotNull();
+                assertThat(end.end()).isTrue();
+            }
+            Relays.awaitUnannounced(relay.origin(), Path.of("anon/e2e/leaving"), 10);
+        }
+    }
+
+    @Test
+    void aBroadcastLingersAfterItsPublisherIsLostThenEnds() throws Exception {
+        MoqClient pub = connect("/anon");
+        pub.publish(Path.of("e2e/lost")).createTrack("frames", TrackInfo.DEFAULT);
+        Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/lost"), 10);
+        long lostAt = System.nanoTime();
+        pub.session().close(ErrorCode.TRANSPORT.code(), "simulated loss");
+        pub.session().closed().get(5, TimeUnit.SECONDS);
+        Relays.awaitUnannounced(relay.origin(), Path.of("anon/e2e/lost"), 20);
+        long lingeredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostAt);
+        // Lost, not closed cleanly: the relay keeps it announced for its linger period (5 s by default).
+        assertThat(lingeredMillis).isGreaterThanOrEqualTo(RelayConfig.DEFAULT_LINGER_MILLIS - 500);
     }
 }

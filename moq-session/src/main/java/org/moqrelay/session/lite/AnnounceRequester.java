@@ -87,7 +87,9 @@ final class AnnounceRequester extends MessageReader {
 
     @Override
     protected void onAbort(long code) {
-        endAll(code != -1 || session.closedCleanly());
+        // Connection loss: the session's close hook decides between unannounce and linger,
+        // once it knows whether the close was clean.
+        if (code != org.moqrelay.session.spi.Connection.CLOSED_CODE) endAll(true);
     }
 
     private void sessionClosed() {

@@ -320,6 +320,7 @@ public final class LiteSession implements ConnectionHandler {
     public void onClosed(long code, String reason, boolean clean) {
         if (isClosed) return;
         isClosed = true;
+        cleanClose = clean;
         if (setupTimer != null) setupTimer.cancel(false);
         log.debug("session {} closed: code {} {} (clean={})", id, code, reason, clean);
         List<Runnable> hooks = new ArrayList<>(closeHooks);
@@ -331,7 +332,6 @@ public final class LiteSession implements ConnectionHandler {
                 log.warn("session {}: close hook failed", id, e);
             }
         }
-        cleanClose = clean;
         closed.complete(null);
     }
 
