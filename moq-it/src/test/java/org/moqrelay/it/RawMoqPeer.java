@@ -209,6 +209,13 @@ final class RawMoqPeer implements AutoCloseable {
         return poll(relayUni, timeout, "relay uni stream");
     }
 
+    /** Takes every uni stream the relay opened so far that nobody accepted yet. */
+    java.util.List<RawStream> drainRelayUni() {
+        java.util.List<RawStream> out = new java.util.ArrayList<>();
+        relayUni.drainTo(out);
+        return out;
+    }
+
     /** Bidi streams the relay opened that nobody accepted yet. */
     int pendingRelayBidi() {
         return relayBidi.size();
@@ -348,6 +355,11 @@ final class RawMoqPeer implements AutoCloseable {
         /** Bytes received so far and not yet consumed by {@link #readType} / {@link #read}. */
         synchronized int available() {
             return received.readableBytes();
+        }
+
+        /** The stream type received so far without consuming it, or -1 when it has not arrived. */
+        synchronized long peekType() {
+            return VarInts.peek(received);
         }
 
         /** The stream-type varint that opens a stream the relay opened. */

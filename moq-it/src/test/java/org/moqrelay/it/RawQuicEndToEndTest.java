@@ -141,4 +141,24 @@ class RawQuicEndToEndTest {
         // Lost, not closed cleanly: the relay keeps it announced for its linger period (5 s by default).
         assertThat(lingeredMillis).isGreaterThanOrEqualTo(RelayConfig.DEFAULT_LINGER_MILLIS - 500);
     }
+
+    @Test
+    void aCachedGroupCanBeFetchedWholeAndAMissingOneIsNotFound() throws Exception {
+        try (MoqClient pub = connect("/anon"); MoqClient sub = connect("/anon")) {
+            Track t = pub.publish(Path.of("e2e/fetch")).createTrack("frames", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/fetch"), 10);
+            try (TrackReader reader = new TrackReader(sub.consume(Path.of("e2e/fetch")).track("frames"), Demand.LATEST)) {
+                Group g = t.createGroup(7);
+                for (int f = 0; f < 3; f++) g.append(f, Unpooled.wrappedBuffer(TestStream.payload(7, f, 50)));
+                g.finish();
+                for (int f = 0; f < 3; f++) assertThat(reader.poll(10, TimeUnit.SECONDS)).isNotNull();
+                List<byte[]> frames = sub.session().fetch(Path.of("e2e/fetch"), "frames", 7).get(10, TimeUnit.SECONDS);
+                assertThat(frames).hasSize(3);
+                for (int f = 0; f < 3; f++) assertThat(TestStream.verify(7, f, frames.get(f))).isTrue();
+                assertThatThrownBy(() -> sub.session().fetch(Path.of("e2e/fetch"), "frames", 99).get(10, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(TrackException.class)
+                        .cause().extracting(e -> ((TrackException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+            }
+        }
+    }
 }

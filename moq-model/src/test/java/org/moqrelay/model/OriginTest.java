@@ -145,6 +145,7 @@ class OriginTest {
         Broadcast b = local("lost/pub");
         Track track = b.createTrack("video", TrackInfo.DEFAULT);
         origin.publish(b);
+        RecordingReader viewer = RecordingReader.subscribe(track, Demand.LATEST);
 
         long start = System.nanoTime();
         origin.linger(b);
@@ -156,8 +157,11 @@ class OriginTest {
         assertThat(elapsed).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS));
         assertThat(log.lines()).containsExactly("+lost/pub", "-lost/pub");
         assertThat(origin.broadcast(Path.of("lost/pub"))).isNull();
+        // The tracks end right after the unannounce, on the timer's thread.
+        assertThat(viewer.ended).succeedsWithin(BOUND);
         assertThat(track.state()).isEqualTo(Track.State.ABORTED);
         assertThat(track.error()).isEqualTo(ErrorCode.CANCEL);
+        viewer.close();
     }
 
     @Test

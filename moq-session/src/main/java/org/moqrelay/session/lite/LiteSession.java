@@ -215,6 +215,14 @@ public final class LiteSession implements ConnectionHandler {
         return Broadcast.remote(path, List.of(), new UpstreamSource(this, path));
     }
 
+    /**
+     * FETCHes one whole group of a track from the peer (lite-05); completes with its frame
+     * payloads, or fails with a {@link org.moqrelay.model.TrackException} carrying the reset code.
+     */
+    public CompletableFuture<List<byte[]>> fetch(Path broadcast, String track, long group) {
+        return FetchRequester.open(this, broadcast, track, 0, group);
+    }
+
     /** Asks the peer for its broadcasts under {@code prefix}; they are published into the ingest origin. */
     public void requestAnnounces(Path prefix) {
         run(() -> AnnounceRequester.open(this, prefix));
