@@ -1,11 +1,12 @@
-# Sourced by ./moq-relay.sh and ./moq (after scripts/java-home.sh). moq_ensure_jar ROOT builds the
+# Sourced by ./moq-relay.sh and ./moq (after scripts/java-home.sh). `moq_ensure_jar ROOT` builds the
 # runnable jar moq-cli/target/moq-relay.jar when it is missing or older than any pom.xml or any file
-# under */src/main, then sets MOQ_JAR to a private copy of it to run.
+# under */src/main, then sets MOQ_JAR to a private copy of it to run. Build output goes to stderr,
+# so stdout stays the command's own.
 #
 # Why a copy: Maven rewrites moq-relay.jar in place (this script, ./test.sh, any `mvn package`), and
-# a JVM still running from it then fails to load its next class. Each build gets its own file under
-# moq-cli/target/run/; old copies are removed after a day (an open file survives its removal).
-# Build output goes to stderr, so stdout stays the command's own.
+# a JVM still running from it then fails to load its next class. Each build gets its own copy under
+# moq-cli/target/run/; copies other than the newest are removed after 10 minutes (a running JVM
+# keeps its jar open, and an open file survives its removal).
 moq_jar_stale() { # $1 = repository root; true when the jar must be (re)built
   local root="$1" jar="$1/moq-cli/target/moq-relay.jar"
   [ -f "$jar" ] || return 0
@@ -25,7 +26,7 @@ moq_build_jar() { # $1 = repository root
     echo "building $jar (missing or older than the sources) ..." >&2
     cd "$root"
     ./mvnw -q -B -ntp -pl moq-cli -am package -DskipTests >&2 || {
-      echo "error: build failed; see above, or build by hand: ./mvnw -B -ntp -pl moq-cli -am package -DskipTests" >&2
+      echo "error: build failed (see above); to retry by hand: ./mvnw -B -ntp -pl moq-cli -am package -DskipTests" >&2
       exit 1
     }
     [ -f "$jar" ] || { echo "error: the build did not produce $jar" >&2; exit 1; }
@@ -33,15 +34,34 @@ moq_build_jar() { # $1 = repository root
     touch "$jar"
   )
 }
-moq_ensure_jar() { # $1 = repository root; sets MOQ_JAR
-  local root="$1" jar="$1/moq-cli/target/moq-relay.jar" dir="$1/moq-cli/target/run" copy
-  if moq_jar_stale "$root"; then moq_build_jar "$root"; fi
+moq_jar_complete() { # $1 = file; true when it ends with a zip end-of-central-directory record
+  [ "$(tail -c 22 "$1" | head -c 4 | od -An -tx1 | tr -d ' \n')" = 504b0506 ]
+}
+moq_copy_jar() { # $1 = built jar, $2 = folder for copies, $3 = seconds unchanged; prints the copy
+  local jar="$1" dir="$2" quiet="$3" stamp copy tmp tries=0
   mkdir -p "$dir"
-  copy="$dir/moq-relay-$(stat -c '%Y-%s' "$jar").jar"
-  if [ ! -f "$copy" ]; then
-    cp "$jar" "$copy.$$.tmp"
-    mv -f "$copy.$$.tmp" "$copy"
-  fi
-  find "$dir" -maxdepth 1 -type f -name 'moq-relay-*' ! -path "$copy" -mmin +1440 -delete 2>/dev/null || true
-  MOQ_JAR="$copy"
+  while :; do
+    # Copy only a jar that no other build is writing: unchanged for $quiet s and during the copy.
+    stamp="$(stat -c '%.9Y-%s' "$jar")"
+    copy="$dir/moq-relay-${stamp%%.*}-${stamp##*-}.jar"
+    if [ -f "$copy" ]; then touch "$copy"; break; fi
+    tmp="$copy.$$.tmp"
+    if [ $(( $(date +%s) - ${stamp%%.*} )) -ge "$quiet" ] && cp "$jar" "$tmp" \
+        && [ "$(stat -c '%.9Y-%s' "$jar")" = "$stamp" ] && moq_jar_complete "$tmp"; then
+      mv -f "$tmp" "$copy"
+      break
+    fi
+    rm -f "$tmp"
+    tries=$((tries + 1))
+    if [ "$tries" -eq 3 ]; then echo "waiting for another build to finish writing $jar ..." >&2; fi
+    if [ "$tries" -ge 300 ]; then echo "error: $jar kept changing for 5 minutes" >&2; return 1; fi
+    sleep 1
+  done
+  find "$dir" -maxdepth 1 -type f -name 'moq-relay-*' ! -path "$copy" -mmin +10 -delete 2>/dev/null || true
+  printf '%s\n' "$copy"
+}
+moq_ensure_jar() { # $1 = repository root; sets MOQ_JAR
+  local root="$1" quiet=2
+  if moq_jar_stale "$root"; then moq_build_jar "$root"; quiet=0; fi
+  MOQ_JAR="$(moq_copy_jar "$root/moq-cli/target/moq-relay.jar" "$root/moq-cli/target/run" "$quiet")"
 }

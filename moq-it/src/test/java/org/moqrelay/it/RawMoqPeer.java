@@ -454,10 +454,11 @@ final class RawMoqPeer implements AutoCloseable {
         }
 
         private void pump() {
-            if (stopped.isDone() || !stream.channel().isActive()) return;
+            if (stopped.isDone() || !stream.channel().isActive()) { System.err.println("DEBUG pump inactive " + this); return; }
             byte[] filler = new byte[16 * 1024];
             writeChunk(Unpooled.wrappedBuffer(filler)).addListener(f -> {
                 if (f.isSuccess()) pump();
+                else System.err.println("DEBUG pump " + this + " active=" + stream.channel().isActive() + " " + f.cause());
             });
         }
 

@@ -161,4 +161,24 @@ class RawQuicEndToEndTest {
             }
         }
     }
+
+    @Test
+    void largeFramesArriveWholeAcrossFlowControlWindows() throws Exception {
+        try (MoqClient pub = connect("/anon"); MoqClient sub = connect("/anon")) {
+            Track t = pub.publish(Path.of("e2e/large")).createTrack("frames", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/large"), 10);
+            try (TrackReader reader = new TrackReader(sub.consume(Path.of("e2e/large")).track("frames"), Demand.LATEST)) {
+                int[] sizes = {1 << 20, 3 << 20, 17};
+                Group g = t.createGroup(0);
+                for (int f = 0; f < sizes.length; f++) g.append(f, Unpooled.wrappedBuffer(TestStream.payload(0, f, sizes[f])));
+                g.finish();
+                for (int f = 0; f < sizes.length; f++) {
+                    TrackReader.Received r = reader.poll(20, TimeUnit.SECONDS);
+                    assertThat(r).isNotNull();
+                    assertThat(r.payload()).hasSize(Math.max(sizes[f], 5));
+                    assertThat(TestStream.verify(0, f, r.payload())).isTrue();
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.LongErrorCodes;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamPriority;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import java.util.ArrayDeque;
@@ -160,8 +161,9 @@ public final class NettyStream extends ChannelInboundHandlerAdapter implements B
     public void finish() {
         if (outputClosed) return;
         outputClosed = true;
-        channel.flush();
-        channel.shutdownOutput();
+        // A FIN frame through the ordinary write path queues behind data quiche had no room for;
+        // shutdownOutput() would send the FIN ahead of it and truncate the stream.
+        channel.writeAndFlush(QuicStreamFrame.EMPTY_FIN, channel.voidPromise());
     }
 
     @Override
