@@ -139,5 +139,7 @@ public final class MoqClient implements AutoCloseable {
     @Override
     public void close() {
         session.close(0, "");
+        published.closeAll();
+        announced.closeAll();
     }
 }

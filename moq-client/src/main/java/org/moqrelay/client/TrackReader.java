@@ -38,6 +38,7 @@ public final class TrackReader implements AutoCloseable {
         };
         subscription = track.subscribe(demand, listener);
         for (Group g : subscription.initialGroups()) follow(g);
+        if (track.state() != Track.State.LIVE) listener.onEnd(track);
     }
 
     private void follow(Group g) {

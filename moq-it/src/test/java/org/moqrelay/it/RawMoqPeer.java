@@ -306,6 +306,7 @@ final class RawMoqPeer implements AutoCloseable {
         private final CompletableFuture<Long> reset = new CompletableFuture<>();
         private final CompletableFuture<Void> fin = new CompletableFuture<>();
         private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+        private volatile boolean localEnd;
 
         private RawStream(NettyStream stream, RecvStream recv) {
             this.stream = stream;
@@ -419,6 +420,7 @@ final class RawMoqPeer implements AutoCloseable {
 
         /** Sends FIN. */
         void finish() throws Exception {
+            localEnd = true;
             onLoop(() -> {
                 stream.finish();
                 return null;
@@ -427,6 +429,7 @@ final class RawMoqPeer implements AutoCloseable {
 
         /** Abandons our sending half with RESET_STREAM. */
         void reset(long code) throws Exception {
+            localEnd = true;
             onLoop(() -> {
                 stream.reset(code);
                 return null;
@@ -439,10 +442,10 @@ final class RawMoqPeer implements AutoCloseable {
         }
 
         /**
-         * Keeps writing filler until a write is refused because the relay sent STOP_SENDING. The
-         * QUIC stack does not surface STOP_SENDING (nor its code) to a sender that is idle, so
-         * this is how a test learns about it. Never more than one chunk is queued at a time, and
-         * the relay's flow-control window bounds what is sent before the refusal.
+         * Keeps writing filler until the relay's STOP_SENDING shows (see {@link #refusedByPeer}).
+         * The QUIC stack does not surface STOP_SENDING (nor its code) to a sender that is idle,
+         * so this is how a test learns about it. Never more than one chunk is queued at a time,
+         * and the relay's flow-control window bounds what is sent before the refusal.
          */
         void awaitStopSending(Duration timeout) throws Exception {
             if (!stopped.isDone()) pump();
@@ -453,12 +456,26 @@ final class RawMoqPeer implements AutoCloseable {
             }
         }
 
+        /**
+         * Our sending half is gone while the connection is up and we neither finished nor reset
+         * it: only the peer's STOP_SENDING does that. (The stack either refuses the next write with
+         * "STOP_SENDING frame received" or, when the stream was already reset and collected,
+         * closes the stream channel.)
+         */
+        private boolean refusedByPeer() {
+            return !localEnd && channel.isActive();
+        }
+
         private void pump() {
-            if (stopped.isDone() || !stream.channel().isActive()) { System.err.println("DEBUG pump inactive " + this); return; }
+            if (stopped.isDone()) return;
+            if (!stream.channel().isActive()) {
+                if (refusedByPeer()) stopped.complete(null);
+                return;
+            }
             byte[] filler = new byte[16 * 1024];
             writeChunk(Unpooled.wrappedBuffer(filler)).addListener(f -> {
                 if (f.isSuccess()) pump();
-                else System.err.println("DEBUG pump " + this + " active=" + stream.channel().isActive() + " " + f.cause());
+                else if (refusedByPeer()) stopped.complete(null);
             });
         }
 

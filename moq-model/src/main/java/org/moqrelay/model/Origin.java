@@ -143,6 +143,20 @@ public final class Origin {
         if (f != null) f.cancel(false);
     }
 
+    /** Ends every broadcast (relay shutdown): tracks abort and their caches are released. */
+    public void closeAll() {
+        List<Broadcast> all;
+        synchronized (this) {
+            all = new ArrayList<>(active.values());
+            for (ScheduledFuture<?> f : lingering.values()) f.cancel(false);
+            lingering.clear();
+        }
+        for (Broadcast b : all) unpublish(b, ErrorCode.CANCEL);
+        for (Broadcast b : all) {
+            for (Track t : b.tracks()) t.releaseCache();
+        }
+    }
+
     /** Registers {@code listener} for broadcasts under {@code prefix}; returns the current ones too. */
     public synchronized Watch watch(Path prefix, AnnounceListener listener) {
         Watch w = new Watch(prefix, listener, announced(prefix));

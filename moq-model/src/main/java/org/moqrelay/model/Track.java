@@ -1,5 +1,6 @@
 package org.moqrelay.model;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -58,6 +59,13 @@ public final class Track {
     private Demand upstreamDemand;
     private boolean infoRequested;
     private long idleGeneration;
+    /**
+     * Source calls decided under the lock, made outside it in that same order (a subscriber
+     * leaving on one thread and one arriving on another must not reach the source as subscribe
+     * then unsubscribe).
+     */
+    private final ArrayDeque<Runnable> sourceCalls = new ArrayDeque<>();
+    private boolean callingSource;
 
     Track(Broadcast broadcast, String name, Source source, TrackInfo knownInfo) {
         this.broadcast = broadcast;
@@ -242,9 +250,11 @@ public final class Track {
                     updateUp = agg;
                 }
             }
+            Demand s = startUp, u = updateUp;
+            if (s != null) sourceCalls.add(() -> source.subscribe(this, s));
+            if (u != null) sourceCalls.add(() -> source.update(this, u));
         }
-        if (startUp != null) source.subscribe(this, startUp);
-        if (updateUp != null) source.update(this, updateUp);
+        callSource();
         return sub;
     }
 
@@ -260,8 +270,10 @@ public final class Track {
                     updateUp = agg;
                 }
             }
+            Demand u = updateUp;
+            if (u != null) sourceCalls.add(() -> source.update(this, u));
         }
-        if (updateUp != null) source.update(this, updateUp);
+        callSource();
     }
 
     void unsubscribe(Subscription sub) {
@@ -287,13 +299,44 @@ public final class Track {
                     updateUp = agg;
                 }
             }
+            Demand u = updateUp;
+            if (stopUp) sourceCalls.add(() -> source.unsubscribe(this));
+            if (u != null) sourceCalls.add(() -> source.update(this, u));
         }
-        if (stopUp) source.unsubscribe(this);
-        if (updateUp != null) source.update(this, updateUp);
+        callSource();
         if (releaseNow) {
             releaseCache();
         } else if (subscribers.isEmpty() && source != null) {
             broadcast.scheduleIdleCheck(this, generation);
+        }
+    }
+
+    /**
+     * Makes the queued source calls, outside the lock and in queue order. One thread at a time:
+     * a thread that finds another one calling leaves its calls to that thread.
+     */
+    private void callSource() {
+        synchronized (this) {
+            if (callingSource || sourceCalls.isEmpty()) return;
+            callingSource = true;
+        }
+        while (true) {
+            Runnable call;
+            synchronized (this) {
+                call = sourceCalls.poll();
+                if (call == null) {
+                    callingSource = false;
+                    return;
+                }
+            }
+            try {
+                call.run();
+            } catch (RuntimeException | Error e) {
+                synchronized (this) {
+                    callingSource = false;
+                }
+                throw e;
+            }
         }
     }
 

@@ -2,8 +2,11 @@ package org.moqrelay.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
@@ -132,6 +135,76 @@ class TrackDedupTest {
         track.setInfo(TrackInfo.DEFAULT);
         assertThat(track.info()).isCompletedWithValue(TrackInfo.DEFAULT);
         assertThat(source.count("requestInfo")).isEqualTo(1);
+    }
+
+    @Test
+    void subscribersComingAndGoingOnManyThreadsReachTheSourceInOrder() throws Exception {
+        // The source must hear subscribe and unsubscribe alternate, and updates only in between,
+        // in the order the track decided them (it is fed from many sessions' threads at once).
+        final class OrderCheckingSource implements Track.Source {
+            boolean subscribed;
+            int subscribes;
+            int violations;
+
+            @Override
+            public void requestInfo(Track t) {}
+
+            @Override
+            public synchronized void subscribe(Track t, Demand d) {
+                if (subscribed) violations++;
+                subscribed = true;
+                subscribes++;
+            }
+
+            @Override
+            public synchronized void update(Track t, Demand d) {
+                if (!subscribed) violations++;
+            }
+
+            @Override
+            public synchronized void unsubscribe(Track t) {
+                if (!subscribed) violations++;
+                subscribed = false;
+            }
+        }
+        OrderCheckingSource checking = new OrderCheckingSource();
+        Track shared = Broadcast.remote(Path.of("remote/race"), List.of(1L), checking).track("video");
+        int threads = 4;
+        int rounds = 20_000;
+        CyclicBarrier go = new CyclicBarrier(threads);
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int priority = i;
+            Thread t = new Thread(() -> {
+                try {
+                    go.await(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int k = 0; k < rounds; k++) {
+                    Subscription sub = shared.subscribe(demand(priority, false, 0, null, null), new RecordingReader());
+                    sub.close();
+                }
+            }, "subscriber-" + i);
+            t.start();
+            workers.add(t);
+        }
+        for (Thread t : workers) {
+            t.join(Duration.ofSeconds(30));
+            assertThat(t.isAlive()).as("%s finished", t.getName()).isFalse();
+        }
+
+        synchronized (checking) {
+            assertThat(checking.violations).isZero();
+            assertThat(checking.subscribed).isFalse();
+            assertThat(checking.subscribes).isPositive();
+        }
+        assertThat(shared.upstreamActive()).isFalse();
+        Subscription last = shared.subscribe(Demand.LATEST, new RecordingReader());
+        synchronized (checking) {
+            assertThat(checking.subscribed).isTrue();
+        }
+        last.close();
     }
 
     private Demand lastUpdate() {

@@ -13,6 +13,8 @@ import org.moqrelay.model.Origin;
 import org.moqrelay.relay.auth.PublicAuthorizer;
 import org.moqrelay.relay.web.WebRoutes;
 import org.moqrelay.relay.web.WebServer;
+import org.moqrelay.relay.web.WebSocketUpgrade;
+import java.util.List;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.PeerStreamSink;
 import org.moqrelay.transport.quic.QuicConnection;
@@ -65,7 +67,8 @@ public final class RelayServer implements AutoCloseable {
             return t;
         });
         Origin origin = new Origin(timer, config.lingerMillis());
-        RelaySessions sessions = new RelaySessions(origin, relayId, new PublicAuthorizer(config.authPublic()));
+        PublicAuthorizer authorizer = new PublicAuthorizer(config.authPublic());
+        RelaySessions sessions = new RelaySessions(origin, relayId, authorizer);
         WebTransportServer webTransport = new WebTransportServer(sessions);
         QuicSslContext ssl = QuicSslContextBuilder
                 .forServer(cert.key(), null, cert.chain().toArray(new java.security.cert.X509Certificate[0]))
@@ -78,7 +81,9 @@ public final class RelayServer implements AutoCloseable {
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
             if (config.webHttpListen() != null) {
                 String hash = cert.sha256Hex();
-                web = WebServer.start(config.webHttpListen(), WebRoutes.builder().standard(() -> hash).build());
+                web = WebServer.start(config.webHttpListen(), WebRoutes.builder().standard(() -> hash)
+                        .websocket(new WebSocketUpgrade(List.of(LiteVersion.LITE_05.alpn()), authorizer, sessions))
+                        .build(), group);
                 log.info("HTTP listening on tcp {}", web.localAddress());
             }
         } catch (Exception e) {
@@ -131,6 +136,7 @@ public final class RelayServer implements AutoCloseable {
     public void close() {
         quic.close();
         if (web != null) web.close();
+        origin.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
         timer.shutdownNow();
     }

@@ -15,14 +15,14 @@ import org.slf4j.LoggerFactory;
  * Starts a relay-side moq-lite session for every accepted connection: it serves the shared
  * origin to the client and takes the client's broadcasts into it, both through the session's root.
  */
-final class RelaySessions implements MoqAcceptor {
+public final class RelaySessions implements MoqAcceptor {
     private static final Logger log = LoggerFactory.getLogger(RelaySessions.class);
     private final Origin origin;
     private final long relayId;
     private final Authorizer authorizer;
     private final AtomicLong ids = new AtomicLong();
 
-    RelaySessions(Origin origin, long relayId, Authorizer authorizer) {
+    public RelaySessions(Origin origin, long relayId, Authorizer authorizer) {
         this.origin = origin;
         this.relayId = relayId;
         this.authorizer = authorizer;
@@ -31,6 +31,13 @@ final class RelaySessions implements MoqAcceptor {
     @Override
     public void accept(Connection connection, LiteVersion version) {
         String id = "s" + ids.incrementAndGet();
+        if (version == null) {
+            // moql / bare framings negotiate lite-01/02 or draft-14 with a legacy SETUP: not served yet.
+            log.info("session {} ({}): no MoQ version negotiated and legacy SETUP is not supported; closing",
+                    id, connection.describe());
+            connection.close(org.moqrelay.wire.ErrorCode.VERSION.code(), "legacy SETUP negotiation is not supported");
+            return;
+        }
         SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, authorizer);
         LiteSession session = LiteSession.start(connection, version, cfg, id);
         log.info("session {} open: {} {} path '{}'", id, connection.describe(), version.alpn(),

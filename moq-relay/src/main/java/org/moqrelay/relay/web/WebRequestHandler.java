@@ -41,6 +41,11 @@ final class WebRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             WebResponses.send(ctx, request, response);
             return;
         }
+        if (HttpMethod.GET.equals(method) && routes.websocket() != null
+                && request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+            routes.websocket().handle(ctx, request);
+            return;
+        }
         if (!HttpMethod.GET.equals(method)) {
             FullHttpResponse response = WebResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, OPTIONS");

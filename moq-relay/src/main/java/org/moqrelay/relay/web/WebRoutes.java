@@ -14,9 +14,11 @@ public final class WebRoutes {
     private final Map<String, WebHandler> exact;
     private final List<WebRoute> prefixes;
     private final List<WebRoute> routes;
+    private final WebHandler websocket;
 
-    private WebRoutes(List<WebRoute> routes) {
+    private WebRoutes(List<WebRoute> routes, WebHandler websocket) {
         this.routes = List.copyOf(routes);
+        this.websocket = websocket;
         Map<String, WebHandler> exactPaths = new HashMap<>();
         List<WebRoute> prefixRoutes = new ArrayList<>();
         for (WebRoute route : routes) {
@@ -55,6 +57,11 @@ public final class WebRoutes {
         return LandingPage.HANDLER;
     }
 
+    /** The handler for WebSocket upgrades on any path, or null when WebSocket is off. */
+    public WebHandler websocket() {
+        return websocket;
+    }
+
     /** Every route, in the order it was added. */
     public List<WebRoute> routes() {
         return routes;
@@ -63,8 +70,15 @@ public final class WebRoutes {
     /** Collects routes; later work adds {@code /announced}, {@code /fetch} and the WebSocket upgrade here. */
     public static final class Builder {
         private final List<WebRoute> routes = new ArrayList<>();
+        private WebHandler websocket;
 
         private Builder() {}
+
+        /** Serves WebSocket upgrades on every path with {@code handler}. */
+        public Builder websocket(WebHandler handler) {
+            websocket = handler;
+            return this;
+        }
 
         /** Adds {@code route}. */
         public Builder route(WebRoute route) {
@@ -97,7 +111,7 @@ public final class WebRoutes {
 
         /** The routes added so far. */
         public WebRoutes build() {
-            return new WebRoutes(routes);
+            return new WebRoutes(routes, websocket);
         }
     }
 }

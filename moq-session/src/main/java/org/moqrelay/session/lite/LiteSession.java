@@ -263,6 +263,10 @@ public final class LiteSession implements ConnectionHandler {
             // We advertise no Probe capability, so a peer that asks anyway gets nothing; keep it open.
             return new DiscardHandler();
         }
+        if (type == StreamType.BIDI_CLIENT_SETUP) {
+            fail(ErrorCode.VERSION, "legacy CLIENT_SETUP on a " + version.alpn() + " session");
+            return new DiscardHandler();
+        }
         if (type == StreamType.BIDI_GOAWAY && version.hasExcludeHop()) {
             return new GoawayReader(this, stream);
         }

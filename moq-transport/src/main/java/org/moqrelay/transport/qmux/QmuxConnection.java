@@ -1,0 +1,532 @@
+package org.moqrelay.transport.qmux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.session.spi.Connection;
+import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.SendStream;
+import org.moqrelay.transport.qmux.wire.QmuxCodec;
+import org.moqrelay.transport.qmux.wire.QmuxException;
+import org.moqrelay.transport.qmux.wire.QmuxFrame;
+import org.moqrelay.transport.qmux.wire.QmuxParams;
+import org.moqrelay.transport.qmux.wire.QmuxVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A qmux session (QUIC stream semantics over WebSocket or TCP) seen as a MoQ {@link Connection}:
+ * stream ids as in QUIC, credit-based flow control for bytes and stream counts, transport
+ * parameters first, APPLICATION_CLOSE carrying the moq-lite close code. The legacy
+ * {@code webtransport} framing has no parameters and no credits. Confined to the link's loop.
+ */
+public final class QmuxConnection implements Connection {
+    private static final Logger log = LoggerFactory.getLogger(QmuxConnection.class);
+    /** QUIC transport error codes used when the peer breaks the rules. */
+    static final long FLOW_CONTROL_ERROR = 0x3;
+    static final long STREAM_LIMIT_ERROR = 0x4;
+    static final long STREAM_STATE_ERROR = 0x5;
+    static final long PROTOCOL_VIOLATION = 0xa;
+    /** Largest STREAM payload per frame we send. */
+    static final int MAX_CHUNK = 16 * 1024;
+
+    private final QmuxLink link;
+    private final QmuxVersion version;
+    private final boolean server;
+    private final QmuxParams local;
+    private final String protocol;
+    private final String requestPath;
+    private final Map<Long, QmuxStream> streams = new HashMap<>();
+    private final Set<QmuxStream> blocked = new LinkedHashSet<>();
+    private final ArrayDeque<Runnable> waitingForParams = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> waitingBidi = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> waitingUni = new ArrayDeque<>();
+    private final List<Object> early = new ArrayList<>();
+    private ConnectionHandler handler;
+    private QmuxParams peer;
+    private long nextLocalBidi;
+    private long nextLocalUni;
+    private long peerMaxBidi;
+    private long peerMaxUni;
+    private long nextPeerBidi;
+    private long nextPeerUni;
+    private long maxPeerBidi;
+    private long maxPeerUni;
+    private long connSent;
+    private long connSendMax;
+    private long connRecv;
+    private long connRecvMax;
+    private boolean closed;
+
+    /**
+     * @param local our transport parameters (ignored on the legacy framing)
+     * @param protocol the MoQ ALPN the link negotiated, or "" for SETUP negotiation
+     * @param requestPath the URL path and query (WebSocket), or null (TCP)
+     */
+    public QmuxConnection(QmuxLink link, QmuxVersion version, boolean server, QmuxParams local, String protocol,
+                          String requestPath) {
+        this.link = link;
+        this.version = version;
+        this.server = server;
+        this.local = local;
+        this.protocol = protocol;
+        this.requestPath = requestPath;
+        if (version.hasTransportParameters()) {
+            maxPeerBidi = local.initialMaxStreamsBidi();
+            maxPeerUni = local.initialMaxStreamsUni();
+            connRecvMax = local.initialMaxData();
+        } else {
+            maxPeerBidi = maxPeerUni = Long.MAX_VALUE;
+            connRecvMax = Long.MAX_VALUE;
+            peer = null;
+            peerMaxBidi = peerMaxUni = Long.MAX_VALUE;
+            connSendMax = Long.MAX_VALUE;
+        }
+    }
+
+    /** Sends our transport parameters; call once the link is up. */
+    public void start() {
+        if (version.hasTransportParameters()) {
+            sendFrame(new QmuxFrame.TransportParameters(local));
+            link.flush();
+        }
+    }
+
+    private boolean paramsKnown() {
+        return !version.hasTransportParameters() || peer != null;
+    }
+
+    // ------------------------------------------------------------ Connection
+
+    @Override
+    public EventLoop eventLoop() {
+        return link.eventLoop();
+    }
+
+    @Override
+    public void handler(ConnectionHandler h) {
+        handler = h;
+        for (Object o : early) {
+            if (o instanceof QmuxStream s) deliverPeerStream(s);
+        }
+        early.clear();
+        if (closed) h.onClosed(-1, "", false);
+    }
+
+    @Override
+    public Future<BidiStream> openBidi() {
+        Promise<BidiStream> p = eventLoop().newPromise();
+        open(true, p);
+        return p;
+    }
+
+    @Override
+    public Future<SendStream> openUni() {
+        Promise<SendStream> p = eventLoop().newPromise();
+        open(false, p);
+        return p;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void open(boolean bidi, Promise p) {
+        if (closed) {
+            p.tryFailure(new IllegalStateException("connection closed"));
+            return;
+        }
+        if (!paramsKnown()) {
+            waitingForParams.add(() -> open(bidi, p));
+            return;
+        }
+        long count = bidi ? nextLocalBidi : nextLocalUni;
+        long max = bidi ? peerMaxBidi : peerMaxUni;
+        if (count >= max) {
+            (bidi ? waitingBidi : waitingUni).add(() -> open(bidi, p));
+            return;
+        }
+        long id = (count << 2) | (bidi ? 0 : 2) | (server ? 1 : 0);
+        if (bidi) nextLocalBidi++;
+        else nextLocalUni++;
+        long sendMax = bidi ? credit(peer == null ? -1 : peer.initialMaxStreamDataBidiRemote())
+                : credit(peer == null ? -1 : peer.initialMaxStreamDataUni());
+        long recvWindow = bidi ? window(local.initialMaxStreamDataBidiLocal()) : 0;
+        QmuxStream s = new QmuxStream(this, id, true, bidi, sendMax, recvWindow);
+        streams.put(id, s);
+        p.trySuccess(s);
+    }
+
+    private long credit(long v) {
+        return version.hasTransportParameters() ? v : Long.MAX_VALUE;
+    }
+
+    private long window(long v) {
+        return version.hasTransportParameters() ? v : Long.MAX_VALUE;
+    }
+
+    @Override
+    public int maxDatagramSize() {
+        return 0;
+    }
+
+    @Override
+    public void sendDatagram(ByteBuf data) {
+        data.release(); // qmux bindings carry no MoQ datagrams
+    }
+
+    @Override
+    public void close(long code, String reason) {
+        if (closed) return;
+        sendFrame(new QmuxFrame.ConnectionClose(true, code, 0, reason == null ? "" : reason));
+        link.flush();
+        shutdown(code, reason, true);
+        link.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public String requestPath() {
+        return requestPath;
+    }
+
+    @Override
+    public String describe() {
+        return link.describe();
+    }
+
+    /** The negotiated framing. */
+    public QmuxVersion version() {
+        return version;
+    }
+
+    // ------------------------------------------------------------ inbound
+
+    /** One WebSocket message or TCP record of frames. Releases {@code message}. */
+    public void onMessage(ByteBuf message) {
+        try {
+            if (closed) return;
+            List<QmuxFrame> frames = QmuxCodec.decodeMessage(message, version);
+            for (int i = 0; i < frames.size(); i++) {
+                QmuxFrame f = frames.get(i);
+                if (closed) {
+                    release(f);
+                    continue;
+                }
+                try {
+                    onFrame(f);
+                } catch (QmuxException e) {
+                    for (int j = i + 1; j < frames.size(); j++) release(frames.get(j));
+                    throw e;
+                }
+            }
+        } catch (QmuxException e) {
+            fail(e.code(), e.getMessage());
+        } finally {
+            message.release();
+        }
+    }
+
+    private static void release(QmuxFrame f) {
+        f.release();
+    }
+
+    private void onFrame(QmuxFrame f) {
+        if (f instanceof QmuxFrame.Padding) return;
+        if (peer == null && version.hasTransportParameters() && !(f instanceof QmuxFrame.TransportParameters)) {
+            release(f);
+            throw new QmuxException(PROTOCOL_VIOLATION, "first frame must be QX_TRANSPORT_PARAMETERS, got " + f);
+        }
+        switch (f) {
+            case QmuxFrame.TransportParameters t -> onParams(t.params());
+            case QmuxFrame.Stream s -> onStream(s);
+            case QmuxFrame.ResetStream r -> {
+                QmuxStream s = peerOrKnown(r.streamId(), false);
+                if (s != null) s.onReset(r.code());
+            }
+            case QmuxFrame.ResetStreamAt r -> {
+                QmuxStream s = peerOrKnown(r.streamId(), false);
+                if (s != null) s.onReset(r.code());
+            }
+            case QmuxFrame.StopSending r -> {
+                QmuxStream s = peerOrKnown(r.streamId(), true);
+                if (s != null) s.onStopSending(r.code());
+            }
+            case QmuxFrame.MaxData m -> {
+                if (m.max() > connSendMax) {
+                    connSendMax = m.max();
+                    pumpBlocked();
+                }
+            }
+            case QmuxFrame.MaxStreamData m -> {
+                QmuxStream s = streams.get(m.streamId());
+                if (s != null && m.max() > s.sendMax) {
+                    s.sendMax = m.max();
+                    pump(s);
+                }
+            }
+            case QmuxFrame.MaxStreams m -> onMaxStreams(m.bidi(), m.max());
+            case QmuxFrame.ConnectionClose c -> {
+                shutdown(c.code(), c.reason(), c.application() && c.code() == 0);
+                link.close();
+            }
+            case QmuxFrame.Ping p -> {
+                if (!p.response()) {
+                    sendFrame(new QmuxFrame.Ping(true, p.sequence()));
+                    link.flush();
+                }
+            }
+            case QmuxFrame.Datagram d -> d.data().release();
+            case QmuxFrame.Padding p -> { }
+            case QmuxFrame.DataBlocked b -> { }
+            case QmuxFrame.StreamDataBlocked b -> { }
+            case QmuxFrame.StreamsBlocked b -> { }
+        }
+    }
+
+    private void onParams(QmuxParams p) {
+        if (peer != null) throw new QmuxException(PROTOCOL_VIOLATION, "second QX_TRANSPORT_PARAMETERS");
+        peer = p;
+        peerMaxBidi = p.initialMaxStreamsBidi();
+        peerMaxUni = p.initialMaxStreamsUni();
+        connSendMax = p.initialMaxData();
+        while (!waitingForParams.isEmpty()) waitingForParams.poll().run();
+    }
+
+    private void onMaxStreams(boolean bidi, long max) {
+        if (bidi && max > peerMaxBidi) {
+            peerMaxBidi = max;
+            drain(waitingBidi, true);
+        } else if (!bidi && max > peerMaxUni) {
+            peerMaxUni = max;
+            drain(waitingUni, false);
+        }
+    }
+
+    private void drain(ArrayDeque<Runnable> q, boolean bidi) {
+        int n = q.size();
+        for (int i = 0; i < n && !q.isEmpty(); i++) q.poll().run();
+    }
+
+    private void onStream(QmuxFrame.Stream f) {
+        QmuxStream s = peerOrKnown(f.streamId(), false);
+        if (s == null) {
+            f.data().release();
+            return;
+        }
+        if (f.offset() != s.recvOffset) {
+            f.data().release();
+            throw new QmuxException(PROTOCOL_VIOLATION, "stream " + f.streamId() + " data at offset " + f.offset()
+                    + ", expected " + s.recvOffset);
+        }
+        long end = f.offset() + f.data().readableBytes();
+        if (end > s.recvMax || connRecv + f.data().readableBytes() > connRecvMax) {
+            f.data().release();
+            throw new QmuxException(FLOW_CONTROL_ERROR, "stream " + f.streamId() + " exceeded its credit");
+        }
+        s.onData(f.data(), f.fin());
+    }
+
+    /**
+     * The stream with {@code id}: an existing one, a new peer-initiated one (QUIC opens every
+     * lower id implicitly), or null for one of ours that is already gone.
+     *
+     * @param sendFrame true for frames about the peer's receive side (STOP_SENDING)
+     */
+    private QmuxStream peerOrKnown(long id, boolean sendFrame) {
+        QmuxStream s = streams.get(id);
+        if (s != null) return s;
+        boolean peerInitiated = ((id & 1) == 1) != server;
+        if (!peerInitiated) {
+            if (id >> 2 >= (((id & 2) == 0) ? nextLocalBidi : nextLocalUni)) {
+                throw new QmuxException(STREAM_STATE_ERROR, "frame for stream " + id + " that we never opened");
+            }
+            return null;
+        }
+        boolean bidi = (id & 2) == 0;
+        long index = id >> 2;
+        long next = bidi ? nextPeerBidi : nextPeerUni;
+        if (index < next) return null; // already closed
+        if (index >= (bidi ? maxPeerBidi : maxPeerUni)) {
+            throw new QmuxException(STREAM_LIMIT_ERROR, "peer opened stream " + id + " beyond the limit");
+        }
+        if (!bidi && sendFrame) {
+            throw new QmuxException(STREAM_STATE_ERROR, "STOP_SENDING for the peer's own uni stream " + id);
+        }
+        QmuxStream created = null;
+        for (long i = next; i <= index; i++) {
+            long sid = (i << 2) | (bidi ? 0 : 2) | (server ? 0 : 1);
+            long sendMax = bidi ? credit(peer == null ? -1 : peer.initialMaxStreamDataBidiLocal()) : 0;
+            long recvWindow = bidi ? window(local.initialMaxStreamDataBidiRemote()) : window(local.initialMaxStreamDataUni());
+            QmuxStream ns = new QmuxStream(this, sid, bidi, true, sendMax, recvWindow);
+            streams.put(sid, ns);
+            if (handler == null) early.add(ns);
+            else deliverPeerStream(ns);
+            created = ns;
+        }
+        if (bidi) nextPeerBidi = index + 1;
+        else nextPeerUni = index + 1;
+        return created;
+    }
+
+    private void deliverPeerStream(QmuxStream s) {
+        if ((s.id & 2) == 0) handler.onBidiStream(s);
+        else handler.onUniStream(s);
+    }
+
+    /** The link went away without a CONNECTION_CLOSE. */
+    public void onLinkClosed() {
+        shutdown(-1, "connection lost", false);
+    }
+
+    /** The link can take more bytes again. */
+    public void onLinkWritable() {
+        pumpBlocked();
+        for (QmuxStream s : new ArrayList<>(streams.values())) s.notifyWritable();
+    }
+
+    private void fail(long code, String reason) {
+        log.info("qmux session {} protocol error 0x{}: {}", link.describe(), Long.toHexString(code), reason);
+        if (closed) return;
+        sendFrame(new QmuxFrame.ConnectionClose(false, code, 0, reason));
+        link.flush();
+        shutdown(code, reason, false);
+        link.close();
+    }
+
+    private void shutdown(long code, String reason, boolean clean) {
+        if (closed) return;
+        closed = true;
+        if (handler != null) handler.onClosed(code, reason, clean);
+        for (QmuxStream s : new ArrayList<>(streams.values())) s.onConnectionClosed();
+        streams.clear();
+        blocked.clear();
+        for (Object o : early) {
+            if (o instanceof QmuxStream s) s.onConnectionClosed();
+        }
+        early.clear();
+    }
+
+    // ------------------------------------------------------------ outbound, called by streams
+
+    boolean linkWritable() {
+        return link.isWritable();
+    }
+
+    void pump(QmuxStream s) {
+        if (closed) return;
+        boolean sent = false;
+        while (s.wantsSend() && link.isWritable()) {
+            long credit = Math.min(s.sendMax - s.sendOffset, connSendMax - connSent);
+            if (s.queued() > 0) {
+                if (credit <= 0) {
+                    blocked.add(s);
+                    break;
+                }
+                long offset = s.sendOffset;
+                ByteBuf chunk = s.take((int) Math.min(Math.min(credit, MAX_CHUNK), link.maxMessageSize() - 32));
+                if (connSendMax != Long.MAX_VALUE) connSent += chunk.readableBytes();
+                boolean fin = s.readyForFin();
+                sendFrame(new QmuxFrame.Stream(s.id, offset, chunk, fin));
+                if (fin) s.markFinSent();
+                sent = true;
+            } else if (s.readyForFin()) {
+                sendFrame(new QmuxFrame.Stream(s.id, s.sendOffset, io.netty.buffer.Unpooled.EMPTY_BUFFER, true));
+                s.markFinSent();
+                sent = true;
+            } else {
+                break;
+            }
+        }
+        if (s.wantsSend() && !link.isWritable()) blocked.add(s);
+        if (sent) link.flush();
+    }
+
+    private void pumpBlocked() {
+        List<QmuxStream> again = new ArrayList<>(blocked);
+        blocked.clear();
+        for (QmuxStream s : again) pump(s);
+    }
+
+    void sendReset(QmuxStream s, long code) {
+        if (closed) return;
+        blocked.remove(s);
+        sendFrame(new QmuxFrame.ResetStream(s.id, code, s.sendOffset));
+        link.flush();
+    }
+
+    void sendStopSending(QmuxStream s, long code) {
+        if (closed) return;
+        sendFrame(new QmuxFrame.StopSending(s.id, code));
+        link.flush();
+    }
+
+    /** The application took {@code n} bytes off {@code s}: give credit back when half is used. */
+    void consumed(QmuxStream s, int n) {
+        s.recvOffset += n;
+        connRecv += n;
+        if (!version.hasTransportParameters() || closed) return;
+        boolean sent = false;
+        if (s.recvMax - s.recvOffset < s.recvWindow / 2) {
+            s.recvMax = s.recvOffset + s.recvWindow;
+            sendFrame(new QmuxFrame.MaxStreamData(s.id, s.recvMax));
+            sent = true;
+        }
+        if (connRecvMax - connRecv < local.initialMaxData() / 2) {
+            connRecvMax = connRecv + local.initialMaxData();
+            sendFrame(new QmuxFrame.MaxData(connRecvMax));
+            sent = true;
+        }
+        if (sent) link.flush();
+    }
+
+    /** Both halves of {@code s} are done: forget it, and let the peer open another in its place. */
+    void streamDone(QmuxStream s) {
+        streams.remove(s.id);
+        blocked.remove(s);
+        boolean peerInitiated = ((s.id & 1) == 1) != server;
+        if (!peerInitiated || !version.hasTransportParameters() || closed) return;
+        boolean bidi = (s.id & 2) == 0;
+        if (bidi) {
+            maxPeerBidi++;
+            sendFrame(new QmuxFrame.MaxStreams(true, maxPeerBidi));
+        } else {
+            maxPeerUni++;
+            sendFrame(new QmuxFrame.MaxStreams(false, maxPeerUni));
+        }
+        link.flush();
+    }
+
+    private void sendFrame(QmuxFrame f) {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        try {
+            QmuxCodec.encode(out, f, version);
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        } finally {
+            f.release();
+        }
+        link.send(out);
+    }
+}

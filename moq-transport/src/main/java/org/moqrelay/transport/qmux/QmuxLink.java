@@ -1,0 +1,29 @@
+package org.moqrelay.transport.qmux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+
+/**
+ * The byte pipe under a qmux session: a WebSocket (one binary message per call) or a TCP socket
+ * (one record per call). Confined to its event loop.
+ */
+public interface QmuxLink {
+    EventLoop eventLoop();
+
+    /** Sends one message / record holding already-encoded frames; ownership passes. */
+    void send(ByteBuf frames);
+
+    /** Flushes what {@link #send} queued. */
+    void flush();
+
+    /** False while the socket's outbound buffer is full. */
+    boolean isWritable();
+
+    /** Closes the pipe (after flushing). */
+    void close();
+
+    /** Largest frames payload one message or record may carry. */
+    int maxMessageSize();
+
+    String describe();
+}

@@ -1,0 +1,127 @@
+package org.moqrelay.transport.qmux.ws;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.moqrelay.transport.qmux.QmuxConnection;
+import org.moqrelay.transport.qmux.QmuxLink;
+
+/**
+ * The WebSocket under a qmux session, after the upgrade: binary messages in and out, pings every
+ * 5 s, and the connection dropped after 30 s without hearing anything (the reference's keep-alive).
+ * Text messages are a protocol error.
+ */
+public final class WebSocketLink extends ChannelInboundHandlerAdapter implements QmuxLink {
+    private final Channel channel;
+    private final int maxMessage;
+    private QmuxConnection connection;
+
+    public WebSocketLink(Channel channel, int maxMessage) {
+        this.channel = channel;
+        this.maxMessage = maxMessage;
+    }
+
+    public void attach(QmuxConnection c) {
+        connection = c;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public void send(ByteBuf frames) {
+        channel.write(new BinaryWebSocketFrame(frames), channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void close() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public int maxMessageSize() {
+        return maxMessage;
+    }
+
+    @Override
+    public String describe() {
+        return "websocket " + channel.remoteAddress();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        switch (frame) {
+            case BinaryWebSocketFrame b -> connection.onMessage(b.content());
+            case PingWebSocketFrame p -> ctx.writeAndFlush(new PongWebSocketFrame(p.content()));
+            case PongWebSocketFrame p -> p.release();
+            case CloseWebSocketFrame c -> {
+                c.release();
+                connection.onLinkClosed();
+                ctx.close();
+            }
+            default -> {
+                frame.release();
+                connection.close(0xa, "text messages are not allowed");
+            }
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                connection.close(0x1, "idle timeout");
+            } else if (idle.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (channel.isWritable() && connection != null) connection.onLinkWritable();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (connection != null) connection.onLinkClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}
