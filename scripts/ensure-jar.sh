@@ -1,4 +1,4 @@
-# Sourced by ./moq-relay.sh and ./moq (after scripts/java-home.sh). `moq_ensure_jar ROOT` builds the
+# Sourced by ./moq-relay and ./moq (after scripts/java-home.sh). `moq_ensure_jar ROOT` builds the
 # runnable jar moq-cli/target/moq-relay.jar when it is missing or older than any pom.xml or any file
 # under */src/main, then sets MOQ_JAR to a private copy of it to run. Build output goes to stderr,
 # so stdout stays the command's own. MOQ_NO_BUILD=1 skips the check and runs the last jar built.

@@ -307,6 +307,7 @@ final class RawMoqPeer implements AutoCloseable {
         private final CompletableFuture<Void> fin = new CompletableFuture<>();
         private final CompletableFuture<Void> stopped = new CompletableFuture<>();
         private volatile boolean localEnd;
+        final StringBuffer DBG = new StringBuffer();
 
         private RawStream(NettyStream stream, RecvStream recv) {
             this.stream = stream;
@@ -452,7 +453,7 @@ final class RawMoqPeer implements AutoCloseable {
             try {
                 stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                throw new TimeoutException("no STOP_SENDING on stream " + id() + " within " + timeout);
+                throw new TimeoutException("no STOP_SENDING on stream " + id() + " within " + timeout + " DBG " + DBG + " active=" + stream.channel().isActive() + " writable=" + stream.channel().isWritable() + " bytesBeforeUnwritable=" + stream.channel().bytesBeforeUnwritable());
             }
         }
 
@@ -469,11 +470,13 @@ final class RawMoqPeer implements AutoCloseable {
         private void pump() {
             if (stopped.isDone()) return;
             if (!stream.channel().isActive()) {
+                DBG.append(" inactive/" + channel.isActive());
                 if (refusedByPeer()) stopped.complete(null);
                 return;
             }
             byte[] filler = new byte[16 * 1024];
             writeChunk(Unpooled.wrappedBuffer(filler)).addListener(f -> {
+                DBG.append(" w" + (f.isSuccess() ? "+" : ("-" + f.cause().getClass().getSimpleName() + "/" + stream.channel().isActive() + "/" + channel.isActive())));
                 if (f.isSuccess()) pump();
                 else if (refusedByPeer()) stopped.complete(null);
             });
