@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class RelayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
     /** ALPNs in server preference order; h3 last, as the reference. */
-    static final String[] ALPNS = {"moq-lite-05", "h3"};
+    static final String[] ALPNS = {"moq-lite-05", "moq-lite-04", "moq-lite-03", "h3"};
+    /** MoQ versions offered over WebTransport and WebSocket, most preferred first. */
+    static final List<String> MOQ_ALPNS = List.of("moq-lite-05", "moq-lite-04", "moq-lite-03");
 
     private final EventLoopGroup group;
     private final ScheduledExecutorService timer;
@@ -82,7 +84,7 @@ public final class RelayServer implements AutoCloseable {
             if (config.webHttpListen() != null) {
                 String hash = cert.sha256Hex();
                 web = WebServer.start(config.webHttpListen(), WebRoutes.builder().standard(() -> hash)
-                        .websocket(new WebSocketUpgrade(List.of(LiteVersion.LITE_05.alpn()), authorizer, sessions))
+                        .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions))
                         .build(), group);
                 log.info("HTTP listening on tcp {}", web.localAddress());
             }

@@ -83,7 +83,7 @@ public final class WebSocketUpgrade implements WebHandler {
         for (String name : List.of(WebServerInitializer.CORS, WebServerInitializer.KEEP_ALIVE, WebServerInitializer.ROUTER)) {
             if (p.get(name) != null) p.remove(name);
         }
-        WebSocketLink link = new WebSocketLink(ch, SEND_MESSAGE);
+        WebSocketLink link = new WebSocketLink(ch, SEND_MESSAGE, offered.isEmpty() ? "(none)" : choice.subprotocol());
         p.addLast(new IdleStateHandler(30, 5, 0, TimeUnit.SECONDS));
         p.addLast(new WebSocketFrameAggregator(MAX_MESSAGE));
         p.addLast(link);

@@ -27,9 +27,12 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
     private final int maxMessage;
     private QmuxConnection connection;
 
-    public WebSocketLink(Channel channel, int maxMessage) {
+    private final String subprotocol;
+
+    public WebSocketLink(Channel channel, int maxMessage, String subprotocol) {
         this.channel = channel;
         this.maxMessage = maxMessage;
+        this.subprotocol = subprotocol;
     }
 
     public void attach(QmuxConnection c) {
@@ -70,7 +73,7 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
 
     @Override
     public String describe() {
-        return "websocket " + channel.remoteAddress();
+        return "websocket(" + subprotocol + ") " + channel.remoteAddress();
     }
 
     @Override
