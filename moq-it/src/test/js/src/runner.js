@@ -60,6 +60,10 @@ export function parseOptions(params) {
 		websocket: bool("websocket", true), // allow the WebSocket fallback
 		wsDelay: num("wsDelay", undefined), // WebSocket head start delay (ms)
 		hold: num("hold", 0), // subscribe: ms to keep the connection open after the result
+		// WebSocket: offer exactly these Sec-WebSocket-Protocol values (comma-separated; "-" = offer none)
+		// instead of @moq/net's own list. Unset = the library's full offer.
+		subprotocols: get("subprotocols", undefined),
+		prefix: get("prefix", undefined), // announced: the prefix to watch (default: the broadcast's parent)
 	};
 }
 
@@ -128,6 +132,9 @@ export async function run(opts, post, stopped = new Promise(() => {})) {
 			case "pubsub":
 				result = await pubsubMode(opts, event, mark);
 				break;
+			case "announced":
+				result = await announcedMode(opts, event, mark);
+				break;
 			default:
 				throw new Error(`unknown mode: ${opts.mode}`);
 		}
@@ -141,18 +148,104 @@ export async function run(opts, post, stopped = new Promise(() => {})) {
 	return message;
 }
 
+// ---- WebSocket instrumentation ------------------------------------------------------------
+// @moq/qmux dials through `globalThis.WebSocketStream` when the platform has a native one
+// (Chromium) and through `globalThis.WebSocket` otherwise (Node: the `ws` package). Both are
+// wrapped by transparent subclasses that record, per socket, the Sec-WebSocket-Protocol values
+// offered and the one the server chose, and that can replace the offer (`subprotocols=`), so the
+// library's own connect() runs unchanged on a pinned offer.
+
+/** One record per socket opened: {api, url, offered[], protocol?, closeCode?, closeReason?, error?}. */
+const sockets = [];
+let pinnedOffer; // string[] replacing every offer, or undefined for the library's own list
+let spyInstalled = false;
+
+function offerOf(protocols) {
+	if (pinnedOffer !== undefined) return [...pinnedOffer];
+	if (protocols === undefined || protocols === null) return [];
+	return Array.isArray(protocols) ? [...protocols] : [String(protocols)];
+}
+
+function installWebSocketSpy() {
+	if (spyInstalled) return;
+	spyInstalled = true;
+	const Ws = globalThis.WebSocket;
+	if (typeof Ws === "function") {
+		globalThis.WebSocket = class extends Ws {
+			constructor(url, protocols, ...rest) {
+				const offered = offerOf(protocols);
+				super(url, offered, ...rest);
+				const rec = { api: "WebSocket", url: String(url), offered };
+				sockets.push(rec);
+				this.addEventListener("open", () => { rec.protocol = this.protocol; });
+				this.addEventListener("close", (e) => { rec.closeCode = e.code; rec.closeReason = e.reason; });
+				this.addEventListener("error", (e) => { rec.error = e && e.message ? e.message : "error event"; });
+			}
+		};
+	}
+	const Wss = globalThis.WebSocketStream;
+	if (typeof Wss === "function") {
+		globalThis.WebSocketStream = class extends Wss {
+			constructor(url, options = {}) {
+				const offered = offerOf(options.protocols);
+				super(url, { ...options, protocols: offered });
+				const rec = { api: "WebSocketStream", url: String(url), offered };
+				sockets.push(rec);
+				this.opened.then((o) => { rec.protocol = o.protocol; }, (e) => { rec.error = errorString(e); });
+				this.closed.then((c) => { rec.closeCode = c.closeCode; rec.closeReason = c.reason; },
+					(e) => { rec.error = rec.error ?? errorString(e); });
+			}
+		};
+	}
+}
+
+/** What the sockets opened since `from` negotiated: {subprotocol, offered, sockets}. */
+function socketSummary(from) {
+	const mine = sockets.slice(from).map((r) => ({ ...r }));
+	const open = mine.filter((r) => r.protocol !== undefined);
+	const last = open.length ? open[open.length - 1] : mine[mine.length - 1];
+	return { subprotocol: open.length ? last.protocol : undefined, offered: last ? last.offered : undefined, sockets: mine };
+}
+
+const connInfo = new WeakMap(); // conn -> socketSummary at connect time
+
+/** The WebSocket facts of `conn` (empty over WebTransport). */
+export function wsFields(conn, prefix = "") {
+	const info = conn ? connInfo.get(conn) : undefined;
+	if (!info || conn.transport !== "websocket") return {};
+	const key = (k) => (prefix ? prefix + k[0].toUpperCase() + k.slice(1) : k);
+	return { [key("subprotocol")]: info.subprotocol, [key("offered")]: info.offered };
+}
+
 /** Connects to `opts.relay` with @moq/net's connect(), bounded by connectTimeout. */
 export async function connect(opts, label = "") {
 	if (!opts.relay) throw new Error("missing relay parameter");
 	const url = new URL(opts.relay);
 	const websocket = { enabled: opts.websocket };
 	if (opts.wsDelay !== undefined) websocket.delay = opts.wsDelay;
-	console.info(`${label}connecting to ${url} (WebTransport: ${typeof globalThis.WebTransport}, WebSocket fallback: ${opts.websocket})`);
-	const conn = await Moq.Connection.connect(url, {
-		websocket,
-		signal: AbortSignal.timeout(opts.connectTimeout),
-	});
-	console.info(`${label}connected: version=${conn.version} transport=${conn.transport}`);
+	if (opts.subprotocols !== undefined) {
+		pinnedOffer = opts.subprotocols === "-" ? [] : opts.subprotocols.split(",").map((x) => x.trim()).filter((x) => x);
+	}
+	installWebSocketSpy();
+	const from = sockets.length;
+	console.info(`${label}connecting to ${url} (WebTransport: ${typeof globalThis.WebTransport}, WebSocket fallback: ${opts.websocket}`
+		+ `${pinnedOffer !== undefined ? `, WebSocket offer pinned to [${pinnedOffer.join(", ")}]` : ""})`);
+	const started = now();
+	let conn;
+	try {
+		conn = await Moq.Connection.connect(url, {
+			websocket,
+			signal: AbortSignal.timeout(opts.connectTimeout),
+		});
+	} catch (e) {
+		const err = e instanceof Error ? e : new Error(String(e));
+		err.partial = { ...(err.partial || {}), connectFailedAfter: Math.round(now() - started), ...socketSummary(from) };
+		throw err;
+	}
+	const info = socketSummary(from);
+	connInfo.set(conn, info);
+	console.info(`${label}connected: version=${conn.version} transport=${conn.transport}`
+		+ (conn.transport === "websocket" ? ` subprotocol=${info.subprotocol}` : ""));
 	return conn;
 }
 
@@ -163,7 +256,7 @@ async function publishOn(conn, opts, event, mark, stopped) {
 	const track = broadcast.createTrack(opts.track);
 	conn.publish(path, broadcast);
 	mark("published");
-	await event("publishing", { version: conn.version, transport: conn.transport, broadcast: path, track: opts.track });
+	await event("publishing", { version: conn.version, transport: conn.transport, ...wsFields(conn), broadcast: path, track: opts.track });
 
 	let isStopped = false;
 	stopped.then(() => { isStopped = true; });
@@ -272,10 +365,10 @@ async function subscribeOn(conn, opts, event, mark) {
 async function publishMode(opts, event, mark, stopped) {
 	const conn = await connect(opts);
 	mark("connected");
-	await event("connected", { version: conn.version, transport: conn.transport });
+	await event("connected", { version: conn.version, transport: conn.transport, ...wsFields(conn) });
 	try {
 		const summary = await publishOn(conn, opts, event, mark, stopped);
-		return { ok: true, version: conn.version, transport: conn.transport, ...summary };
+		return { ok: true, version: conn.version, transport: conn.transport, ...wsFields(conn), ...summary };
 	} finally {
 		conn.close();
 	}
@@ -284,12 +377,12 @@ async function publishMode(opts, event, mark, stopped) {
 async function subscribeMode(opts, event, mark) {
 	const conn = await connect(opts);
 	mark("connected");
-	await event("connected", { version: conn.version, transport: conn.transport });
+	await event("connected", { version: conn.version, transport: conn.transport, ...wsFields(conn) });
 	try {
 		const out = await subscribeOn(conn, opts, event, mark);
-		return { version: conn.version, transport: conn.transport, ...out };
+		return { version: conn.version, transport: conn.transport, ...wsFields(conn), ...out };
 	} catch (e) {
-		e.partial = { version: conn.version, transport: conn.transport, ...(e.partial || {}) };
+		e.partial = { version: conn.version, transport: conn.transport, ...wsFields(conn), ...(e.partial || {}) };
 		throw e;
 	} finally {
 		if (opts.hold > 0) await sleep(opts.hold);
@@ -314,11 +407,64 @@ async function pubsubMode(opts, event, mark) {
 		const out = await subscribeOn(subConn, subOpts, event, mark);
 		stop();
 		const pub = await publishing;
-		return { version: subConn.version, transport: subConn.transport, pubVersion: pubConn.version, pubTransport: pubConn.transport, ...pub, ...out };
+		return { version: subConn.version, transport: subConn.transport, ...wsFields(subConn), pubVersion: pubConn.version,
+			pubTransport: pubConn.transport, ...wsFields(pubConn, "pub"), ...pub, ...out };
 	} finally {
 		stop();
 		await publishing.catch(() => {});
 		if (subConn) subConn.close();
 		pubConn.close();
 	}
+}
+
+/**
+ * Watches `conn.announced(prefix)` until the broadcast `opts.broadcast` (relative to the connection
+ * root; `prefix` defaults to its parent) has been announced active and then withdrawn, within
+ * `timeout`. Every announcement is posted as an "announce" event {path, active}; the result lists them.
+ */
+async function announcedMode(opts, event, mark) {
+	const conn = await connect(opts);
+	mark("connected");
+	await event("connected", { version: conn.version, transport: conn.transport, ...wsFields(conn) });
+	const full = Moq.Path.from(opts.broadcast);
+	const parts = Moq.Path.parts(full);
+	const prefix = opts.prefix !== undefined ? Moq.Path.from(opts.prefix) : Moq.Path.from(...parts.slice(0, -1));
+	const prefixParts = Moq.Path.parts(prefix);
+	if (prefixParts.some((p, i) => parts[i] !== p)) throw new Error(`broadcast '${full}' is not under prefix '${prefix}'`);
+	const name = Moq.Path.from(...parts.slice(prefixParts.length));
+	const announcements = [];
+	let sawActive = false;
+	let sawInactive = false;
+	const announced = conn.announced(prefix);
+	mark("watching");
+	await event("watching", { prefix, name });
+	try {
+		await withTimeout((async () => {
+			for (;;) {
+				const ev = await announced.next();
+				if (ev === undefined) throw new Error(`announcements under '${prefix}' ended (seen: ${JSON.stringify(announcements)})`);
+				console.info(`announced: prefix='${prefix}' path='${ev.path}' active=${ev.active}`);
+				const t = Math.round(now());
+				announcements.push({ path: String(ev.path), active: ev.active });
+				await event("announce", { path: String(ev.path), active: ev.active, t });
+				if (String(ev.path) !== String(name)) continue;
+				if (ev.active) {
+					sawActive = true;
+					mark("active");
+				} else if (sawActive) {
+					sawInactive = true;
+					mark("inactive");
+					return;
+				}
+			}
+		})(), opts.timeout, `'${name}' announced and withdrawn under '${prefix}'`);
+	} catch (e) {
+		e.partial = { version: conn.version, transport: conn.transport, ...wsFields(conn), announcements, sawActive, sawInactive };
+		throw e;
+	} finally {
+		announced.close();
+		conn.close();
+	}
+	return { ok: true, version: conn.version, transport: conn.transport, ...wsFields(conn), prefix: String(prefix), name: String(name),
+		announcements, sawActive, sawInactive };
 }

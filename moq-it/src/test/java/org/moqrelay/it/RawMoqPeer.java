@@ -197,6 +197,19 @@ final class RawMoqPeer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * One exchange with the relay that needs no session state: a bidi stream of a type it does
+     * not know ({@value #ROUND_TRIP_TYPE}), which it resets at once (UnexpectedStream), even
+     * before SETUP. A way to let what the relay sent earlier arrive, without sleeping.
+     */
+    void roundTrip(Duration timeout) throws Exception {
+        RawStream s = openBidi(concat(varint(ROUND_TRIP_TYPE), new byte[] {0}));
+        s.resetCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** An unused stream type (moq-lite.md §3.1 knows 0x00-0x06 and 0x20). */
+    static final int ROUND_TRIP_TYPE = 0x3e;
+
     // ---------------------------------------------------------------- streams the relay opens
 
     /** The next bidi stream the relay opened, in order. */
@@ -297,7 +310,7 @@ final class RawMoqPeer implements AutoCloseable {
     /**
      * One QUIC stream of this peer. Received bytes are accumulated (thread-safe) for the test to
      * decode; FIN and RESET_STREAM are reported as futures. STOP_SENDING from the relay is only
-     * visible to a writer, so {@link #awaitStopSending} keeps writing until a write is refused.
+     * visible to a writer, so {@link #awaitStopSending} probes with writes until one is refused.
      */
     final class RawStream implements ReadHandler {
         private final NettyStream stream;
@@ -307,7 +320,6 @@ final class RawMoqPeer implements AutoCloseable {
         private final CompletableFuture<Void> fin = new CompletableFuture<>();
         private final CompletableFuture<Void> stopped = new CompletableFuture<>();
         private volatile boolean localEnd;
-        final StringBuffer DBG = new StringBuffer();
 
         private RawStream(NettyStream stream, RecvStream recv) {
             this.stream = stream;
@@ -443,43 +455,44 @@ final class RawMoqPeer implements AutoCloseable {
         }
 
         /**
-         * Keeps writing filler until the relay's STOP_SENDING shows (see {@link #refusedByPeer}).
-         * The QUIC stack does not surface STOP_SENDING (nor its code) to a sender that is idle,
-         * so this is how a test learns about it. Never more than one chunk is queued at a time,
-         * and the relay's flow-control window bounds what is sent before the refusal.
+         * Waits until the relay's STOP_SENDING for this (send) stream shows. The QUIC stack does
+         * not surface STOP_SENDING (nor its code) to an idle sender, and a write already queued
+         * behind the congestion window when it arrives may never be failed; so this probes with
+         * one-byte writes (which go straight into the stack and are refused at once once the
+         * stream is stopped), each after a round trip with the relay ({@link #roundTrip}).
          */
         void awaitStopSending(Duration timeout) throws Exception {
-            if (!stopped.isDone()) pump();
-            try {
-                stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw new TimeoutException("no STOP_SENDING on stream " + id() + " within " + timeout + " DBG " + DBG + " active=" + stream.channel().isActive() + " writable=" + stream.channel().isWritable() + " bytesBeforeUnwritable=" + stream.channel().bytesBeforeUnwritable());
+            long deadline = System.nanoTime() + timeout.toNanos();
+            io.netty.channel.ChannelFuture probe = null;
+            while (!stopped.isDone()) {
+                if (!stream.channel().isActive()) {
+                    if (refusedByPeer()) stopped.complete(null);
+                    break;
+                }
+                if (probe == null || probe.isSuccess()) {
+                    probe = writeChunk(Unpooled.wrappedBuffer(new byte[] {0}));
+                    probe.addListener(f -> {
+                        if (!f.isSuccess() && refusedByPeer()) stopped.complete(null);
+                    });
+                }
+                if (stopped.isDone()) break;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                roundTrip(Duration.ofNanos(left));
+            }
+            if (!stopped.isDone()) {
+                throw new TimeoutException("no STOP_SENDING on stream " + id() + " within " + timeout);
             }
         }
 
         /**
          * Our sending half is gone while the connection is up and we neither finished nor reset
-         * it: only the peer's STOP_SENDING does that. (The stack either refuses the next write with
-         * "STOP_SENDING frame received" or, when the stream was already reset and collected,
-         * closes the stream channel.)
+         * it: only the peer's STOP_SENDING does that. (The stack either refuses the write with
+         * "STOP_SENDING frame received" or, once the stream was reset and collected, with a
+         * closed stream channel.)
          */
         private boolean refusedByPeer() {
             return !localEnd && channel.isActive();
-        }
-
-        private void pump() {
-            if (stopped.isDone()) return;
-            if (!stream.channel().isActive()) {
-                DBG.append(" inactive/" + channel.isActive());
-                if (refusedByPeer()) stopped.complete(null);
-                return;
-            }
-            byte[] filler = new byte[16 * 1024];
-            writeChunk(Unpooled.wrappedBuffer(filler)).addListener(f -> {
-                DBG.append(" w" + (f.isSuccess() ? "+" : ("-" + f.cause().getClass().getSimpleName() + "/" + stream.channel().isActive() + "/" + channel.isActive())));
-                if (f.isSuccess()) pump();
-                else if (refusedByPeer()) stopped.complete(null);
-            });
         }
 
         @Override

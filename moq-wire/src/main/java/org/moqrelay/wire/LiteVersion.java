@@ -43,6 +43,24 @@ public enum LiteVersion {
         return compareTo(v) < 0;
     }
 
+    /** lite-01/02: the legacy CLIENT_SETUP / SERVER_SETUP exchange and a session stream. */
+    public boolean hasLegacySetup() {
+        return before(LITE_03);
+    }
+
+    /** lite-01/02: the publisher answers ANNOUNCE_REQUEST with ANNOUNCE_INIT. */
+    public boolean hasAnnounceInit() {
+        return before(LITE_03);
+    }
+
+    /** The version a legacy SETUP code selects, or null. */
+    public static LiteVersion fromWireCode(long code) {
+        for (LiteVersion v : values()) {
+            if (v.wireCode == code) return v;
+        }
+        return null;
+    }
+
     /** lite-05+: a uni SETUP stream carrying capabilities. */
     public boolean hasSetupStream() {
         return !before(LITE_05);

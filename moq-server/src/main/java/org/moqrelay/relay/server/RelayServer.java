@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class RelayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
     /** ALPNs in server preference order; h3 last, as the reference. */
-    static final String[] ALPNS = {"moq-lite-05", "moq-lite-04", "moq-lite-03", "h3"};
+    static final String[] ALPNS = {"moq-lite-05", "moq-lite-04", "moq-lite-03", "moql", "h3"};
     /** MoQ versions offered over WebTransport and WebSocket, most preferred first. */
-    static final List<String> MOQ_ALPNS = List.of("moq-lite-05", "moq-lite-04", "moq-lite-03");
+    static final List<String> MOQ_ALPNS = List.of("moq-lite-05", "moq-lite-04", "moq-lite-03", "moql");
 
     private final EventLoopGroup group;
     private final ScheduledExecutorService timer;
@@ -102,7 +102,7 @@ public final class RelayServer implements AutoCloseable {
             return wt.accept(ch);
         }
         LiteVersion v = LiteVersion.fromAlpn(alpn);
-        if (v == null) return null;
+        if (v == null && !"moql".equals(alpn)) return null;
         QuicConnection conn = new QuicConnection(ch, alpn);
         ch.pipeline().addLast(conn);
         sessions.accept(conn, v);

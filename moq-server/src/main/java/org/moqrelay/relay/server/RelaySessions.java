@@ -3,6 +3,7 @@ package org.moqrelay.relay.server;
 import java.util.concurrent.atomic.AtomicLong;
 import org.moqrelay.model.Origin;
 import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.session.lite.LegacyNegotiation;
 import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.session.lite.SessionConfig;
 import org.moqrelay.session.spi.Connection;
@@ -31,16 +32,17 @@ public final class RelaySessions implements MoqAcceptor {
     @Override
     public void accept(Connection connection, LiteVersion version) {
         String id = "s" + ids.incrementAndGet();
+        SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, authorizer);
         if (version == null) {
-            // moql / bare framings negotiate lite-01/02 or draft-14 with a legacy SETUP: not served yet.
-            log.info("session {} ({}): no MoQ version negotiated and legacy SETUP is not supported; closing",
-                    id, connection.describe());
-            connection.close(org.moqrelay.wire.ErrorCode.VERSION.code(), "legacy SETUP negotiation is not supported");
+            // moql, WebTransport without a protocol, bare qmux framings: lite-01/02 via legacy SETUP.
+            LegacyNegotiation.accept(connection, cfg, id, session -> opened(id, connection, session));
             return;
         }
-        SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, authorizer);
-        LiteSession session = LiteSession.start(connection, version, cfg, id);
-        log.info("session {} open: {} {} path '{}'", id, connection.describe(), version.alpn(),
+        opened(id, connection, LiteSession.start(connection, version, cfg, id));
+    }
+
+    private static void opened(String id, Connection connection, LiteSession session) {
+        log.info("session {} open: {} {} path '{}'", id, connection.describe(), session.liteVersion(),
                 connection.requestPath() == null ? "(from SETUP)" : Authorizer.stripQuery(connection.requestPath()));
         session.closed().thenRun(() -> log.info("session {} closed", id));
     }

@@ -11,6 +11,7 @@ import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.Announce;
+import org.moqrelay.wire.lite.AnnounceInit;
 import org.moqrelay.wire.lite.AnnounceOk;
 import org.moqrelay.wire.lite.AnnounceRequest;
 import org.moqrelay.wire.lite.LiteMessage;
@@ -45,6 +46,7 @@ final class AnnounceRequester extends MessageReader {
 
     @Override
     protected MessageKind expected() {
+        if (!gotOk && session.version().hasAnnounceInit()) return MessageKind.ANNOUNCE_INIT;
         return session.version().hasAnnounceOk() && !gotOk ? MessageKind.ANNOUNCE_OK : MessageKind.ANNOUNCE;
     }
 
@@ -56,7 +58,15 @@ final class AnnounceRequester extends MessageReader {
             peerOrigin = ok.origin();
             return;
         }
-        Announce a = (Announce) m;
+        if (m instanceof AnnounceInit init) {
+            gotOk = true;
+            for (Path suffix : init.suffixes()) onAnnounce(new Announce(Announce.Status.ACTIVE, suffix, List.of()));
+            return;
+        }
+        onAnnounce((Announce) m);
+    }
+
+    private void onAnnounce(Announce a) {
         Path peerPath = prefix.join(a.suffix());
         Origin ingest = session.config().ingest();
         if (!a.active()) {

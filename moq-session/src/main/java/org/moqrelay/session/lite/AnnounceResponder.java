@@ -10,6 +10,7 @@ import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.Announce;
+import org.moqrelay.wire.lite.AnnounceInit;
 import org.moqrelay.wire.lite.AnnounceOk;
 import org.moqrelay.wire.lite.AnnounceRequest;
 import org.moqrelay.wire.lite.LiteMessage;
@@ -53,6 +54,16 @@ final class AnnounceResponder extends MessageReader implements Origin.AnnounceLi
                 if (offer(b)) initial.add(b);
             }
             session.onClose(closeHook);
+        }
+        if (session.version().hasAnnounceInit()) {
+            List<Path> suffixes = new ArrayList<>();
+            for (Broadcast b : initial) {
+                announced.add(b.path());
+                suffixes.add(b.path().stripPrefix(absPrefix));
+            }
+            stream.write(session.encode(new AnnounceInit(suffixes)));
+            stream.flush();
+            return;
         }
         if (session.version().hasAnnounceOk()) {
             stream.write(session.encode(new AnnounceOk(session.config().localOrigin(), initial.size())));

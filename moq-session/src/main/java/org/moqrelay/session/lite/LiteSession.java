@@ -313,6 +313,14 @@ public final class LiteSession implements ConnectionHandler {
         }
     }
 
+    /** The handler for the lite-01/02 session stream; keeps {@code stream} open for the session's life. */
+    ReadHandler sessionStreamReader(BidiStream stream) {
+        onClose(() -> {
+            if (!stream.isClosed()) stream.finish();
+        });
+        return new SessionStreamReader(this);
+    }
+
     /** Runs {@code r} once the session knows its root (immediately if it does). */
     void whenReady(Runnable r) {
         if (grant != null) r.run();

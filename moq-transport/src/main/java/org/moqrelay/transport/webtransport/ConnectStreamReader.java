@@ -89,13 +89,7 @@ final class ConnectStreamReader implements ReadHandler {
         stream.flush();
         session = new WebTransportSession(h3, stream, req.path(), protocol.orElse(""));
         h3.sessionStarted(session);
-        if (version == null) {
-            // Legacy SETUP negotiation (lite-01/02, draft-14) is not served yet: say so.
-            log.info("WebTransport client at {} offered none of {} ({}); closing", h3.channel().remoteSocketAddress(),
-                    WebTransportServer.PROTOCOLS, req.availableProtocols());
-            session.close(9, "no supported protocol offered");
-            return;
-        }
+        // No version (moql, or nothing we know offered): the client negotiates with a legacy SETUP.
         h3.acceptor().accept(session, version);
     }
 

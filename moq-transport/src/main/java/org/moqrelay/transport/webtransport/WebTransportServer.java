@@ -11,7 +11,7 @@ import org.moqrelay.transport.quic.PeerStreamSink;
  */
 public final class WebTransportServer {
     /** Subprotocols we speak, matched against the client's {@code wt-available-protocols} in its order. */
-    static final List<String> PROTOCOLS = List.of("moq-lite-05", "moq-lite-04", "moq-lite-03");
+    static final List<String> PROTOCOLS = List.of("moq-lite-05", "moq-lite-04", "moq-lite-03", "moql");
 
     private final MoqAcceptor acceptor;
 

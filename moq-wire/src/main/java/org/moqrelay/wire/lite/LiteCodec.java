@@ -127,6 +127,11 @@ public final class LiteCodec {
                     if (v.hasExcludeHop()) VarInts.write(body, p.rttMillis());
                 }
                 case Goaway g -> writeString(body, g.uri());
+                case AnnounceInit init -> {
+                    VarInts.write(body, init.suffixes().size());
+                    for (Path p : init.suffixes()) writeString(body, p.toString());
+                }
+                case SessionInfo info -> VarInts.write(body, info.bitrate());
                 case GroupHeader g -> {
                     VarInts.write(body, g.subscribeId());
                     VarInts.write(body, g.sequence());
@@ -266,6 +271,13 @@ public final class LiteCodec {
             case PROBE -> new Probe(VarInts.read(b), v.hasExcludeHop() ? VarInts.read(b) : 0);
             case GOAWAY -> new Goaway(readString(b));
             case GROUP -> new GroupHeader(VarInts.read(b), VarInts.read(b));
+            case ANNOUNCE_INIT -> {
+                int count = VarInts.readInt(b, 1 << 16, "ANNOUNCE_INIT count");
+                List<Path> suffixes = new ArrayList<>();
+                for (int i = 0; i < count; i++) suffixes.add(readPath(b));
+                yield new AnnounceInit(suffixes);
+            }
+            case SESSION_INFO -> new SessionInfo(VarInts.read(b));
         };
     }
 

@@ -7,5 +7,5 @@ package org.moqrelay.wire.lite;
 public sealed interface LiteMessage
         permits Setup, AnnounceRequest, AnnounceOk, Announce, TrackRequest, TrackInfo, Subscribe,
                 SubscribeUpdate, SubscribeOk, SubscribeStart, SubscribeEnd, SubscribeDrop, Fetch, Probe,
-                Goaway, GroupHeader {
+                Goaway, GroupHeader, AnnounceInit, SessionInfo {
 }
