@@ -132,6 +132,9 @@ export async function run(opts, post, stopped = new Promise(() => {})) {
 			case "pubsub":
 				result = await pubsubMode(opts, event, mark);
 				break;
+			case "connect":
+				result = await connectMode(opts, event, mark);
+				break;
 			case "announced":
 				result = await announcedMode(opts, event, mark);
 				break;
@@ -177,7 +180,11 @@ function installWebSocketSpy() {
 				super(url, offered, ...rest);
 				const rec = { api: "WebSocket", url: String(url), offered };
 				sockets.push(rec);
-				this.addEventListener("open", () => { rec.protocol = this.protocol; });
+				this.addEventListener("open", () => {
+					rec.protocol = this.protocol;
+					// Node's `ws` exposes its TCP socket: the local port identifies this client in the relay's log.
+					if (this._socket && typeof this._socket.localPort === "number") rec.localPort = this._socket.localPort;
+				});
 				this.addEventListener("close", (e) => { rec.closeCode = e.code; rec.closeReason = e.reason; });
 				this.addEventListener("error", (e) => { rec.error = e && e.message ? e.message : "error event"; });
 			}
@@ -204,7 +211,8 @@ function socketSummary(from) {
 	const mine = sockets.slice(from).map((r) => ({ ...r }));
 	const open = mine.filter((r) => r.protocol !== undefined);
 	const last = open.length ? open[open.length - 1] : mine[mine.length - 1];
-	return { subprotocol: open.length ? last.protocol : undefined, offered: last ? last.offered : undefined, sockets: mine };
+	return { subprotocol: open.length ? last.protocol : undefined, offered: last ? last.offered : undefined,
+		localPort: last ? last.localPort : undefined, sockets: mine };
 }
 
 const connInfo = new WeakMap(); // conn -> socketSummary at connect time
@@ -214,7 +222,7 @@ export function wsFields(conn, prefix = "") {
 	const info = conn ? connInfo.get(conn) : undefined;
 	if (!info || conn.transport !== "websocket") return {};
 	const key = (k) => (prefix ? prefix + k[0].toUpperCase() + k.slice(1) : k);
-	return { [key("subprotocol")]: info.subprotocol, [key("offered")]: info.offered };
+	return { [key("subprotocol")]: info.subprotocol, [key("offered")]: info.offered, [key("localPort")]: info.localPort };
 }
 
 /** Connects to `opts.relay` with @moq/net's connect(), bounded by connectTimeout. */
@@ -467,4 +475,15 @@ async function announcedMode(opts, event, mark) {
 	}
 	return { ok: true, version: conn.version, transport: conn.transport, ...wsFields(conn), prefix: String(prefix), name: String(name),
 		announcements, sawActive, sawInactive };
+}
+
+/** Only connects: reports what was negotiated (version, transport, subprotocol), then closes. */
+async function connectMode(opts, event, mark) {
+	const conn = await connect(opts);
+	mark("connected");
+	const out = { ok: true, version: conn.version, transport: conn.transport, ...wsFields(conn) };
+	await event("connected", out);
+	if (opts.hold > 0) await sleep(opts.hold);
+	conn.close();
+	return out;
 }

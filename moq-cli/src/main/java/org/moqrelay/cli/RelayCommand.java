@@ -27,6 +27,10 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = {"--server-bind", "--listen"}, paramLabel = "ADDR", description = "UDP address for QUIC (default [::]:443)")
     String serverBind;
 
+    @Option(names = "--server-tcp-bind", paramLabel = "ADDR",
+            description = "TCP address for plain qmux (trusted local clients only; no TLS)")
+    String tcpBind;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "certificate chain (PEM)")
     Path tlsCert;
 

@@ -24,7 +24,7 @@ final class Settings {
     private static final Set<String> KNOWN = Set.of(
             "log", "log.level",
             "server", "server.bind", "server.listen", "server.tls", "server.tls.cert", "server.tls.key",
-            "server.tls.generate",
+            "server.tls.generate", "server.tcp", "server.tcp.bind",
             "web", "web.http", "web.http.listen",
             "auth", "auth.public",
             "cluster", "cluster.linger", "cluster.id");
@@ -44,12 +44,14 @@ final class Settings {
         Long id = flags.clusterId != null ? flags.clusterId
                 : env.containsKey("MOQ_CLUSTER_ID") ? Long.valueOf(env.get("MOQ_CLUSTER_ID"))
                 : toml != null && toml.isLong("cluster.id") ? toml.getLong("cluster.id") : Long.valueOf(0);
+        String tcp = first(flags.tcpBind, env.get("MOQ_SERVER_TCP_BIND"), str(toml, "server.tcp.bind"), null);
         String level = first(flags.logLevel, env.get("MOQ_LOG_LEVEL"), str(toml, "log.level"), "info");
         Logging.setLevel(level);
         return new RelayConfig(Addresses.parse("server.bind", bind),
                 cert == null ? null : Path.of(cert), key == null ? null : Path.of(key), generate,
                 web == null ? null : Addresses.parse("web.http.listen", web), pub,
-                Durations.parseMillis("cluster.linger", linger), id);
+                Durations.parseMillis("cluster.linger", linger), id,
+                tcp == null ? null : Addresses.parse("server.tcp.bind", tcp));
     }
 
     private static TomlTable parse(Path file) throws IOException {

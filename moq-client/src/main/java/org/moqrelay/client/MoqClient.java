@@ -13,6 +13,7 @@ import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Origin;
 import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.session.lite.SessionConfig;
+import org.moqrelay.transport.qmux.tcp.TcpClient;
 import org.moqrelay.transport.quic.QuicClient;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.wire.LiteVersion;
@@ -48,14 +49,17 @@ public final class MoqClient implements AutoCloseable {
     public static CompletableFuture<MoqClient> connect(EventLoopGroup group, URI url, ClientOptions options) {
         CompletableFuture<MoqClient> result = new CompletableFuture<>();
         String scheme = url.getScheme();
-        if (!"moqt".equals(scheme) && !"moql".equals(scheme)) {
+        if (!"moqt".equals(scheme) && !"moql".equals(scheme) && !"tcp".equals(scheme)) {
             result.completeExceptionally(new IllegalArgumentException(
-                    "unsupported URL scheme '" + scheme + "' (expected moqt:// for raw QUIC)"));
+                    "unsupported URL scheme '" + scheme + "' (expected moqt:// for raw QUIC or tcp:// for plain qmux)"));
             return result;
         }
         if (url.getPort() < 0) {
             result.completeExceptionally(new IllegalArgumentException("URL needs a port: " + url));
             return result;
+        }
+        if ("tcp".equals(scheme)) {
+            return connectTcp(group, url, options.version(), result);
         }
         QuicSslContext ssl;
         try {
@@ -67,26 +71,45 @@ public final class MoqClient implements AutoCloseable {
         InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
         String pathAndQuery = (url.getRawPath() == null ? "" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        long originId = 1 + (new SecureRandom().nextLong() & ((1L << 53) - 2));
-        Origin published = new Origin(group, 0);
-        Origin announced = new Origin(group, 0);
-        QuicClient.connect(group, ssl, QuicTransportConfig.DEFAULT, remote, LiteVersion.LITE_05.alpn()).addListener(f -> {
+        QuicClient.connect(group, ssl, QuicTransportConfig.DEFAULT, remote, options.version().alpn()).addListener(f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(f.cause());
                 return;
             }
             var conn = (org.moqrelay.transport.quic.QuicConnection) f.getNow();
-            conn.eventLoop().execute(() -> {
-                SessionConfig cfg = new SessionConfig(false, originId, published, announced, false, pathAndQuery, null);
-                LiteSession s = LiteSession.start(conn, LiteVersion.LITE_05, cfg, "client");
-                result.complete(new MoqClient(s, published, announced, originId));
-            });
+            conn.eventLoop().execute(() -> result.complete(start(group, conn, options.version(), pathAndQuery)));
         });
         return result;
     }
 
+    private static CompletableFuture<MoqClient> connectTcp(EventLoopGroup group, URI url, LiteVersion version,
+                                                           CompletableFuture<MoqClient> result) {
+        InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
+        String pathAndQuery = (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        TcpClient.connect(group, remote, java.util.List.of(version.alpn())).addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(f.cause());
+                return;
+            }
+            var conn = (org.moqrelay.transport.qmux.QmuxConnection) f.getNow();
+            conn.eventLoop().execute(() -> result.complete(start(group, conn, version, pathAndQuery)));
+        });
+        return result;
+    }
+
+    private static MoqClient start(EventLoopGroup group, org.moqrelay.session.spi.Connection conn, LiteVersion version,
+                                   String pathAndQuery) {
+        long originId = 1 + (new SecureRandom().nextLong() & ((1L << 53) - 2));
+        Origin published = new Origin(group, 0);
+        Origin announced = new Origin(group, 0);
+        SessionConfig cfg = new SessionConfig(false, originId, published, announced, false, pathAndQuery, null);
+        LiteSession s = LiteSession.start(conn, version, cfg, "client");
+        return new MoqClient(s, published, announced, originId);
+    }
+
     private static QuicSslContext sslContext(ClientOptions o, String host) {
-        QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(LiteVersion.LITE_05.alpn());
+        QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(o.version().alpn());
         // A pinned or ignored certificate replaces host-name verification, as in browsers.
         if (o.disableVerify()) {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param authPublic    path prefixes anyone may publish and subscribe under; null = nobody
  * @param lingerMillis  how long a broadcast survives its publisher's abrupt loss (0 = not at all)
  * @param clusterId     this relay's hop id; 0 = random
+ * @param tcpBind       TCP address of the plain qmux listener for trusted local clients, or null
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
-                          InetSocketAddress webHttpListen, List<String> authPublic, long lingerMillis, long clusterId) {
+                          InetSocketAddress webHttpListen, List<String> authPublic, long lingerMillis, long clusterId,
+                          InetSocketAddress tcpBind) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
 
     public RelayConfig {
@@ -37,9 +39,15 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
         }
     }
 
+    /** This config with a plain TCP qmux listener on {@code bind}. */
+    public RelayConfig withTcpBind(InetSocketAddress bind) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, authPublic, lingerMillis,
+                clusterId, bind);
+    }
+
     /** A development relay on {@code bind} with a generated certificate and everything public. */
     public static RelayConfig development(InetSocketAddress bind, InetSocketAddress web) {
         return new RelayConfig(bind, null, null, List.of("localhost", "127.0.0.1", "::1"), web, List.of(""),
-                DEFAULT_LINGER_MILLIS, 0);
+                DEFAULT_LINGER_MILLIS, 0, null);
     }
 }

@@ -15,6 +15,7 @@ import org.moqrelay.relay.web.WebRoutes;
 import org.moqrelay.relay.web.WebServer;
 import org.moqrelay.relay.web.WebSocketUpgrade;
 import java.util.List;
+import org.moqrelay.transport.qmux.tcp.TcpListener;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.PeerStreamSink;
 import org.moqrelay.transport.quic.QuicConnection;
@@ -42,12 +43,14 @@ public final class RelayServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final QuicListener quic;
     private final WebServer web;
+    private final TcpListener tcp;
     private final Origin origin;
     private final long relayId;
     private final CertificateBundle certificate;
 
     private RelayServer(EventLoopGroup group, ScheduledExecutorService timer, QuicListener quic, WebServer web,
-                        Origin origin, long relayId, CertificateBundle certificate) {
+                        TcpListener tcp, Origin origin, long relayId, CertificateBundle certificate) {
+        this.tcp = tcp;
         this.group = group;
         this.timer = timer;
         this.quic = quic;
@@ -78,6 +81,7 @@ public final class RelayServer implements AutoCloseable {
                 .build();
         QuicListener quic;
         WebServer web = null;
+        TcpListener tcp = null;
         try {
             quic = QuicListener.bind(config.serverBind(), ssl, group, QuicTransportConfig.DEFAULT,
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
@@ -88,13 +92,16 @@ public final class RelayServer implements AutoCloseable {
                         .build(), group);
                 log.info("HTTP listening on tcp {}", web.localAddress());
             }
+            if (config.tcpBind() != null) {
+                tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions);
+            }
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             timer.shutdownNow();
             throw e;
         }
         log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
-        return new RelayServer(group, timer, quic, web, origin, relayId, cert);
+        return new RelayServer(group, timer, quic, web, tcp, origin, relayId, cert);
     }
 
     private static PeerStreamSink dispatch(QuicChannel ch, String alpn, RelaySessions sessions, WebTransportServer wt) {
@@ -115,6 +122,11 @@ public final class RelayServer implements AutoCloseable {
 
     public InetSocketAddress quicAddress() {
         return quic.localAddress();
+    }
+
+    /** The plain TCP qmux listener's address, or null when disabled. */
+    public InetSocketAddress tcpAddress() {
+        return tcp == null ? null : tcp.localAddress();
     }
 
     /** The HTTP listener's address, or null when disabled. */
@@ -138,6 +150,7 @@ public final class RelayServer implements AutoCloseable {
     public void close() {
         quic.close();
         if (web != null) web.close();
+        if (tcp != null) tcp.close();
         origin.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
         timer.shutdownNow();

@@ -44,7 +44,8 @@ public final class QmuxConnection implements Connection {
     private final QmuxVersion version;
     private final boolean server;
     private final QmuxParams local;
-    private final String protocol;
+    private String protocol;
+    private java.util.function.Consumer<QmuxParams> onPeerParams;
     private final String requestPath;
     private final Map<Long, QmuxStream> streams = new HashMap<>();
     private final Set<QmuxStream> blocked = new LinkedHashSet<>();
@@ -92,6 +93,19 @@ public final class QmuxConnection implements Connection {
             peerMaxBidi = peerMaxUni = Long.MAX_VALUE;
             connSendMax = Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * Called once with the peer's transport parameters (TCP negotiates the MoQ version from their
+     * {@code application_protocols}); must be set before {@link #start()}.
+     */
+    public void onPeerParams(java.util.function.Consumer<QmuxParams> callback) {
+        onPeerParams = callback;
+    }
+
+    /** Records the MoQ protocol agreed in-band. */
+    public void protocol(String p) {
+        protocol = p;
     }
 
     /** Sends our transport parameters; call once the link is up. */
@@ -310,6 +324,7 @@ public final class QmuxConnection implements Connection {
         peerMaxBidi = p.initialMaxStreamsBidi();
         peerMaxUni = p.initialMaxStreamsUni();
         connSendMax = p.initialMaxData();
+        if (onPeerParams != null) onPeerParams.accept(p);
         while (!waitingForParams.isEmpty()) waitingForParams.poll().run();
     }
 
@@ -334,12 +349,15 @@ public final class QmuxConnection implements Connection {
             f.data().release();
             return;
         }
-        if (f.offset() != s.recvOffset) {
+        // The legacy webtransport framing carries no offsets (LegacyFrames decodes them as 0): each
+        // STREAM message continues the stream where the previous one ended.
+        long offset = version == QmuxVersion.WEBTRANSPORT ? s.recvOffset : f.offset();
+        if (offset != s.recvOffset) {
             f.data().release();
-            throw new QmuxException(PROTOCOL_VIOLATION, "stream " + f.streamId() + " data at offset " + f.offset()
+            throw new QmuxException(PROTOCOL_VIOLATION, "stream " + f.streamId() + " data at offset " + offset
                     + ", expected " + s.recvOffset);
         }
-        long end = f.offset() + f.data().readableBytes();
+        long end = offset + f.data().readableBytes();
         if (end > s.recvMax || connRecv + f.data().readableBytes() > connRecvMax) {
             f.data().release();
             throw new QmuxException(FLOW_CONTROL_ERROR, "stream " + f.streamId() + " exceeded its credit");

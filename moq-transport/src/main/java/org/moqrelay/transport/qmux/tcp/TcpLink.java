@@ -1,0 +1,108 @@
+package org.moqrelay.transport.qmux.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+import org.moqrelay.transport.qmux.QmuxConnection;
+import org.moqrelay.transport.qmux.QmuxLink;
+import org.moqrelay.transport.qmux.wire.QmuxException;
+import org.moqrelay.transport.qmux.wire.QmuxParams;
+import org.moqrelay.transport.qmux.wire.QmuxRecords;
+
+/**
+ * A plain TCP socket under a qmux-01 session: the byte stream carries records
+ * {@code Size (i) | frames} (spec/transports.md §4).
+ */
+public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
+    private final Channel channel;
+    private QmuxConnection connection;
+
+    public TcpLink(Channel channel) {
+        this.channel = channel;
+    }
+
+    public void attach(QmuxConnection c) {
+        connection = c;
+    }
+
+    /** Sends our transport parameters (client side, once connected). */
+    void start() {
+        connection.start();
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public void send(ByteBuf frames) {
+        ByteBuf record = channel.alloc().buffer(frames.readableBytes() + 8);
+        QmuxRecords.writeRecord(record, frames);
+        frames.release();
+        channel.write(record, channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void close() {
+        if (channel.isActive()) channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public int maxMessageSize() {
+        return (int) QmuxParams.DEFAULT_MAX_RECORD_SIZE;
+    }
+
+    @Override
+    public String describe() {
+        return "tcp " + channel.remoteAddress();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            ByteBuf record;
+            while ((record = QmuxRecords.tryReadRecord(in, (int) QmuxParams.DEFAULT_MAX_RECORD_SIZE)) != null) {
+                connection.onMessage(record);
+                if (!connection.isOpen()) {
+                    in.skipBytes(in.readableBytes());
+                    return;
+                }
+            }
+        } catch (QmuxException e) {
+            in.skipBytes(in.readableBytes());
+            connection.close(e.code(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (channel.isWritable() && connection != null) connection.onLinkWritable();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (connection != null) connection.onLinkClosed();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,75 @@
+package org.moqrelay.transport.qmux.tcp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.moqrelay.transport.MoqAcceptor;
+import org.moqrelay.transport.qmux.QmuxConnection;
+import org.moqrelay.transport.qmux.wire.QmuxParams;
+import org.moqrelay.transport.qmux.wire.QmuxVersion;
+import org.moqrelay.wire.ErrorCode;
+import org.moqrelay.wire.LiteVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plain-TCP qmux-01 listener ({@code --server-tcp-bind}) for trusted local clients. The MoQ
+ * version is agreed in-band: the first of OUR {@code application_protocols} that the client lists.
+ */
+public final class TcpListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
+    private final Channel channel;
+
+    private TcpListener(Channel channel) {
+        this.channel = channel;
+    }
+
+    public static TcpListener bind(InetSocketAddress address, EventLoopGroup group, List<String> alpns,
+                                   MoqAcceptor acceptor) throws InterruptedException {
+        if (!address.getAddress().isLoopbackAddress()) {
+            log.warn("plain TCP listener on non-loopback {}: traffic is not encrypted", address);
+        }
+        Channel ch = new ServerBootstrap().group(group)
+                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel sc) {
+                        TcpLink link = new TcpLink(sc);
+                        QmuxConnection conn = new QmuxConnection(link, QmuxVersion.QMUX_01, true,
+                                QmuxParams.DEFAULTS.withApplicationProtocols(alpns), "", null);
+                        link.attach(conn);
+                        conn.onPeerParams(p -> {
+                            String chosen = alpns.stream().filter(p.applicationProtocols()::contains).findFirst().orElse(null);
+                            if (chosen == null) {
+                                log.info("tcp client {} offered no protocol we speak: {}", sc.remoteAddress(), p.applicationProtocols());
+                                sc.eventLoop().execute(() -> conn.close(ErrorCode.UNKNOWN_ALPN.code(), "no common application protocol"));
+                                return;
+                            }
+                            conn.protocol(chosen);
+                            acceptor.accept(conn, LiteVersion.fromAlpn(chosen));
+                        });
+                        sc.pipeline().addLast(link);
+                        conn.start();
+                    }
+                })
+                .bind(address).sync().channel();
+        log.info("TCP (qmux) listening on {}", ch.localAddress());
+        return new TcpListener(ch);
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(5_000);
+    }
+}
