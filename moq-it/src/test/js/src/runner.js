@@ -445,7 +445,7 @@ async function announcedMode(opts, event, mark) {
 	let sawInactive = false;
 	const announced = conn.announced(prefix);
 	mark("watching");
-	await event("watching", { prefix, name });
+	await event("watching", { prefix, target: name });
 	try {
 		await withTimeout((async () => {
 			for (;;) {

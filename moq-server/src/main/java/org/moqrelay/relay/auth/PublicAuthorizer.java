@@ -22,7 +22,7 @@ public final class PublicAuthorizer implements Authorizer {
     public Grant authorize(String pathAndQuery) {
         Path path = Path.of(Authorizer.stripQuery(pathAndQuery));
         for (Path p : prefixes) {
-            if (path.hasPrefix(p)) return new Grant(path, true, true);
+            if (path.hasPrefix(p)) return Grant.all(path);
         }
         throw new SessionRefusedException(ErrorCode.UNAUTHORIZED, "path '" + path + "' is not public and no token was given");
     }

@@ -68,6 +68,9 @@ final class AnnounceRequester extends MessageReader {
 
     private void onAnnounce(Announce a) {
         Path peerPath = prefix.join(a.suffix());
+        if (!session.grant().mayPublish(peerPath)) {
+            return; // outside what this session may publish: ignored, as the reference does
+        }
         Origin ingest = session.config().ingest();
         if (!a.active()) {
             Broadcast b = active.remove(peerPath);

@@ -48,7 +48,7 @@ final class AnnounceResponder extends MessageReader implements Origin.AnnounceLi
         exclude = req.excludeHop();
         if (exclude == 0 && session.peerSetup() != null) exclude = session.peerSetup().origin();
         List<Broadcast> initial = new ArrayList<>();
-        if (session.grant().subscribe()) {
+        if (session.grant().canSubscribe()) {
             watch = session.config().serve().watch(absPrefix, this);
             for (Broadcast b : watch.initial()) {
                 if (offer(b)) initial.add(b);
@@ -76,6 +76,8 @@ final class AnnounceResponder extends MessageReader implements Origin.AnnounceLi
     }
 
     private boolean offer(Broadcast b) {
+        Path rel = b.path().stripPrefix(session.root());
+        if (rel == null || !session.grant().maySubscribe(rel)) return false;
         if (exclude != 0 && b.hops().contains(exclude)) return false;
         if (b.hops().contains(session.config().localOrigin())) return false;
         // lite-04 appends our own id: the list must stay within the limit.

@@ -74,7 +74,7 @@ public final class LiteSession implements ConnectionHandler {
     private void begin() {
         if (version.hasSetupStream()) sendSetup();
         if (!config.server()) {
-            becomeReady(new Authorizer.Grant(Path.ROOT, true, true));
+            becomeReady(Authorizer.Grant.all(Path.ROOT));
         } else if (conn.requestPath() != null || !version.hasSetupStream()) {
             authorize(conn.requestPath() == null ? "" : conn.requestPath());
         } else {
@@ -85,7 +85,14 @@ public final class LiteSession implements ConnectionHandler {
 
     private void authorize(String pathAndQuery) {
         try {
-            becomeReady(config.authorizer().authorize(pathAndQuery));
+            Authorizer.Grant g = config.authorizer().authorize(pathAndQuery);
+            long role = peerSetup == null ? 0 : peerSetup.role();
+            if (role == 1) g = g.publishOnly();
+            else if (role == 2) g = g.subscribeOnly();
+            if (!g.canPublish() && !g.canSubscribe()) {
+                throw new SessionRefusedException(ErrorCode.UNAUTHORIZED, "role " + role + " is not granted");
+            }
+            becomeReady(g);
         } catch (SessionRefusedException e) {
             log.info("session {} refused: {}", id, e.getMessage());
             close(e.code().code(), e.getMessage());
@@ -95,8 +102,17 @@ public final class LiteSession implements ConnectionHandler {
     private void becomeReady(Authorizer.Grant g) {
         grant = g;
         if (setupTimer != null) setupTimer.cancel(false);
-        if (config.requestAnnounces() && config.ingest() != null && g.publish()) {
-            AnnounceRequester.open(this, Path.ROOT);
+        if (config.requestAnnounces() && config.ingest() != null) {
+            // One request per prefix the peer may publish under, as the reference relay does.
+            for (Path prefix : g.publish()) AnnounceRequester.open(this, prefix);
+        }
+        if (g.expires() != null) {
+            long delay = Math.max(0, g.expires().toEpochMilli() - System.currentTimeMillis());
+            ScheduledFuture<?> expiry = loop().schedule(() -> {
+                log.info("session {}: credentials expired", id);
+                close(ErrorCode.UNAUTHORIZED.code(), "token expired");
+            }, delay, TimeUnit.MILLISECONDS);
+            onClose(() -> expiry.cancel(false));
         }
         List<Runnable> queued = new ArrayList<>(pendingUntilReady);
         pendingUntilReady.clear();

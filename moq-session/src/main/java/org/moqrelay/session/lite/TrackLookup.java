@@ -12,7 +12,7 @@ final class TrackLookup {
 
     /** @throws TrackException with Unauthorized, Unroutable (no such broadcast) or NotFound */
     static Track find(LiteSession session, Path path, String name) {
-        if (!session.grant().subscribe()) throw new TrackException(ErrorCode.UNAUTHORIZED);
+        if (!session.grant().maySubscribe(path)) throw new TrackException(ErrorCode.UNAUTHORIZED);
         Broadcast b = session.config().serve().broadcast(session.root().join(path));
         if (b == null) throw new TrackException(ErrorCode.UNROUTABLE);
         Track t = b.track(name);
