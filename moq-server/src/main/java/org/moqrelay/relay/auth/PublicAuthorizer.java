@@ -21,9 +21,14 @@ public final class PublicAuthorizer implements Authorizer {
     @Override
     public Grant authorize(String pathAndQuery) {
         Path path = Path.of(Authorizer.stripQuery(pathAndQuery));
+        List<Path> below = new java.util.ArrayList<>();
         for (Path p : prefixes) {
             if (path.hasPrefix(p)) return Grant.all(path);
+            // A public prefix below the requested path: access is scoped to it (relay.md §5.5).
+            Path rel = p.stripPrefix(path);
+            if (rel != null) below.add(rel);
         }
+        if (!below.isEmpty()) return new Grant(path, below, below, null);
         throw new SessionRefusedException(ErrorCode.UNAUTHORIZED, "path '" + path + "' is not public and no token was given");
     }
 }

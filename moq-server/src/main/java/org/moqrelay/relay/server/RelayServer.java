@@ -88,6 +88,7 @@ public final class RelayServer implements AutoCloseable {
             if (config.webHttpListen() != null) {
                 String hash = cert.sha256Hex();
                 web = WebServer.start(config.webHttpListen(), WebRoutes.builder().standard(() -> hash)
+                        .relay(origin, authorizer)
                         .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions))
                         .build(), group);
                 log.info("HTTP listening on tcp {}", web.localAddress());

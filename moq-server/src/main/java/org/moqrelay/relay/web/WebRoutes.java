@@ -109,6 +109,13 @@ public final class WebRoutes {
             return exact("/certificate.sha256", new CertificateHashHandler(certificateSha256));
         }
 
+        /** Adds {@code /announced[/prefix]} and {@code /fetch/...} over {@code origin}. */
+        public Builder relay(org.moqrelay.model.Origin origin, org.moqrelay.session.lite.Authorizer authorizer) {
+            exact("/announced", new AnnouncedHandler(origin, authorizer));
+            prefix("/announced", new AnnouncedHandler(origin, authorizer));
+            return prefix("/fetch", new FetchHandler(origin, authorizer));
+        }
+
         /** The routes added so far. */
         public WebRoutes build() {
             return new WebRoutes(routes, websocket);

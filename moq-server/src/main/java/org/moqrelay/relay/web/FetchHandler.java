@@ -1,0 +1,244 @@
+package org.moqrelay.relay.web;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.Demand;
+import org.moqrelay.model.Frame;
+import org.moqrelay.model.Group;
+import org.moqrelay.model.Origin;
+import org.moqrelay.model.Subscription;
+import org.moqrelay.model.Track;
+import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.session.lite.SessionRefusedException;
+import org.moqrelay.wire.Path;
+
+/**
+ * {@code GET /fetch/{broadcast...}/{track}?group=N|latest}: one group's frame payloads,
+ * concatenated and streamed as they arrive (relay.md §6). Waits up to 30 s for the broadcast and
+ * the group: 404 when the track or group does not exist, 504 when the wait runs out.
+ */
+final class FetchHandler implements WebHandler {
+    static final long TIMEOUT_MILLIS = 30_000;
+
+    private final Origin origin;
+    private final Authorizer authorizer;
+
+    FetchHandler(Origin origin, Authorizer authorizer) {
+        this.origin = origin;
+        this.authorizer = authorizer;
+    }
+
+    @Override
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        QueryStringDecoder q = new QueryStringDecoder(request.uri());
+        Path full = Path.of(q.path().substring("/fetch".length()));
+        if (full.parts() < 2) {
+            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "expected /fetch/<broadcast>/<track>\n"));
+            return;
+        }
+        String trackName = full.lastSegment();
+        Path broadcastPath = full.parent();
+        Long group = null;
+        List<String> g = q.parameters().get("group");
+        if (g != null && !g.isEmpty() && !g.get(g.size() - 1).equals("latest")) {
+            try {
+                group = Long.parseLong(g.get(g.size() - 1));
+                if (group < 0) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.BAD_REQUEST, "bad group\n"));
+                return;
+            }
+        }
+        Authorizer.Grant grant;
+        try {
+            grant = authorizer.authorize("/" + broadcastPath + AnnouncedHandler.queryOf(request.uri()));
+        } catch (SessionRefusedException e) {
+            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
+            return;
+        }
+        if (!grant.maySubscribe(Path.ROOT)) {
+            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
+            return;
+        }
+        new Fetch(ctx, request.retain(), grant.root(), trackName, group).start();
+    }
+
+    /** One fetch in progress; confined to the HTTP connection's event loop. */
+    private final class Fetch implements Origin.AnnounceListener, Track.Listener, Group.Listener {
+        private final ChannelHandlerContext ctx;
+        private final FullHttpRequest request;
+        private final EventLoop loop;
+        private final Path path;
+        private final String trackName;
+        private final Long wanted;
+        private final ScheduledFuture<?> timeout;
+        private Origin.Watch watch;
+        private Subscription subscription;
+        private Group group;
+        private int next;
+        private boolean headersSent;
+        private boolean done;
+
+        Fetch(ChannelHandlerContext ctx, FullHttpRequest request, Path path, String trackName, Long wanted) {
+            this.ctx = ctx;
+            this.request = request;
+            this.loop = ctx.channel().eventLoop();
+            this.path = path;
+            this.trackName = trackName;
+            this.wanted = wanted;
+            this.timeout = loop.schedule(() -> fail(HttpResponseStatus.GATEWAY_TIMEOUT, "timed out\n"),
+                    TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            ctx.channel().closeFuture().addListener(f -> loop.execute(this::cleanup));
+        }
+
+        void start() {
+            Broadcast b = origin.broadcast(path);
+            if (b != null) {
+                onBroadcast(b);
+                return;
+            }
+            watch = origin.watch(path, this);
+            for (Broadcast x : watch.initial()) {
+                if (x.path().equals(path)) {
+                    onBroadcast(x);
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onAnnounce(Broadcast b) {
+            if (b.path().equals(path)) loop.execute(() -> onBroadcast(b));
+        }
+
+        @Override
+        public void onUnannounce(Broadcast b) {}
+
+        private void onBroadcast(Broadcast b) {
+            if (done || subscription != null || group != null) return;
+            closeWatch();
+            Track t = b.track(trackName);
+            if (t == null) {
+                fail(HttpResponseStatus.NOT_FOUND, "track not found\n");
+                return;
+            }
+            if (wanted != null) {
+                Group g = t.group(wanted);
+                if (g == null) {
+                    fail(HttpResponseStatus.NOT_FOUND, "group not found\n");
+                    return;
+                }
+                follow(g);
+                return;
+            }
+            subscription = t.subscribe(Demand.LATEST, this);
+            if (!subscription.initialGroups().isEmpty()) {
+                follow(subscription.initialGroups().get(0));
+            } else if (t.state() != Track.State.LIVE) {
+                fail(HttpResponseStatus.NOT_FOUND, "track has no groups\n");
+            }
+        }
+
+        @Override
+        public void onGroup(Track track, Group g) {
+            loop.execute(() -> follow(g));
+        }
+
+        @Override
+        public void onEnd(Track track) {
+            loop.execute(() -> {
+                if (group == null) fail(HttpResponseStatus.NOT_FOUND, "track ended\n");
+            });
+        }
+
+        private void follow(Group g) {
+            if (done || group != null) return;
+            group = g;
+            if (subscription != null) {
+                subscription.close();
+                subscription = null;
+            }
+            g.addListener(this);
+            pump();
+        }
+
+        @Override
+        public void onGroupChanged(Group g) {
+            loop.execute(this::pump);
+        }
+
+        private void pump() {
+            if (done) return;
+            if (!headersSent) {
+                HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                r.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                ctx.write(r);
+                headersSent = true;
+            }
+            Frame f;
+            while ((f = group.frame(next)) != null) {
+                next++;
+                // The cached buffer itself, not a copy.
+                ctx.write(new DefaultHttpContent(f.payload()));
+            }
+            ctx.flush();
+            Group.State s = group.state();
+            if (s == Group.State.FINISHED && next >= group.frameCount()) {
+                done = true;
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                cleanup();
+            } else if (s == Group.State.ABORTED || s == Group.State.EVICTED) {
+                done = true;
+                ctx.close(); // truncated: the client sees the chunked body end without its last chunk
+                cleanup();
+            }
+        }
+
+        private void fail(HttpResponseStatus status, String body) {
+            if (done) return;
+            done = true;
+            if (headersSent) {
+                ctx.close();
+            } else {
+                WebResponses.send(ctx, request, WebResponses.text(status, body));
+            }
+            cleanup();
+        }
+
+        private void closeWatch() {
+            if (watch != null) {
+                watch.close();
+                watch = null;
+            }
+        }
+
+        private void cleanup() {
+            done = true;
+            timeout.cancel(false);
+            closeWatch();
+            if (subscription != null) {
+                subscription.close();
+                subscription = null;
+            }
+            if (group != null) group.removeListener(this);
+            if (request.refCnt() > 0) request.release();
+        }
+    }
+}
