@@ -24,6 +24,11 @@ public enum LiteVersion {
         return wireCode;
     }
 
+    /** The draft's name, e.g. {@code moq-lite-02} (for logs; lite-01/02 share the ALPN {@code moql}). */
+    public String draftName() {
+        return "moq-lite-0" + (ordinal() + 1);
+    }
+
     /** The ALPN / WebTransport subprotocol that selects this version. */
     public String alpn() {
         return alpn;

@@ -42,7 +42,7 @@ public final class RelaySessions implements MoqAcceptor {
     }
 
     private static void opened(String id, Connection connection, LiteSession session) {
-        log.info("session {} open: {} {} path '{}'", id, connection.describe(), session.liteVersion(),
+        log.info("session {} open: {} {} path '{}'", id, connection.describe(), session.liteVersion().draftName(),
                 connection.requestPath() == null ? "(from SETUP)" : Authorizer.stripQuery(connection.requestPath()));
         session.closed().thenRun(() -> log.info("session {} closed", id));
     }
