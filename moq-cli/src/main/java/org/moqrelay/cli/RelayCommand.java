@@ -21,6 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "moq-relay", mixinStandardHelpOptions = true, version = "moq-relay for Java 0.1.0",
         description = "Media over QUIC relay: routes live broadcasts from publishers to subscribers.")
 public final class RelayCommand implements Callable<Integer> {
+    /** How long a stopping relay waits for sessions to leave after GOAWAY. */
+    static final long DRAIN_MILLIS = 5_000;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "TOML configuration file")
     Path configFile;
 
@@ -64,7 +67,8 @@ public final class RelayCommand implements Callable<Integer> {
         try (RelayServer relay = RelayServer.start(config)) {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                relay.close();
+                // SIGTERM / Ctrl-C: ask every session to go away, drain briefly, then stop.
+                relay.shutdown(DRAIN_MILLIS);
                 stop.countDown();
             }, "moq-shutdown"));
             stop.await();

@@ -44,6 +44,7 @@ public final class RelayServer implements AutoCloseable {
     private final QuicListener quic;
     private final WebServer web;
     private final TcpListener tcp;
+    private RelaySessions sessions;
     private final Origin origin;
     private final long relayId;
     private final CertificateBundle certificate;
@@ -102,7 +103,9 @@ public final class RelayServer implements AutoCloseable {
             throw e;
         }
         log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
-        return new RelayServer(group, timer, quic, web, tcp, origin, relayId, cert);
+        RelayServer server = new RelayServer(group, timer, quic, web, tcp, origin, relayId, cert);
+        server.sessions = sessions;
+        return server;
     }
 
     private static PeerStreamSink dispatch(QuicChannel ch, String alpn, RelaySessions sessions, WebTransportServer wt) {
@@ -145,6 +148,33 @@ public final class RelayServer implements AutoCloseable {
 
     public String certificateSha256() {
         return certificate.sha256Hex();
+    }
+
+    /**
+     * Graceful stop: GOAWAY to every session, then wait up to {@code drainMillis} for them to
+     * leave before closing what is left.
+     */
+    public void shutdown(long drainMillis) {
+        java.util.List<org.moqrelay.session.lite.LiteSession> open = new java.util.ArrayList<>(sessions.live());
+        log.info("shutting down: GOAWAY to {} sessions, draining up to {} ms", open.size(), drainMillis);
+        for (var s : open) s.goaway("");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
+        for (var s : open) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            try {
+                s.closed().get(left, TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                break;
+            }
+        }
+        for (var s : sessions.live()) s.close(0, "relay shutting down");
+        close();
+    }
+
+    /** Number of sessions open now. */
+    public int sessionCount() {
+        return sessions.live().size();
     }
 
     @Override

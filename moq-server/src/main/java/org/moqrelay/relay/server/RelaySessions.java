@@ -22,6 +22,7 @@ public final class RelaySessions implements MoqAcceptor {
     private final long relayId;
     private final Authorizer authorizer;
     private final AtomicLong ids = new AtomicLong();
+    private final java.util.Set<LiteSession> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RelaySessions(Origin origin, long relayId, Authorizer authorizer) {
         this.origin = origin;
@@ -35,13 +36,20 @@ public final class RelaySessions implements MoqAcceptor {
         SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, authorizer);
         if (version == null) {
             // moql, WebTransport without a protocol, bare qmux framings: lite-01/02 via legacy SETUP.
-            LegacyNegotiation.accept(connection, cfg, id, session -> opened(id, connection, session));
+            LegacyNegotiation.accept(connection, cfg, id, session -> opened(id, connection, session, live));
             return;
         }
-        opened(id, connection, LiteSession.start(connection, version, cfg, id));
+        opened(id, connection, LiteSession.start(connection, version, cfg, id), live);
     }
 
-    private static void opened(String id, Connection connection, LiteSession session) {
+    /** Sessions open right now. */
+    java.util.Set<LiteSession> live() {
+        return live;
+    }
+
+    private static void opened(String id, Connection connection, LiteSession session, java.util.Set<LiteSession> live) {
+        live.add(session);
+        session.closed().thenRun(() -> live.remove(session));
         log.info("session {} open: {} {} path '{}'", id, connection.describe(), session.liteVersion().draftName(),
                 connection.requestPath() == null ? "(from SETUP)" : Authorizer.stripQuery(connection.requestPath()));
         session.closed().thenRun(() -> log.info("session {} closed", id));

@@ -244,6 +244,21 @@ public final class LiteSession implements ConnectionHandler {
         run(() -> AnnounceRequester.open(this, prefix));
     }
 
+    /**
+     * Asks the peer to go away (GOAWAY, lite-04+), e.g. before a restart: it should reconnect,
+     * to {@code uri} when non-empty. Older versions have no GOAWAY; they are just closed later.
+     */
+    public void goaway(String uri) {
+        run(() -> {
+            if (isClosed || !version.hasExcludeHop()) return;
+            onSuccess(conn.openBidi(), (BidiStream s) -> {
+                s.write(encode(StreamType.BIDI_GOAWAY, new org.moqrelay.wire.lite.Goaway(uri)));
+                s.finish();
+                s.read(new DiscardHandler());
+            });
+        });
+    }
+
     /** Closes the session with a moq-lite code. */
     public void close(long code, String reason) {
         run(() -> {
