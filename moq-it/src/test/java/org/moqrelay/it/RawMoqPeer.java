@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,7 +24,9 @@ import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -223,8 +226,8 @@ final class RawMoqPeer implements AutoCloseable {
     }
 
     /** Takes every uni stream the relay opened so far that nobody accepted yet. */
-    java.util.List<RawStream> drainRelayUni() {
-        java.util.List<RawStream> out = new java.util.ArrayList<>();
+    List<RawStream> drainRelayUni() {
+        List<RawStream> out = new ArrayList<>();
         relayUni.drainTo(out);
         return out;
     }
@@ -310,7 +313,7 @@ final class RawMoqPeer implements AutoCloseable {
     /**
      * One QUIC stream of this peer. Received bytes are accumulated (thread-safe) for the test to
      * decode; FIN and RESET_STREAM are reported as futures. STOP_SENDING from the relay is only
-     * visible to a writer, so {@link #awaitStopSending} probes with writes until one is refused.
+     * visible to a writer, so {@link #awaitStopSending} probes with writes.
      */
     final class RawStream implements ReadHandler {
         private final NettyStream stream;
@@ -425,7 +428,7 @@ final class RawMoqPeer implements AutoCloseable {
             return write(encode(m));
         }
 
-        private io.netty.channel.ChannelFuture writeChunk(ByteBuf b) {
+        private ChannelFuture writeChunk(ByteBuf b) {
             return stream.channel().writeAndFlush(b).addListener(f -> {
                 if (!f.isSuccess() && f.cause() instanceof ChannelOutputShutdownException) stopped.complete(null);
             });
@@ -455,30 +458,26 @@ final class RawMoqPeer implements AutoCloseable {
         }
 
         /**
-         * Waits until the relay's STOP_SENDING for this (send) stream shows. The QUIC stack does
-         * not surface STOP_SENDING (nor its code) to an idle sender, and a write already queued
-         * behind the congestion window when it arrives may never be failed; so this probes with
-         * one-byte writes (which go straight into the stack and are refused at once once the
-         * stream is stopped), each after a round trip with the relay ({@link #roundTrip}).
+         * Waits until the relay's STOP_SENDING for this (send) stream shows. The QUIC stack
+         * (Netty over quiche) never reports STOP_SENDING, nor its code, to an idle sender: a write
+         * is refused ("STOP_SENDING frame received") only in the short time before the stack,
+         * having answered with RESET_STREAM, drops the stream; after that writes are silently
+         * queued for ever. So this probes with one-byte writes, each followed by a round trip with
+         * the relay ({@link #roundTrip}): the stream counts as stopped when a probe is refused, or
+         * when it is still queued after the round trip although the stream is idle and far inside
+         * its flow-control window, which only a dropped stream does.
          */
         void awaitStopSending(Duration timeout) throws Exception {
             long deadline = System.nanoTime() + timeout.toNanos();
-            io.netty.channel.ChannelFuture probe = null;
             while (!stopped.isDone()) {
-                if (!stream.channel().isActive()) {
-                    if (refusedByPeer()) stopped.complete(null);
-                    break;
-                }
-                if (probe == null || probe.isSuccess()) {
-                    probe = writeChunk(Unpooled.wrappedBuffer(new byte[] {0}));
-                    probe.addListener(f -> {
-                        if (!f.isSuccess() && refusedByPeer()) stopped.complete(null);
-                    });
-                }
-                if (stopped.isDone()) break;
+                ChannelFuture probe = writeChunk(Unpooled.wrappedBuffer(new byte[] {0}));
+                probe.addListener(f -> {
+                    if (!f.isSuccess() && refusedByPeer()) stopped.complete(null);
+                });
                 long left = deadline - System.nanoTime();
                 if (left <= 0) break;
                 roundTrip(Duration.ofNanos(left));
+                if (!probe.isDone() && refusedByPeer()) stopped.complete(null);
             }
             if (!stopped.isDone()) {
                 throw new TimeoutException("no STOP_SENDING on stream " + id() + " within " + timeout);

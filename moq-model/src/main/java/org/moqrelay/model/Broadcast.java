@@ -107,7 +107,11 @@ public final class Broadcast {
 
     void scheduleIdleCheck(Track t, long generation) {
         Origin o = origin;
-        if (o == null) return;
+        if (o == null) {
+            // Not in any origin (a client's consume()): nothing can come back for it, release now.
+            t.idleCheck(generation);
+            return;
+        }
         o.timer().schedule(() -> t.idleCheck(generation), Track.IDLE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -228,7 +228,10 @@ public final class LiteSession implements ConnectionHandler {
      * tracks are subscribed through this session. It need not have been announced.
      */
     public Broadcast consume(Path path) {
-        return Broadcast.remote(path, List.of(), new UpstreamSource(this, path));
+        Broadcast b = Broadcast.remote(path, List.of(), new UpstreamSource(this, path));
+        // Its tracks end with the session, which releases what they cached.
+        run(() -> onClose(() -> b.close(closedCleanly() ? null : ErrorCode.CANCEL)));
+        return b;
     }
 
     /**

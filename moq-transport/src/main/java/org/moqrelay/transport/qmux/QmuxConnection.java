@@ -350,8 +350,12 @@ public final class QmuxConnection implements Connection {
             return;
         }
         // The legacy webtransport framing carries no offsets (LegacyFrames decodes them as 0): each
-        // STREAM message continues the stream where the previous one ended.
-        long offset = version == QmuxVersion.WEBTRANSPORT ? s.recvOffset : f.offset();
+        // STREAM message continues the stream where the previous one ended. So do QMux STREAM
+        // frames without the OFF bit, which decode as offset 0: @moq/qmux 0.0.x (inside the field
+        // client @moq/lite 0.2.x) sends every qmux-00 STREAM frame as 0x0a/0x0b, LEN but no OFF.
+        // The link is reliable and ordered, and the reference (rs/qmux) does not check receive
+        // offsets at all; we still refuse an explicit offset that leaves a gap or goes back.
+        long offset = version == QmuxVersion.WEBTRANSPORT || f.offset() == 0 ? s.recvOffset : f.offset();
         if (offset != s.recvOffset) {
             f.data().release();
             throw new QmuxException(PROTOCOL_VIOLATION, "stream " + f.streamId() + " data at offset " + offset

@@ -99,6 +99,12 @@ public final class NettyStream extends ChannelInboundHandlerAdapter implements B
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof QuicStreamResetException reset) {
             onReset(codes.fromWire(reset.applicationProtocolCode()));
+        } else if (cause instanceof io.netty.channel.socket.ChannelOutputShutdownException
+                || cause instanceof io.netty.handler.codec.quic.QuicException) {
+            // The peer stopped reading (STOP_SENDING) or the stream is gone: stop writing to it,
+            // and let the writer notice at once instead of queueing into a dead stream.
+            outputClosed = true;
+            if (writable != null) writable.run();
         } else {
             log.warn("stream {} failed", channel.streamId(), cause);
             onReset(Connection.CLOSED_CODE);

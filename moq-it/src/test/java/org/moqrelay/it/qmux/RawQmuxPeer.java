@@ -1,0 +1,531 @@
+package org.moqrelay.it.qmux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.moqrelay.transport.qmux.wire.QmuxCodec;
+import org.moqrelay.transport.qmux.wire.QmuxException;
+import org.moqrelay.transport.qmux.wire.QmuxFrame;
+import org.moqrelay.transport.qmux.wire.QmuxParams;
+import org.moqrelay.transport.qmux.wire.QmuxRecords;
+import org.moqrelay.transport.qmux.wire.QmuxVersion;
+
+/**
+ * A hand-driven qmux-01 peer for feeding a relay arbitrary (including malformed) input, over a
+ * WebSocket ({@link java.net.http.WebSocket}, one binary message per call) or a plain TCP socket
+ * ({@link Socket}, one {@code Size | frames} record per call). It runs no session logic of its
+ * own beyond remembering stream offsets: the test decides what to send, in which order, and then
+ * observes what the relay sent back (its transport parameters, STREAM data per stream, the
+ * CONNECTION_CLOSE frame) and how the transport ended (WebSocket close status, EOF, reset).
+ * Every wait is bounded.
+ */
+public final class RawQmuxPeer implements AutoCloseable {
+    /** Wire format used to decode what the relay sends and to encode what we send. */
+    public static final QmuxVersion VERSION = QmuxVersion.QMUX_01;
+    /** Most STREAM payload {@link #writeStream} puts in one message / record (below 16382 with headers). */
+    public static final int CHUNK = 16_000;
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * How the session ended.
+     *
+     * @param close the CONNECTION_CLOSE / APPLICATION_CLOSE frame the relay sent first, or null
+     * @param how what the transport did: {@code websocket-close}, {@code websocket-error},
+     *     {@code tcp-eof}, {@code tcp-error}, {@code local-abort}
+     * @param webSocketStatus the WebSocket Close status the relay sent (1005 = none given), or -1
+     * @param detail the Close reason or the exception message
+     * @param endedAtNanos {@link System#nanoTime()} when the transport ended
+     */
+    public record End(QmuxFrame.ConnectionClose close, String how, int webSocketStatus, String detail, long endedAtNanos) {
+        /** Milliseconds from {@code sinceNanos} to the end. */
+        public long millisSince(long sinceNanos) {
+            return TimeUnit.NANOSECONDS.toMillis(endedAtNanos - sinceNanos);
+        }
+    }
+
+    private final String description;
+    private final Transport transport;
+    private final CompletableFuture<QmuxParams> relayParams = new CompletableFuture<>();
+    private final CompletableFuture<QmuxFrame.ConnectionClose> closeFrame = new CompletableFuture<>();
+    private final CompletableFuture<End> end = new CompletableFuture<>();
+    private final Map<Long, InStream> inbound = new HashMap<>();
+    private final BlockingQueue<Long> relayBidi = new LinkedBlockingQueue<>();
+    private final List<String> log = new ArrayList<>();
+    private final Map<Long, Long> sendOffsets = new HashMap<>();
+    private long nextBidi;
+    private long nextUni;
+    private String decodeProblem;
+
+    private RawQmuxPeer(String description, Transport transport) {
+        this.description = description;
+        this.transport = transport;
+    }
+
+    // ---------------------------------------------------------------- connecting
+
+    /** Upgrades {@code uri} (ws://host:port/path) offering exactly {@code subprotocol}; sends nothing yet. */
+    public static RawQmuxPeer webSocket(URI uri, String subprotocol) throws Exception {
+        WsTransport t = new WsTransport();
+        RawQmuxPeer p = new RawQmuxPeer("websocket(" + subprotocol + ") " + uri, t);
+        t.peer = p;
+        t.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).subprotocols(subprotocol)
+                .buildAsync(uri, t).get(10, TimeUnit.SECONDS);
+        if (!subprotocol.equals(t.ws.getSubprotocol())) {
+            t.ws.abort();
+            throw new IllegalStateException("relay chose subprotocol '" + t.ws.getSubprotocol() + "', offered " + subprotocol);
+        }
+        return p;
+    }
+
+    /** Connects a plain TCP socket to the relay's qmux listener; sends nothing yet. */
+    public static RawQmuxPeer tcp(InetSocketAddress address) throws Exception {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        s.connect(address, 5_000);
+        TcpTransport t = new TcpTransport(s);
+        RawQmuxPeer p = new RawQmuxPeer("tcp " + s.getLocalSocketAddress() + " -> " + address, t);
+        t.peer = p;
+        t.start();
+        return p;
+    }
+
+    /** Our local TCP port (as the relay logs it). */
+    public int localPort() {
+        return transport.localPort();
+    }
+
+    public boolean isWebSocket() {
+        return transport instanceof WsTransport;
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /** Sends {@code body} as one WebSocket binary message or one TCP record, whatever it holds. */
+    public void sendMessage(byte[] body) throws Exception {
+        note(">>> message of " + body.length + " bytes" + (body.length <= 32 ? ": " + ByteBufUtil.hexDump(body) : ""));
+        transport.sendMessage(body);
+    }
+
+    /** Encodes {@code frames} (qmux-01) into one message / record and sends it; releases their payloads. */
+    public void sendFrames(QmuxFrame... frames) throws Exception {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            for (QmuxFrame f : frames) {
+                QmuxCodec.encode(out, f, VERSION);
+            }
+            sendMessage(ByteBufUtil.getBytes(out));
+        } finally {
+            out.release();
+            for (QmuxFrame f : frames) f.release();
+        }
+    }
+
+    /** Sends QX_TRANSPORT_PARAMETERS. */
+    public void sendParams(QmuxParams params) throws Exception {
+        sendFrames(new QmuxFrame.TransportParameters(params));
+    }
+
+    /** WebSocket only: a text message. */
+    public void sendText(String text) throws Exception {
+        note(">>> text message '" + text + "'");
+        ((WsTransport) transport).ws.sendText(text, true).get(5, TimeUnit.SECONDS);
+    }
+
+    /** TCP only: bytes straight onto the socket, no record framing. */
+    public void sendRawBytes(byte[] bytes) throws Exception {
+        note(">>> " + bytes.length + " raw bytes");
+        ((TcpTransport) transport).write(bytes);
+    }
+
+    /** The id of the next client-initiated bidi stream (0, 4, 8, ...); nothing is sent. */
+    public synchronized long openBidi() {
+        return (nextBidi++) << 2;
+    }
+
+    /** The id of the next client-initiated uni stream (2, 6, 10, ...); nothing is sent. */
+    public synchronized long openUni() {
+        return ((nextUni++) << 2) | 2;
+    }
+
+    /**
+     * Writes {@code data} on stream {@code id} at its running offset, in STREAM frames of at most
+     * {@link #CHUNK} bytes, one per message / record; {@code fin} on the last one.
+     */
+    public void writeStream(long id, byte[] data, boolean fin) throws Exception {
+        int pos = 0;
+        do {
+            int n = Math.min(CHUNK, data.length - pos);
+            long offset;
+            synchronized (this) {
+                offset = sendOffsets.getOrDefault(id, 0L);
+                sendOffsets.put(id, offset + n);
+            }
+            boolean last = pos + n == data.length;
+            sendFrames(new QmuxFrame.Stream(id, offset, Unpooled.wrappedBuffer(data, pos, n), fin && last));
+            pos += n;
+        } while (pos < data.length);
+    }
+
+    /**
+     * Ends the transport abruptly, with no CONNECTION_CLOSE: the WebSocket is aborted (TCP closed
+     * without a Close frame), the TCP socket is reset (SO_LINGER 0).
+     */
+    public void abort() {
+        note("--- abort");
+        transport.abort();
+        ended(null, "local-abort", -1, "aborted by the test");
+    }
+
+    // ---------------------------------------------------------------- what the relay sent
+
+    /** The relay's QX_TRANSPORT_PARAMETERS. */
+    public QmuxParams awaitRelayParams(Duration timeout) throws Exception {
+        try {
+            return relayParams.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no QX_TRANSPORT_PARAMETERS from the relay within " + timeout + diagnostics());
+        }
+    }
+
+    /** Completes with the relay's CONNECTION_CLOSE / APPLICATION_CLOSE frame. */
+    public CompletableFuture<QmuxFrame.ConnectionClose> closeFrame() {
+        return closeFrame;
+    }
+
+    /** Completes when the transport is gone. */
+    public CompletableFuture<End> end() {
+        return end;
+    }
+
+    /** Waits (bounded) for the transport to end; fails with the peer's log otherwise. */
+    public End awaitEnd(Duration timeout) throws Exception {
+        try {
+            return end.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("session still open after " + timeout.toMillis() + " ms" + diagnostics());
+        }
+    }
+
+    /** The next bidi stream the relay opened (server ids 1, 5, 9, ...), in order. */
+    public long acceptBidi(Duration timeout) throws Exception {
+        Long id = relayBidi.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (id == null) throw new AssertionError("the relay opened no bidi stream within " + timeout + diagnostics());
+        return id;
+    }
+
+    /** What the relay sent (and will send) on stream {@code id}. */
+    public synchronized InStream stream(long id) {
+        return inbound.computeIfAbsent(id, InStream::new);
+    }
+
+    /** A problem decoding what the relay sent (null when all was well). */
+    public synchronized String decodeProblem() {
+        return decodeProblem;
+    }
+
+    /** The last lines of this peer's log, for assertion messages. */
+    public synchronized String diagnostics() {
+        StringBuilder sb = new StringBuilder("\n--- raw qmux peer ").append(description).append('\n');
+        for (String l : log.subList(Math.max(0, log.size() - 30), log.size())) sb.append("  ").append(l).append('\n');
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        transport.abort();
+        ended(null, "local-abort", -1, "closed by the test");
+    }
+
+    // ---------------------------------------------------------------- inbound plumbing
+
+    private synchronized void note(String line) {
+        log.add(line);
+    }
+
+    /** One WebSocket message or TCP record body from the relay. */
+    void onMessage(byte[] body) {
+        ByteBuf buf = Unpooled.wrappedBuffer(body);
+        List<QmuxFrame> frames;
+        try {
+            frames = QmuxCodec.decodeMessage(buf, VERSION);
+        } catch (QmuxException e) {
+            synchronized (this) {
+                decodeProblem = e.toString() + " in " + ByteBufUtil.hexDump(body, 0, Math.min(64, body.length));
+            }
+            note("<<< undecodable: " + decodeProblem);
+            return;
+        }
+        for (QmuxFrame f : frames) {
+            try {
+                onFrame(f);
+            } finally {
+                f.release();
+            }
+        }
+    }
+
+    private void onFrame(QmuxFrame f) {
+        switch (f) {
+            case QmuxFrame.Stream s -> {
+                note("<<< STREAM " + s.streamId() + " off " + s.offset() + " len " + s.data().readableBytes() + (s.fin() ? " FIN" : ""));
+                boolean fresh;
+                InStream in;
+                synchronized (this) {
+                    fresh = !inbound.containsKey(s.streamId());
+                    in = stream(s.streamId());
+                }
+                in.onData(ByteBufUtil.getBytes(s.data()), s.fin());
+                if ((s.streamId() & 3) == 1 && fresh) relayBidi.add(s.streamId());
+            }
+            case QmuxFrame.ResetStream r -> {
+                note("<<< " + r);
+                stream(r.streamId()).onReset(r.code());
+            }
+            case QmuxFrame.TransportParameters t -> {
+                note("<<< " + t);
+                relayParams.complete(t.params());
+            }
+            case QmuxFrame.ConnectionClose c -> {
+                note("<<< " + c);
+                closeFrame.complete(c);
+            }
+            default -> note("<<< " + f);
+        }
+    }
+
+    void ended(QmuxFrame.ConnectionClose ignored, String how, int status, String detail) {
+        long at = System.nanoTime();
+        if (end.isDone()) return;
+        note("--- transport ended: " + how + " " + status + " " + detail);
+        end.complete(new End(closeFrame.getNow(null), how, status, detail, at));
+    }
+
+    /** The relay's bytes on one stream, accumulated; RESET_STREAM and FIN as futures. */
+    public static final class InStream {
+        private final long id;
+        private final ByteBuf received = Unpooled.buffer();
+        private final CompletableFuture<Long> reset = new CompletableFuture<>();
+        private final CompletableFuture<Void> fin = new CompletableFuture<>();
+
+        InStream(long id) {
+            this.id = id;
+        }
+
+        public long id() {
+            return id;
+        }
+
+        synchronized void onData(byte[] data, boolean finished) {
+            received.writeBytes(data);
+            if (finished) fin.complete(null);
+            notifyAll();
+        }
+
+        synchronized void onReset(long code) {
+            reset.complete(code);
+            notifyAll();
+        }
+
+        /** Completes with the relay's RESET_STREAM code. */
+        public CompletableFuture<Long> resetCode() {
+            return reset;
+        }
+
+        /**
+         * Applies {@code decoder} to the bytes not yet consumed until it returns non-null (it must
+         * consume nothing when it returns null); fails after {@code timeout}, or when the stream
+         * ended first.
+         */
+        public synchronized <T> T await(Duration timeout, String what, Function<ByteBuf, T> decoder) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                int mark = received.readerIndex();
+                T v = decoder.apply(received);
+                if (v != null) {
+                    received.discardReadBytes();
+                    return v;
+                }
+                received.readerIndex(mark);
+                if (reset.isDone()) throw new IllegalStateException(what + ": stream " + id + " reset with code " + reset.getNow(null));
+                if (fin.isDone()) throw new IllegalStateException(what + ": stream " + id + " finished first");
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("no " + what + " on stream " + id + " within " + timeout + " (have "
+                            + ByteBufUtil.hexDump(received) + ")");
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- transports
+
+    private interface Transport {
+        void sendMessage(byte[] body) throws Exception;
+
+        void abort();
+
+        int localPort();
+    }
+
+    /** java.net.http WebSocket: binary messages are reassembled from their parts. */
+    private static final class WsTransport implements Transport, WebSocket.Listener {
+        RawQmuxPeer peer;
+        WebSocket ws;
+        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public void sendMessage(byte[] body) throws Exception {
+            ws.sendBinary(ByteBuffer.wrap(body), true).get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void abort() {
+            if (ws != null) ws.abort();
+        }
+
+        @Override
+        public int localPort() {
+            return -1; // java.net.http does not expose it
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            byte[] whole = null;
+            synchronized (partial) {
+                partial.writeBytes(b);
+                if (last) {
+                    whole = partial.toByteArray();
+                    partial.reset();
+                }
+            }
+            if (whole != null) peer.onMessage(whole);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            peer.note("<<< text message '" + data + "'");
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            peer.ended(null, "websocket-close", statusCode, reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            peer.ended(null, "websocket-error", -1, String.valueOf(error));
+        }
+    }
+
+    /** A plain socket carrying {@code Size (i) | frames} records both ways. */
+    private static final class TcpTransport implements Transport {
+        RawQmuxPeer peer;
+        private final Socket socket;
+        private final OutputStream out;
+
+        TcpTransport(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = socket.getOutputStream();
+        }
+
+        void start() {
+            Thread.ofPlatform().daemon().name("raw-qmux-tcp-" + socket.getLocalPort()).start(this::readLoop);
+        }
+
+        private void readLoop() {
+            ByteBuf cum = Unpooled.buffer();
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                InputStream in = socket.getInputStream();
+                for (int n; (n = in.read(chunk)) >= 0; ) {
+                    cum.writeBytes(chunk, 0, n);
+                    ByteBuf record;
+                    while ((record = QmuxRecords.tryReadRecord(cum, Integer.MAX_VALUE)) != null) {
+                        try {
+                            peer.onMessage(ByteBufUtil.getBytes(record));
+                        } finally {
+                            record.release();
+                        }
+                    }
+                    cum.discardReadBytes();
+                }
+                peer.ended(null, "tcp-eof", -1, cum.readableBytes() + " bytes of an unfinished record left");
+            } catch (IOException e) {
+                peer.ended(null, "tcp-error", -1, e.toString());
+            } finally {
+                cum.release();
+            }
+        }
+
+        synchronized void write(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+        }
+
+        @Override
+        public void sendMessage(byte[] body) throws IOException {
+            ByteBuf rec = Unpooled.buffer(body.length + 8);
+            try {
+                QmuxRecords.writeRecord(rec, Unpooled.wrappedBuffer(body));
+                write(ByteBufUtil.getBytes(rec));
+            } finally {
+                rec.release();
+            }
+        }
+
+        @Override
+        public void abort() {
+            try {
+                if (!socket.isClosed()) {
+                    socket.setSoLinger(true, 0); // close() sends RST
+                    socket.close();
+                }
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+
+        @Override
+        public int localPort() {
+            return socket.getLocalPort();
+        }
+    }
+}
