@@ -6,6 +6,7 @@ import static org.moqrelay.it.RawMoqPeer.encode;
 import static org.moqrelay.it.RawMoqPeer.hex;
 import static org.moqrelay.it.RawMoqPeer.varint;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -35,6 +36,7 @@ import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.transport.qmux.wire.QmuxFrame;
 import org.moqrelay.transport.qmux.wire.QmuxParams;
 import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.VarInts;
@@ -65,6 +67,11 @@ class QmuxBadInputTest {
     /** Linger of a broadcast whose publisher vanished (the default 5 s would slow the test down). */
     private static final long LINGER_MILLIS = 1_500;
     private static final AtomicInteger names = new AtomicInteger();
+    /** QUIC transport error codes (RFC 9000 §20.1). */
+    private static final long FLOW_CONTROL_ERROR = 0x3;
+    private static final long STREAM_LIMIT_ERROR = 0x4;
+    private static final long FRAME_ENCODING_ERROR = 0x7;
+    private static final long PROTOCOL_VIOLATION = 0xa;
 
     static RelayServer relay;
     static EventLoopGroup clients;
@@ -135,10 +142,10 @@ class QmuxBadInputTest {
     void garbageInsteadOfAFrameClosesThatSessionWithFrameEncodingError(Binding b) throws Exception {
         bad = connectReady(b);
         long sent = System.nanoTime();
+        // 0xde starts an 8-byte varint frame type; the message ends after 7 bytes.
         bad.sendMessage(hex("de ad be ef 01 02 03"));
 
-        RawQmuxPeer.End end = awaitEnd(bad, sent);
-        System.out.println("OBSERVED garbage " + b + ": " + end);
+        assertTransportClose(b, awaitEnd(bad, sent), FRAME_ENCODING_ERROR, "truncated frame type");
         healthy.assertFlowing();
     }
 
@@ -148,32 +155,63 @@ class QmuxBadInputTest {
         bad = connect(b);
         bad.awaitRelayParams(WAIT);
         long sent = System.nanoTime();
-        bad.sendFrames(new QmuxFrame.MaxData(1 << 20));
+        bad.sendFrames(new QmuxFrame.MaxData(1 << 20)); // a valid frame, but not QX_TRANSPORT_PARAMETERS
 
-        RawQmuxPeer.End end = awaitEnd(bad, sent);
-        System.out.println("OBSERVED first-frame " + b + ": " + end);
+        assertTransportClose(b, awaitEnd(bad, sent), PROTOCOL_VIOLATION,
+                "first frame must be QX_TRANSPORT_PARAMETERS, got MaxData[max=1048576]");
         healthy.assertFlowing();
     }
 
     @Test
-    void aTcpRecordLargerThanTheMaxRecordSizeClosesThatSession() throws Exception {
+    void aTcpRecordLargerThanTheMaxRecordSizeClosesThatSessionWithProtocolViolation() throws Exception {
         bad = connectReady(Binding.TCP);
         long sent = System.nanoTime();
-        bad.sendMessage(new byte[16_383]); // a record of 16383 bytes; max_record_size is 16382
+        // Only the Size field of a 16383-byte record (max_record_size is 16382): the relay must refuse
+        // on the Size alone. (Were the body sent too, the relay would close with it unread, and the
+        // kernel would answer with a RST that may overtake its CONNECTION_CLOSE.)
+        bad.sendRawBytes(varint(16_383));
 
-        RawQmuxPeer.End end = awaitEnd(bad, sent);
-        System.out.println("OBSERVED oversize record: " + end);
+        assertTransportClose(Binding.TCP, awaitEnd(bad, sent), PROTOCOL_VIOLATION,
+                "record of 16383 bytes exceeds max_record_size 16382");
         healthy.assertFlowing();
     }
 
     @Test
-    void aWebSocketMessageLargerThanOneMebibyteClosesThatSession() throws Exception {
+    void aWebSocketMessageLargerThanOneMebibyteClosesThatSessionWith1009() throws Exception {
         bad = connectReady(Binding.WEBSOCKET);
         long sent = System.nanoTime();
-        sendIgnoringFailure(bad, new byte[(1 << 20) + 1]);
+        try {
+            bad.sendMessage(new byte[(1 << 20) + 1]); // one WebSocket frame of 1 MiB + 1
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the relay closed on the frame header, before the payload was out: the close below is what counts
+        }
 
         RawQmuxPeer.End end = awaitEnd(bad, sent);
-        System.out.println("OBSERVED oversize ws: " + end);
+        // Refused by the WebSocket frame decoder before qmux sees it: a Close frame, no qmux close.
+        assertThat(end.close()).as("qmux CONNECTION_CLOSE (%s)", end).isNull();
+        assertThat(end.how()).as("%s", end).isEqualTo("websocket-close");
+        assertThat(end.webSocketStatus()).as("WebSocket close status (%s)", end).isEqualTo(1009);
+        assertThat(end.detail()).isEqualTo("Max frame length of 1048576 has been exceeded.");
+        healthy.assertFlowing();
+    }
+
+    @Test
+    void aFragmentedWebSocketMessageLargerThanOneMebibyteClosesThatSessionWith1009() throws Exception {
+        bad = connectReady(Binding.WEBSOCKET);
+        long sent = System.nanoTime();
+        // Three WebSocket frames of one message, 512 KiB + 512 KiB + 1 byte: each frame is small
+        // enough, the message is not. The relay may close before the last part is out.
+        try {
+            bad.sendMessageInParts(new byte[1 << 19], new byte[1 << 19], new byte[1]);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the relay closed first: the close below is what counts
+        }
+
+        RawQmuxPeer.End end = awaitEnd(bad, sent);
+        assertThat(end.close()).as("qmux CONNECTION_CLOSE (%s)", end).isNull();
+        assertThat(end.how()).as("%s", end).isEqualTo("websocket-close");
+        assertThat(end.webSocketStatus()).as("WebSocket close status (%s)", end).isEqualTo(1009);
+        assertThat(end.detail()).isEqualTo("message too big");
         healthy.assertFlowing();
     }
 
@@ -182,10 +220,10 @@ class QmuxBadInputTest {
     void aStreamOpenedBeyondTheStreamLimitClosesThatSessionWithStreamLimitError(Binding b) throws Exception {
         bad = connectReady(b);
         long sent = System.nanoTime();
-        bad.writeStream(100L << 2, hex("00"), false); // client bidi index 100: the limit is 100 streams
+        // Client bidi stream index 100 (id 400): initial_max_streams_bidi is 100, so 0..99 only.
+        bad.writeStream(100L << 2, hex("00"), false);
 
-        RawQmuxPeer.End end = awaitEnd(bad, sent);
-        System.out.println("OBSERVED stream limit " + b + ": " + end);
+        assertTransportClose(b, awaitEnd(bad, sent), STREAM_LIMIT_ERROR, "peer opened stream 400 beyond the limit");
         healthy.assertFlowing();
     }
 
@@ -193,36 +231,49 @@ class QmuxBadInputTest {
     void streamDataBeyondTheStreamCreditClosesThatWebSocketSessionWithFlowControlError() throws Exception {
         bad = connectReady(Binding.WEBSOCKET);
         long sent = System.nanoTime();
-        // One STREAM frame of 262145 bytes on stream 0: one byte beyond initial_max_stream_data_bidi_remote.
-        bad.sendFrames(new QmuxFrame.Stream(0, 0, io.netty.buffer.Unpooled.wrappedBuffer(new byte[262_145]), false));
+        // One STREAM frame of 262145 bytes on stream 0, in one message (allowed: < 1 MiB): one byte
+        // beyond initial_max_stream_data_bidi_remote.
+        bad.sendFrames(new QmuxFrame.Stream(0, 0, Unpooled.wrappedBuffer(new byte[262_145]), false));
 
-        RawQmuxPeer.End end = awaitEnd(bad, sent);
-        System.out.println("OBSERVED credit ws: " + end);
+        assertTransportClose(Binding.WEBSOCKET, awaitEnd(bad, sent), FLOW_CONTROL_ERROR, "stream 0 exceeded its credit");
         healthy.assertFlowing();
     }
 
+    /**
+     * On TCP a record carries at most 16382 bytes, and the relay extends a stream's window as data
+     * arrives (once half of it is used), so a stream it reads can never be overrun. One it stopped
+     * reading can: stream 0 opens with the unknown bidi stream type 0x00, which the relay answers
+     * at once with RESET_STREAM and STOP_SENDING; we ignore that and send on, to one byte beyond
+     * initial_max_stream_data_bidi_remote.
+     */
     @Test
-    void streamDataBeyondTheStreamCreditOverTcp() throws Exception {
+    void streamDataBeyondTheStreamCreditOfAStoppedStreamClosesThatTcpSessionWithFlowControlError() throws Exception {
         bad = connectReady(Binding.TCP);
         long sent = System.nanoTime();
-        bad.writeStream(0, new byte[400_000], false);
+        bad.writeStream(0, new byte[262_145], false); // 17 records of up to 16000 bytes
 
-        RawQmuxPeer.End end = awaitEnd(bad, sent);
-        System.out.println("OBSERVED credit tcp: " + end);
+        assertTransportClose(Binding.TCP, awaitEnd(bad, sent), FLOW_CONTROL_ERROR, "stream 0 exceeded its credit");
+        assertThat(bad.stream(0).resetCode()).as("the relay's RESET_STREAM of stream 0").isCompletedWithValue(
+                (long) ErrorCode.UNEXPECTED_STREAM.code());
         healthy.assertFlowing();
     }
 
     @Test
-    void aTextWebSocketMessageClosesThatSession() throws Exception {
+    void aTextWebSocketMessageClosesThatSessionWithProtocolViolation() throws Exception {
         bad = connectReady(Binding.WEBSOCKET);
         long sent = System.nanoTime();
         bad.sendText("hello");
 
-        RawQmuxPeer.End end = awaitEnd(bad, sent);
-        System.out.println("OBSERVED text: " + end);
+        assertTransportClose(Binding.WEBSOCKET, awaitEnd(bad, sent), PROTOCOL_VIOLATION, "text messages are not allowed");
         healthy.assertFlowing();
     }
 
+    /**
+     * A raw moq-lite-05 publisher over qmux announces a broadcast, is subscribed to by a viewer
+     * inside the relay, writes one frame of group 0 and vanishes (WebSocket aborted without a
+     * Close frame, TCP reset), with no CONNECTION_CLOSE and no FIN on the group stream. The relay
+     * aborts the group at once (CANCEL), keeps the broadcast for its linger time, then withdraws it.
+     */
     @ParameterizedTest
     @EnumSource(Binding.class)
     void anAbruptCloseInTheMiddleOfAGroupAbortsTheGroupAndTheBroadcastLingers(Binding b) throws Exception {
@@ -249,31 +300,54 @@ class QmuxBadInputTest {
             Subscribe sub = serveUntilSubscribe(bad);
             assertThat(sub.track()).isEqualTo("video");
 
-            // Group 0: one whole frame, then the connection drops mid-group (no FIN, no CONNECTION_CLOSE).
-            long groupStream = bad.openUni();
-            bad.writeStream(groupStream, concat(varint(StreamType.UNI_GROUP), encode(new GroupHeader(sub.id(), 0)),
-                    varint(VarInts.zigzag(0)), varint(5), "frame".getBytes()), false);
+            // Group 0: one whole frame (timestamp delta 0, 5 bytes), and no FIN.
+            bad.writeStream(bad.openUni(), concat(varint(StreamType.UNI_GROUP), encode(new GroupHeader(sub.id(), 0)),
+                    varint(VarInts.zigzag(0)), varint(5), "frame".getBytes(java.nio.charset.StandardCharsets.US_ASCII)), false);
             TrackReader.Received first = viewer.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(first).as("the viewer's first frame").isNotNull();
             assertThat(first.group()).isZero();
-            assertThat(new String(first.payload())).isEqualTo("frame");
+            assertThat(new String(first.payload(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("frame");
             Group g = video.group(0);
             assertThat(g.state()).isEqualTo(Group.State.OPEN);
 
-            CompletableFuture<Group.State> ended = groupEnd(g);
+            CompletableFuture<Group.State> groupEnded = groupEnd(g);
             long aborted = System.nanoTime();
             bad.abort();
 
-            Group.State state = ended.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            System.out.println("OBSERVED abrupt " + b + ": group " + state + " " + g.error() + " after "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - aborted) + " ms; broadcast now " + relay.origin().broadcast(full));
+            assertThat(groupEnded.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("group 0").isEqualTo(Group.State.ABORTED);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - aborted)).as("ms to abort group 0")
+                    .isLessThan(PROMPT_MILLIS);
+            assertThat(g.error()).isEqualTo(ErrorCode.CANCEL);
+            assertThat(g.frameCount()).as("the frame that arrived stays readable").isEqualTo(1);
+            assertThat(relay.origin().broadcast(full)).as("the broadcast lingers").isSameAs(evil);
+
             long gone = HealthyPair.awaitUnannounced(relay.origin(), full, WAIT);
-            System.out.println("OBSERVED abrupt " + b + ": unannounced after " + TimeUnit.NANOSECONDS.toMillis(gone - aborted) + " ms");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(gone - aborted)).as("ms from the abort to the withdrawal")
+                    .isBetween(LINGER_MILLIS, LINGER_MILLIS + PROMPT_MILLIS);
         }
         healthy.assertFlowing();
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * The relay sent a transport CONNECTION_CLOSE (0x1c: a QUIC transport error code, frame type 0)
+     * with {@code code} and exactly {@code reason}, then closed the link: a WebSocket Close frame
+     * without a status (1005), or a TCP FIN.
+     */
+    private static void assertTransportClose(Binding b, RawQmuxPeer.End end, long code, String reason) {
+        assertThat(end.close()).as("the relay's CONNECTION_CLOSE (%s)", end).isNotNull();
+        assertThat(end.close().application()).as("APPLICATION_CLOSE instead of CONNECTION_CLOSE (%s)", end).isFalse();
+        assertThat(end.close().code()).as("CONNECTION_CLOSE code (%s)", end).isEqualTo(code);
+        assertThat(end.close().frameType()).isZero();
+        assertThat(end.close().reason()).isEqualTo(reason);
+        if (b == Binding.WEBSOCKET) {
+            assertThat(end.how()).as("%s", end).isEqualTo("websocket-close");
+            assertThat(end.webSocketStatus()).as("WebSocket Close status: none given (%s)", end).isEqualTo(1005);
+        } else {
+            assertThat(end.how()).as("TCP closed with a FIN (%s)", end).isEqualTo("tcp-eof");
+        }
+    }
 
     private static RawQmuxPeer.End awaitEnd(RawQmuxPeer peer, long sentNanos) throws Exception {
         RawQmuxPeer.End end = peer.awaitEnd(WAIT);
@@ -281,15 +355,6 @@ class QmuxBadInputTest {
                 .isLessThan(PROMPT_MILLIS);
         assertThat(peer.decodeProblem()).as("what the relay sent must decode").isNull();
         return end;
-    }
-
-    /** Sends a message the relay may refuse mid-way (the failed send is then the expected outcome). */
-    private static void sendIgnoringFailure(RawQmuxPeer peer, byte[] body) {
-        try {
-            peer.sendMessage(body);
-        } catch (Exception e) {
-            System.out.println("send failed: " + e);
-        }
     }
 
     private static CompletableFuture<Group.State> groupEnd(Group g) {

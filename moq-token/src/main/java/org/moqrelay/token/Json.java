@@ -17,6 +17,8 @@ final class Json {
 
     /** Parses a JSON object; null when the text is not one. */
     static Map<String, Object> parseObject(String text) {
+        // Nimbus reads "[]" as an empty object and "null" as null; neither is one here.
+        if (!text.strip().startsWith("{")) return null;
         try {
             return JSONObjectUtils.parse(text);
         } catch (ParseException | RuntimeException e) {

@@ -128,6 +128,17 @@ public final class RawQmuxPeer implements AutoCloseable {
         transport.sendMessage(body);
     }
 
+    /** WebSocket only: one binary message sent as several WebSocket frames (a first frame and continuations). */
+    public void sendMessageInParts(byte[]... parts) throws Exception {
+        WebSocket ws = ((WsTransport) transport).ws;
+        long total = 0;
+        for (byte[] p : parts) total += p.length;
+        note(">>> message of " + total + " bytes in " + parts.length + " WebSocket frames");
+        for (int i = 0; i < parts.length; i++) {
+            ws.sendBinary(ByteBuffer.wrap(parts[i]), i == parts.length - 1).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** Encodes {@code frames} (qmux-01) into one message / record and sends it; releases their payloads. */
     public void sendFrames(QmuxFrame... frames) throws Exception {
         ByteBuf out = Unpooled.buffer();

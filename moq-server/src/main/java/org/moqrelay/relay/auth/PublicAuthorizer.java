@@ -1,6 +1,7 @@
 package org.moqrelay.relay.auth;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.moqrelay.session.lite.Authorizer;
 import org.moqrelay.session.lite.SessionRefusedException;
 import org.moqrelay.wire.ErrorCode;
@@ -19,7 +20,16 @@ public final class PublicAuthorizer implements Authorizer {
     }
 
     @Override
-    public Grant authorize(String pathAndQuery) {
+    public CompletableFuture<Grant> authorize(String pathAndQuery) {
+        try {
+            return CompletableFuture.completedFuture(decide(pathAndQuery));
+        } catch (SessionRefusedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The grant for anonymous access at this path. */
+    public Grant decide(String pathAndQuery) {
         Path path = Path.of(Authorizer.stripQuery(pathAndQuery));
         List<Path> below = new java.util.ArrayList<>();
         for (Path p : prefixes) {

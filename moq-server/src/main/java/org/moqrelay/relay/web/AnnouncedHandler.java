@@ -9,7 +9,6 @@ import java.util.List;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Origin;
 import org.moqrelay.session.lite.Authorizer;
-import org.moqrelay.session.lite.SessionRefusedException;
 import org.moqrelay.wire.Path;
 
 /**
@@ -30,13 +29,21 @@ final class AnnouncedHandler implements WebHandler {
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder q = new QueryStringDecoder(request.uri());
         String rest = q.path().substring("/announced".length());
-        Authorizer.Grant grant;
-        try {
-            grant = authorizer.authorize(rest + queryOf(request.uri()));
-        } catch (SessionRefusedException e) {
-            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
-            return;
-        }
+        request.retain();
+        authorizer.authorize(rest + queryOf(request.uri())).whenComplete((grant, err) -> ctx.executor().execute(() -> {
+            try {
+                if (err != null) {
+                    WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
+                } else {
+                    answer(ctx, request, grant);
+                }
+            } finally {
+                request.release();
+            }
+        }));
+    }
+
+    private void answer(ChannelHandlerContext ctx, FullHttpRequest request, Authorizer.Grant grant) {
         Path prefix = grant.root();
         List<String> lines = new ArrayList<>();
         for (Broadcast b : origin.announced(prefix)) {

@@ -25,7 +25,6 @@ import org.moqrelay.model.Origin;
 import org.moqrelay.model.Subscription;
 import org.moqrelay.model.Track;
 import org.moqrelay.session.lite.Authorizer;
-import org.moqrelay.session.lite.SessionRefusedException;
 import org.moqrelay.wire.Path;
 
 /**
@@ -66,18 +65,17 @@ final class FetchHandler implements WebHandler {
                 return;
             }
         }
-        Authorizer.Grant grant;
-        try {
-            grant = authorizer.authorize("/" + broadcastPath + AnnouncedHandler.queryOf(request.uri()));
-        } catch (SessionRefusedException e) {
-            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
-            return;
-        }
-        if (!grant.maySubscribe(Path.ROOT)) {
-            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
-            return;
-        }
-        new Fetch(ctx, request.retain(), grant.root(), trackName, group).start();
+        Long wanted = group;
+        request.retain();
+        authorizer.authorize("/" + broadcastPath + AnnouncedHandler.queryOf(request.uri()))
+                .whenComplete((grant, err) -> ctx.executor().execute(() -> {
+                    if (err != null || !grant.maySubscribe(Path.ROOT)) {
+                        WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
+                        request.release();
+                        return;
+                    }
+                    new Fetch(ctx, request, grant.root(), trackName, wanted).start();
+                }));
     }
 
     /** One fetch in progress; confined to the HTTP connection's event loop. */

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.moqrelay.session.lite.Authorizer;
-import org.moqrelay.session.lite.SessionRefusedException;
 import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.transport.qmux.QmuxConnection;
 import org.moqrelay.transport.qmux.wire.QmuxParams;
@@ -62,13 +61,25 @@ public final class WebSocketUpgrade implements WebHandler {
             }
             choice = c.get();
         }
-        try {
-            authorizer.authorize(request.uri());
-        } catch (SessionRefusedException e) {
-            log.info("websocket upgrade from {} refused: {}", ctx.channel().remoteAddress(), e.getMessage());
-            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
-            return;
-        }
+        request.retain();
+        WebSocketSubprotocols.Choice chosen = choice;
+        authorizer.authorize(request.uri()).whenComplete((grant, err) -> ctx.executor().execute(() -> {
+            try {
+                if (err != null) {
+                    Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+                    log.info("websocket upgrade from {} refused: {}", ctx.channel().remoteAddress(), cause.getMessage());
+                    WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
+                } else if (ctx.channel().isActive()) {
+                    upgrade(ctx, request, offered, chosen);
+                }
+            } finally {
+                request.release();
+            }
+        }));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, List<String> offered,
+                         WebSocketSubprotocols.Choice choice) {
         String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 "ws://" + host + request.uri(), offered.isEmpty() ? null : choice.subprotocol(), false, MAX_MESSAGE)

@@ -1,6 +1,7 @@
 package org.moqrelay.session.lite;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import org.moqrelay.wire.Path;
 
@@ -8,13 +9,15 @@ import org.moqrelay.wire.Path;
 @FunctionalInterface
 public interface Authorizer {
     /** Everything allowed, rooted at the request path. */
-    Authorizer ALLOW_ALL = pathAndQuery -> Grant.all(Path.of(stripQuery(pathAndQuery)));
+    Authorizer ALLOW_ALL = pathAndQuery -> CompletableFuture.completedFuture(Grant.all(Path.of(stripQuery(pathAndQuery))));
 
     /**
+     * Decides asynchronously (keys may have to be fetched), never blocking the caller's thread.
+     *
      * @param pathAndQuery the URL path and query, or the SETUP Path; "" when the client sent none
-     * @throws SessionRefusedException when the session must be refused
+     * @return the grant, or a future failed with {@link SessionRefusedException} when refused
      */
-    Grant authorize(String pathAndQuery);
+    CompletableFuture<Grant> authorize(String pathAndQuery);
 
     /**
      * The session's root and what it may do below it: prefixes (relative to the root, matched on

@@ -53,6 +53,7 @@ public final class LiteSession implements ConnectionHandler {
     private long nextSubscribeId;
     private Authorizer.Grant grant;
     private Setup peerSetup;
+    private boolean authorizing;
     private boolean isClosed;
     private ScheduledFuture<?> setupTimer;
 
@@ -84,8 +85,17 @@ public final class LiteSession implements ConnectionHandler {
     }
 
     private void authorize(String pathAndQuery) {
+        config.authorizer().authorize(pathAndQuery).whenComplete((g, err) -> run(() -> authorized(g, err)));
+    }
+
+    private void authorized(Authorizer.Grant g, Throwable err) {
+        if (isClosed) return;
         try {
-            Authorizer.Grant g = config.authorizer().authorize(pathAndQuery);
+            if (err != null) {
+                Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+                if (cause instanceof SessionRefusedException r) throw r;
+                throw new SessionRefusedException(ErrorCode.UNAUTHORIZED, "authorization failed: " + cause);
+            }
             long role = peerSetup == null ? 0 : peerSetup.role();
             if (role == 1) g = g.publishOnly();
             else if (role == 2) g = g.subscribeOnly();
@@ -342,7 +352,8 @@ public final class LiteSession implements ConnectionHandler {
             return;
         }
         peerSetup = setup;
-        if (config.server() && grant == null) {
+        if (config.server() && grant == null && !authorizing) {
+            authorizing = true;
             authorize(setup.path() == null ? "" : setup.path());
         }
     }

@@ -68,6 +68,7 @@ public final class QmuxConnection implements Connection {
     private long connRecv;
     private long connRecvMax;
     private boolean closed;
+    private boolean started;
 
     /**
      * @param local our transport parameters (ignored on the legacy framing)
@@ -110,6 +111,8 @@ public final class QmuxConnection implements Connection {
 
     /** Sends our transport parameters; call once the link is up. */
     public void start() {
+        if (started) return;
+        started = true;
         if (version.hasTransportParameters()) {
             sendFrame(new QmuxFrame.TransportParameters(local));
             link.flush();
@@ -344,7 +347,13 @@ public final class QmuxConnection implements Connection {
     }
 
     private void onStream(QmuxFrame.Stream f) {
-        QmuxStream s = peerOrKnown(f.streamId(), false);
+        QmuxStream s;
+        try {
+            s = peerOrKnown(f.streamId(), false);
+        } catch (QmuxException e) {
+            f.data().release();
+            throw e;
+        }
         if (s == null) {
             f.data().release();
             return;
@@ -501,6 +510,31 @@ public final class QmuxConnection implements Connection {
         if (closed) return;
         sendFrame(new QmuxFrame.StopSending(s.id, code));
         link.flush();
+    }
+
+    /**
+     * {@code n} bytes arrived on {@code s} after we stopped reading it (STOP_SENDING sent, or its
+     * end already seen) and were dropped: they still advance the stream's offset and use the
+     * connection's credit (RFC 9000 §4.5), which we give back; the stream's own window is not
+     * reopened, so a peer ignoring STOP_SENDING hits FLOW_CONTROL_ERROR, not a bogus offset error.
+     */
+    void discarded(QmuxStream s, int n) {
+        s.recvOffset += n;
+        connRecv += n;
+        if (!version.hasTransportParameters() || closed) return;
+        if (connRecvMax - connRecv < local.initialMaxData() / 2) {
+            connRecvMax = connRecv + local.initialMaxData();
+            sendFrame(new QmuxFrame.MaxData(connRecvMax));
+            link.flush();
+        }
+    }
+
+    /**
+     * The link broke the rules below the frames (an oversize TCP record, a WebSocket text
+     * message): CONNECTION_CLOSE with the QUIC transport error {@code code}, then close.
+     */
+    public void protocolError(long code, String reason) {
+        fail(code, reason);
     }
 
     /** The application took {@code n} bytes off {@code s}: give credit back when half is used. */

@@ -154,6 +154,7 @@ final class QmuxStream implements BidiStream {
 
     void onData(ByteBuf data, boolean fin) {
         if (recvDone || stopSent) {
+            conn.discarded(this, data.readableBytes());
             data.release();
         } else {
             conn.consumed(this, data.readableBytes());

@@ -49,15 +49,11 @@ public final class TcpClient {
                 })
                 .connect(remote)
                 .addListener(f -> {
+                    // Our parameters are sent by TcpLink.channelActive, before anything is read:
+                    // otherwise the server's parameters could start the session and let it send
+                    // STREAM frames ahead of our QX_TRANSPORT_PARAMETERS.
                     if (!f.isSuccess()) p.tryFailure(f.cause());
-                    else ((io.netty.channel.ChannelFuture) f).channel().eventLoop().execute(() -> startOn(f));
                 });
         return p;
-    }
-
-    private static void startOn(io.netty.util.concurrent.Future<?> f) {
-        var ch = ((io.netty.channel.ChannelFuture) f).channel();
-        TcpLink link = ch.pipeline().get(TcpLink.class);
-        if (link != null) link.start();
     }
 }

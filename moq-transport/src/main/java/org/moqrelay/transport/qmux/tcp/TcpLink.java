@@ -29,9 +29,11 @@ public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
         connection = c;
     }
 
-    /** Sends our transport parameters (client side, once connected). */
-    void start() {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        // Our parameters go first, before anything the session may write once the peer's arrive.
         connection.start();
+        super.channelActive(ctx);
     }
 
     @Override
@@ -85,7 +87,9 @@ public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
             }
         } catch (QmuxException e) {
             in.skipBytes(in.readableBytes());
-            connection.close(e.code(), e.getMessage());
+            // A transport error (e.g. an oversize record): CONNECTION_CLOSE, not APPLICATION_CLOSE,
+            // whose code the peer would read as a moq-lite code.
+            connection.protocolError(e.code(), e.getMessage());
         }
     }
 

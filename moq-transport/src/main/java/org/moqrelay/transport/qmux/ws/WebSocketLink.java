@@ -7,10 +7,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -93,7 +95,8 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
             }
             default -> {
                 frame.release();
-                connection.close(0xa, "text messages are not allowed");
+                // A connection error (transports.md §3.3): transport CONNECTION_CLOSE PROTOCOL_VIOLATION.
+                connection.protocolError(0xa, "text messages are not allowed");
             }
         }
     }
@@ -125,6 +128,13 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException && channel.isActive()) {
+            // The aggregator refused a message of several frames over the limit: close with 1009,
+            // as the frame decoder already does for a single oversize frame, not with a bare reset.
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too big"))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         ctx.close();
     }
 }
