@@ -6,7 +6,7 @@ import java.util.Objects;
  * The key-type-specific part of a JWK (RFC 7518 section 6, RFC 8037 section 2): the {@code kty} and its
  * members as raw big-endian bytes. A private member is null when the JWK carries only the public half.
  *
- * <p>Arrays are held as given, not copied; treat them as read-only.
+ * <p>Arrays are held as given, not copied: treat them as read-only. Records compare them by identity.
  */
 public sealed interface KeyMaterial {
     /** The JSON {@code kty}. */

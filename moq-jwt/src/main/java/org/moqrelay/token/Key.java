@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.EnumSet;
@@ -75,7 +76,7 @@ public final class Key {
         Objects.requireNonNull(file, "file");
         String text;
         try {
-            text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new TokenException(TokenException.Reason.IO, "cannot read key file " + file + ": " + describe(e), e);
         }

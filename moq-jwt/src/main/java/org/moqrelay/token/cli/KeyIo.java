@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.moqrelay.token.Key;
 import org.moqrelay.token.TokenException;
@@ -61,9 +64,9 @@ final class KeyIo {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
-        if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) return fs.getReason();
+        if (e instanceof NoSuchFileException) return "No such file or directory";
+        if (e instanceof AccessDeniedException) return "Permission denied";
+        if (e instanceof FileSystemException fs && fs.getReason() != null) return fs.getReason();
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 

@@ -1,5 +1,6 @@
 package org.moqrelay.token;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -24,7 +25,7 @@ public record Jwk(Algorithm algorithm, Set<KeyOperation> operations, KeyMaterial
         Objects.requireNonNull(material, "material");
         EnumSet<KeyOperation> ops = EnumSet.noneOf(KeyOperation.class);
         ops.addAll(Objects.requireNonNull(operations, "operations"));
-        operations = java.util.Collections.unmodifiableSet(ops);
+        operations = Collections.unmodifiableSet(ops);
     }
 
     /** A JWK that may sign and verify, with no key ID and no scope. */

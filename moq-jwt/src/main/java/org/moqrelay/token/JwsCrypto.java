@@ -44,12 +44,12 @@ final class JwsCrypto {
     static java.security.Key verifyKey(Algorithm alg, KeyMaterial material) throws GeneralSecurityException {
         try {
             return switch (material) {
-            case KeyMaterial.Oct oct -> new SecretKeySpec(oct.secret(), macName(alg));
-            case KeyMaterial.Ec ec -> ecJwk(ec, false).toECPublicKey();
-            case KeyMaterial.Rsa rsa -> KeyFactory.getInstance("RSA")
-                    .generatePublic(new RSAPublicKeySpec(new BigInteger(1, rsa.n()), new BigInteger(1, rsa.e())));
-            case KeyMaterial.Okp okp -> KeyFactory.getInstance("Ed25519")
-                    .generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI, okp.x())));
+                case KeyMaterial.Oct oct -> new SecretKeySpec(oct.secret(), macName(alg));
+                case KeyMaterial.Ec ec -> ecJwk(ec, false).toECPublicKey();
+                case KeyMaterial.Rsa rsa -> KeyFactory.getInstance("RSA")
+                        .generatePublic(new RSAPublicKeySpec(new BigInteger(1, rsa.n()), new BigInteger(1, rsa.e())));
+                case KeyMaterial.Okp okp -> KeyFactory.getInstance("Ed25519")
+                        .generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI, okp.x())));
             };
         } catch (JOSEException e) {
             throw new GeneralSecurityException("unusable key", e);
@@ -60,14 +60,14 @@ final class JwsCrypto {
     static java.security.Key signKey(Algorithm alg, KeyMaterial material) throws GeneralSecurityException {
         try {
             return switch (material) {
-            case KeyMaterial.Oct oct -> new SecretKeySpec(oct.secret(), macName(alg));
-            case KeyMaterial.Ec ec -> ecJwk(ec, true).toECPrivateKey();
-            case KeyMaterial.Rsa rsa -> KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(
-                    new BigInteger(1, rsa.n()), new BigInteger(1, rsa.e()), new BigInteger(1, rsa.d()),
-                    new BigInteger(1, rsa.p()), new BigInteger(1, rsa.q()), new BigInteger(1, rsa.dp()),
-                    new BigInteger(1, rsa.dq()), new BigInteger(1, rsa.qi())));
-            case KeyMaterial.Okp okp -> KeyFactory.getInstance("Ed25519")
-                    .generatePrivate(new PKCS8EncodedKeySpec(concat(ED25519_PKCS8, okp.d())));
+                case KeyMaterial.Oct oct -> new SecretKeySpec(oct.secret(), macName(alg));
+                case KeyMaterial.Ec ec -> ecJwk(ec, true).toECPrivateKey();
+                case KeyMaterial.Rsa rsa -> KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(
+                        new BigInteger(1, rsa.n()), new BigInteger(1, rsa.e()), new BigInteger(1, rsa.d()),
+                        new BigInteger(1, rsa.p()), new BigInteger(1, rsa.q()), new BigInteger(1, rsa.dp()),
+                        new BigInteger(1, rsa.dq()), new BigInteger(1, rsa.qi())));
+                case KeyMaterial.Okp okp -> KeyFactory.getInstance("Ed25519")
+                        .generatePrivate(new PKCS8EncodedKeySpec(concat(ED25519_PKCS8, okp.d())));
             };
         } catch (JOSEException e) {
             throw new GeneralSecurityException("unusable key", e);

@@ -30,7 +30,7 @@ class TokenCommandTest {
     record Run(int exit, String out, String err) {
     }
 
-    private static Run run(String stdin, String... args) {
+    private static Run withStdin(String stdin, String... args) {
         CommandLine cmd = TokenCommand.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -41,7 +41,7 @@ class TokenCommandTest {
     }
 
     private static Run run(String... args) {
-        return run("", args);
+        return withStdin("", args);
     }
 
     @Test
@@ -87,9 +87,9 @@ class TokenCommandTest {
         assertThat(verify.exit()).as(verify.err()).isZero();
         assertThat(verify.out()).isEqualTo(expected);
         // The token from stdin, as `moq-token verify --key public.jwk < token.jwt`.
-        assertThat(run(token + "\n", "verify", "--key", pub.toString()).out()).isEqualTo(expected);
+        assertThat(withStdin(token + "\n", "verify", "--key", pub.toString()).out()).isEqualTo(expected);
         // The key from stdin.
-        assertThat(run(Files.readString(priv), "sign", "--key", "-", "--subscribe", "").exit()).isZero();
+        assertThat(withStdin(Files.readString(priv), "sign", "--key", "-", "--subscribe", "").exit()).isZero();
     }
 
     @Test
@@ -176,7 +176,7 @@ class TokenCommandTest {
         Run useless = run("sign", "--key", key.toString(), "--root", "demo");
         assertThat(useless.err()).isEqualTo("Error: no publish or subscribe allowed; token is useless" + System.lineSeparator());
 
-        Run tampered = run("x.y.z", "verify", "--key", key.toString());
+        Run tampered = withStdin("x.y.z", "verify", "--key", key.toString());
         assertThat(tampered.exit()).isEqualTo(1);
         assertThat(tampered.err()).startsWith("Error: token ");
     }
