@@ -51,6 +51,18 @@ public final class RelayCommand implements Callable<Integer> {
             description = "path prefix anyone may publish and subscribe under (\"\" = everything)")
     List<String> authPublic;
 
+    @Option(names = "--auth-public-subscribe", paramLabel = "PREFIX", description = "path prefix anyone may subscribe under")
+    List<String> authPublicSubscribe;
+
+    @Option(names = "--auth-public-publish", paramLabel = "PREFIX", description = "path prefix anyone may publish under")
+    List<String> authPublicPublish;
+
+    @Option(names = "--auth-key", paramLabel = "FILE|URL", description = "JWK that verifies tokens (?jwt=...)")
+    String authKey;
+
+    @Option(names = "--auth-key-dir", paramLabel = "DIR|URL", description = "directory of JWKs, looked up by the token's kid")
+    String authKeyDir;
+
     @Option(names = "--cluster-linger", paramLabel = "DURATION",
             description = "how long a broadcast survives its publisher's abrupt loss (default 5s; 0 disables)")
     String linger;

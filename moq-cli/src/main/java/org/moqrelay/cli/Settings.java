@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -26,7 +27,7 @@ final class Settings {
             "server", "server.bind", "server.listen", "server.tls", "server.tls.cert", "server.tls.key",
             "server.tls.generate", "server.tcp", "server.tcp.bind",
             "web", "web.http", "web.http.listen",
-            "auth", "auth.public",
+            "auth", "auth.public", "auth.public.subscribe", "auth.public.publish", "auth.key", "auth.key_dir",
             "cluster", "cluster.linger", "cluster.id");
 
     private Settings() {}
@@ -38,8 +39,7 @@ final class Settings {
         String key = first(path(flags.tlsKey), env.get("MOQ_SERVER_TLS_KEY"), str(toml, "server.tls.key"), null);
         List<String> generate = firstList(flags.tlsGenerate, csv(env.get("MOQ_SERVER_TLS_GENERATE")), list(toml, "server.tls.generate"));
         String web = first(flags.webHttpListen, env.get("MOQ_WEB_HTTP_LISTEN"), str(toml, "web.http.listen"), null);
-        List<String> pub = firstList(flags.authPublic, env.containsKey("MOQ_AUTH_PUBLIC") ? List.of(env.get("MOQ_AUTH_PUBLIC")) : null,
-                list(toml, "auth.public"));
+        AuthConfig auth = auth(flags, env, toml);
         String linger = first(flags.linger, env.get("MOQ_CLUSTER_LINGER"), str(toml, "cluster.linger"), "5s");
         Long id = flags.clusterId != null ? flags.clusterId
                 : env.containsKey("MOQ_CLUSTER_ID") ? Long.valueOf(env.get("MOQ_CLUSTER_ID"))
@@ -49,9 +49,22 @@ final class Settings {
         Logging.setLevel(level);
         return new RelayConfig(Addresses.parse("server.bind", bind),
                 cert == null ? null : Path.of(cert), key == null ? null : Path.of(key), generate,
-                web == null ? null : Addresses.parse("web.http.listen", web), pub,
+                web == null ? null : Addresses.parse("web.http.listen", web), auth,
                 Durations.parseMillis("cluster.linger", linger), id,
                 tcp == null ? null : Addresses.parse("server.tcp.bind", tcp));
+    }
+
+    /** auth.public is a string, a list, or a table with subscribe / publish lists (relay.md §5.5). */
+    private static AuthConfig auth(RelayCommand flags, Map<String, String> env, TomlTable toml) {
+        String key = first(flags.authKey, env.get("MOQ_AUTH_KEY"), str(toml, "auth.key"), null);
+        String keyDir = first(flags.authKeyDir, env.get("MOQ_AUTH_KEY_DIR"), str(toml, "auth.key_dir"), null);
+        List<String> both = firstList(flags.authPublic, csv(env.get("MOQ_AUTH_PUBLIC")),
+                toml != null && toml.isTable("auth.public") ? null : list(toml, "auth.public"));
+        List<String> sub = firstList(flags.authPublicSubscribe, csv(env.get("MOQ_AUTH_PUBLIC_SUBSCRIBE")),
+                toml != null && toml.isTable("auth.public") ? list(toml, "auth.public.subscribe") : null);
+        List<String> pub = firstList(flags.authPublicPublish, csv(env.get("MOQ_AUTH_PUBLIC_PUBLISH")),
+                toml != null && toml.isTable("auth.public") ? list(toml, "auth.public.publish") : null);
+        return new AuthConfig(key, keyDir, sub, pub).withPublic(both == null ? List.of() : both);
     }
 
     private static TomlTable parse(Path file) throws IOException {

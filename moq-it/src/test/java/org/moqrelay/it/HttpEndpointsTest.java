@@ -24,6 +24,7 @@ import org.moqrelay.client.TrackReader;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
+import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.transport.quic.EventLoops;
@@ -39,7 +40,7 @@ class HttpEndpointsTest {
     @BeforeAll
     static void start() throws Exception {
         relay = RelayServer.start(new RelayConfig(new InetSocketAddress("127.0.0.1", 0), null, null, List.of("localhost"),
-                new InetSocketAddress("127.0.0.1", 0), List.of("anon"), 5000, 0, null));
+                new InetSocketAddress("127.0.0.1", 0), AuthConfig.publicOnly(List.of("anon")), 5000, 0, null));
         clients = EventLoops.newGroup(1, "it-http");
     }
 

@@ -13,20 +13,20 @@ import java.util.Objects;
  * @param tlsKey        PEM private key, or null
  * @param tlsGenerate   host names for a self-signed certificate (used when no cert/key is given)
  * @param webHttpListen TCP address of the HTTP listener (certificate hash, health), or null
- * @param authPublic    path prefixes anyone may publish and subscribe under; null = nobody
+ * @param auth          tokens, keys and public prefixes
  * @param lingerMillis  how long a broadcast survives its publisher's abrupt loss (0 = not at all)
  * @param clusterId     this relay's hop id; 0 = random
  * @param tcpBind       TCP address of the plain qmux listener for trusted local clients, or null
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
-                          InetSocketAddress webHttpListen, List<String> authPublic, long lingerMillis, long clusterId,
+                          InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                           InetSocketAddress tcpBind) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
 
     public RelayConfig {
         Objects.requireNonNull(serverBind, "serverBind");
         tlsGenerate = tlsGenerate == null ? List.of() : List.copyOf(tlsGenerate);
-        authPublic = authPublic == null ? null : List.copyOf(authPublic);
+        if (auth == null) auth = AuthConfig.NONE;
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("tls cert and key must be given together (cert: " + tlsCert + ", key: " + tlsKey + ")");
         }
@@ -41,13 +41,19 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
 
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, authPublic, lingerMillis,
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
                 clusterId, bind);
+    }
+
+    /** This config with {@code auth}. */
+    public RelayConfig withAuth(AuthConfig a) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
+                clusterId, tcpBind);
     }
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */
     public static RelayConfig development(InetSocketAddress bind, InetSocketAddress web) {
-        return new RelayConfig(bind, null, null, List.of("localhost", "127.0.0.1", "::1"), web, List.of(""),
+        return new RelayConfig(bind, null, null, List.of("localhost", "127.0.0.1", "::1"), web, AuthConfig.publicOnly(List.of("")),
                 DEFAULT_LINGER_MILLIS, 0, null);
     }
 }

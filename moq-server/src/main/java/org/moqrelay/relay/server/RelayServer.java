@@ -10,7 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.moqrelay.model.Origin;
-import org.moqrelay.relay.auth.PublicAuthorizer;
+import org.moqrelay.relay.auth.RelayAuthorizer;
+import org.moqrelay.token.KeyResolver;
 import org.moqrelay.relay.web.WebRoutes;
 import org.moqrelay.relay.web.WebServer;
 import org.moqrelay.relay.web.WebSocketUpgrade;
@@ -73,7 +74,9 @@ public final class RelayServer implements AutoCloseable {
             return t;
         });
         Origin origin = new Origin(timer, config.lingerMillis());
-        PublicAuthorizer authorizer = new PublicAuthorizer(config.authPublic());
+        KeyResolver keys = config.auth().key() != null ? KeyResolver.forKey(config.auth().key())
+                : config.auth().keyDir() != null ? KeyResolver.forKeyDir(config.auth().keyDir()) : null;
+        RelayAuthorizer authorizer = new RelayAuthorizer(keys, config.auth().publicSubscribe(), config.auth().publicPublish());
         RelaySessions sessions = new RelaySessions(origin, relayId, authorizer);
         WebTransportServer webTransport = new WebTransportServer(sessions);
         QuicSslContext ssl = QuicSslContextBuilder

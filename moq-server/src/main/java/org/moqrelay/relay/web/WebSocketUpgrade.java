@@ -68,7 +68,9 @@ public final class WebSocketUpgrade implements WebHandler {
                 if (err != null) {
                     Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
                     log.info("websocket upgrade from {} refused: {}", ctx.channel().remoteAddress(), cause.getMessage());
-                    WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
+                    int status = cause instanceof org.moqrelay.session.lite.SessionRefusedException r ? r.httpStatus() : 401;
+                    WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.valueOf(status),
+                            status == 401 ? "unauthorized\n" : "authorization unavailable\n"));
                 } else if (ctx.channel().isActive()) {
                     upgrade(ctx, request, offered, chosen);
                 }

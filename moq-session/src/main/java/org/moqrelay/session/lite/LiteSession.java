@@ -105,7 +105,7 @@ public final class LiteSession implements ConnectionHandler {
             becomeReady(g);
         } catch (SessionRefusedException e) {
             log.info("session {} refused: {}", id, e.getMessage());
-            close(e.code().code(), e.getMessage());
+            close(e.closeCode(), e.getMessage());
         }
     }
 
