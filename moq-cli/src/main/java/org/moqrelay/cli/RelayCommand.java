@@ -40,6 +40,10 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "private key (PEM)")
     Path tlsKey;
 
+    @Option(names = "--server-tls-root", paramLabel = "PEM",
+            description = "CA certificates: a client certificate chaining to one gets full access within its path (mTLS)")
+    Path tlsRoot;
+
     @Option(names = "--tls-generate", paramLabel = "NAMES", split = ",",
             description = "generate a self-signed certificate for these host names (valid 14 days)")
     List<String> tlsGenerate;

@@ -25,7 +25,7 @@ final class Settings {
     private static final Set<String> KNOWN = Set.of(
             "log", "log.level",
             "server", "server.bind", "server.listen", "server.tls", "server.tls.cert", "server.tls.key",
-            "server.tls.generate", "server.tcp", "server.tcp.bind",
+            "server.tls.generate", "server.tls.root", "server.tcp", "server.tcp.bind",
             "web", "web.http", "web.http.listen",
             "auth", "auth.public", "auth.public.subscribe", "auth.public.publish", "auth.key", "auth.key_dir",
             "cluster", "cluster.linger", "cluster.id");
@@ -44,6 +44,7 @@ final class Settings {
         Long id = flags.clusterId != null ? flags.clusterId
                 : env.containsKey("MOQ_CLUSTER_ID") ? Long.valueOf(env.get("MOQ_CLUSTER_ID"))
                 : toml != null && toml.isLong("cluster.id") ? toml.getLong("cluster.id") : Long.valueOf(0);
+        String tlsRoot = first(path(flags.tlsRoot), env.get("MOQ_SERVER_TLS_ROOT"), str(toml, "server.tls.root"), null);
         String tcp = first(flags.tcpBind, env.get("MOQ_SERVER_TCP_BIND"), str(toml, "server.tcp.bind"), null);
         String level = first(flags.logLevel, env.get("MOQ_LOG_LEVEL"), str(toml, "log.level"), "info");
         Logging.setLevel(level);
@@ -51,7 +52,7 @@ final class Settings {
                 cert == null ? null : Path.of(cert), key == null ? null : Path.of(key), generate,
                 web == null ? null : Addresses.parse("web.http.listen", web), auth,
                 Durations.parseMillis("cluster.linger", linger), id,
-                tcp == null ? null : Addresses.parse("server.tcp.bind", tcp));
+                tcp == null ? null : Addresses.parse("server.tcp.bind", tcp), tlsRoot == null ? null : Path.of(tlsRoot));
     }
 
     /** auth.public is a string, a list, or a table with subscribe / publish lists (relay.md §5.5). */

@@ -1,5 +1,6 @@
 package org.moqrelay.client;
 
+import org.moqrelay.transport.tls.CertificateBundle;
 import org.moqrelay.wire.LiteVersion;
 
 /**
@@ -10,10 +11,12 @@ import org.moqrelay.wire.LiteVersion;
  * @param disableVerify     accept any certificate
  * @param fingerprintSha256 64 hex characters to pin, or null
  * @param version           the moq-lite version to speak (lite-03 or newer)
+ * @param clientCertificate a certificate and key to present to the relay (mTLS), or null
  */
-public record ClientOptions(boolean disableVerify, String fingerprintSha256, LiteVersion version) {
-    public static final ClientOptions DEFAULT = new ClientOptions(false, null, LiteVersion.LITE_05);
-    public static final ClientOptions INSECURE = new ClientOptions(true, null, LiteVersion.LITE_05);
+public record ClientOptions(boolean disableVerify, String fingerprintSha256, LiteVersion version,
+                            CertificateBundle clientCertificate) {
+    public static final ClientOptions DEFAULT = new ClientOptions(false, null, LiteVersion.LITE_05, null);
+    public static final ClientOptions INSECURE = new ClientOptions(true, null, LiteVersion.LITE_05, null);
 
     public ClientOptions {
         if (version == null) version = LiteVersion.LITE_05;
@@ -24,15 +27,20 @@ public record ClientOptions(boolean disableVerify, String fingerprintSha256, Lit
     }
 
     public ClientOptions(boolean disableVerify, String fingerprintSha256) {
-        this(disableVerify, fingerprintSha256, LiteVersion.LITE_05);
+        this(disableVerify, fingerprintSha256, LiteVersion.LITE_05, null);
     }
 
     public static ClientOptions pinned(String sha256) {
-        return new ClientOptions(false, sha256, LiteVersion.LITE_05);
+        return new ClientOptions(false, sha256, LiteVersion.LITE_05, null);
     }
 
     /** The same options speaking {@code v} (chosen by ALPN on QUIC, in-band on TCP). */
     public ClientOptions withVersion(LiteVersion v) {
-        return new ClientOptions(disableVerify, fingerprintSha256, v);
+        return new ClientOptions(disableVerify, fingerprintSha256, v, clientCertificate);
+    }
+
+    /** The same options presenting {@code cert} to the relay (mTLS, QUIC only). */
+    public ClientOptions withClientCertificate(CertificateBundle cert) {
+        return new ClientOptions(disableVerify, fingerprintSha256, version, cert);
     }
 }

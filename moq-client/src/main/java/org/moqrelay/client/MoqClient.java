@@ -110,6 +110,10 @@ public final class MoqClient implements AutoCloseable {
 
     private static QuicSslContext sslContext(ClientOptions o, String host) {
         QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(o.version().alpn());
+        if (o.clientCertificate() != null) {
+            b.keyManager(o.clientCertificate().key(), null,
+                    o.clientCertificate().chain().toArray(new java.security.cert.X509Certificate[0]));
+        }
         // A pinned or ignored certificate replaces host-name verification, as in browsers.
         if (o.disableVerify()) {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);

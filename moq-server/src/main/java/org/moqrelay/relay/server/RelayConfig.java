@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param lingerMillis  how long a broadcast survives its publisher's abrupt loss (0 = not at all)
  * @param clusterId     this relay's hop id; 0 = random
  * @param tcpBind       TCP address of the plain qmux listener for trusted local clients, or null
+ * @param tlsRoot       PEM file of CA certificates; a client certificate chaining to one of them
+ *                      gets full access within its URL path (mTLS); null = no client certificates
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                           InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
-                          InetSocketAddress tcpBind) {
+                          InetSocketAddress tcpBind, Path tlsRoot) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
 
     public RelayConfig {
@@ -42,18 +44,24 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, bind);
+                clusterId, bind, tlsRoot);
     }
 
     /** This config with {@code auth}. */
     public RelayConfig withAuth(AuthConfig a) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
-                clusterId, tcpBind);
+                clusterId, tcpBind, tlsRoot);
+    }
+
+    /** This config accepting client certificates that chain to the CAs in {@code rootPem}. */
+    public RelayConfig withTlsRoot(Path rootPem) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
+                clusterId, tcpBind, rootPem);
     }
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */
     public static RelayConfig development(InetSocketAddress bind, InetSocketAddress web) {
         return new RelayConfig(bind, null, null, List.of("localhost", "127.0.0.1", "::1"), web, AuthConfig.publicOnly(List.of("")),
-                DEFAULT_LINGER_MILLIS, 0, null);
+                DEFAULT_LINGER_MILLIS, 0, null, null);
     }
 }

@@ -79,10 +79,15 @@ public final class RelayServer implements AutoCloseable {
         RelayAuthorizer authorizer = new RelayAuthorizer(keys, config.auth().publicSubscribe(), config.auth().publicPublish());
         RelaySessions sessions = new RelaySessions(origin, relayId, authorizer);
         WebTransportServer webTransport = new WebTransportServer(sessions);
-        QuicSslContext ssl = QuicSslContextBuilder
+        QuicSslContextBuilder sslBuilder = QuicSslContextBuilder
                 .forServer(cert.key(), null, cert.chain().toArray(new java.security.cert.X509Certificate[0]))
-                .applicationProtocols(ALPNS)
-                .build();
+                .applicationProtocols(ALPNS);
+        if (config.tlsRoot() != null) {
+            // Optional: clients without a certificate fall through to tokens and public paths.
+            sslBuilder.trustManager(Certificates.loadCertificates(config.tlsRoot()).toArray(new java.security.cert.X509Certificate[0]))
+                    .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
+        }
+        QuicSslContext ssl = sslBuilder.build();
         QuicListener quic;
         WebServer web = null;
         TcpListener tcp = null;

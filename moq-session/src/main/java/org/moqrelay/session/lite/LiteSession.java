@@ -85,6 +85,15 @@ public final class LiteSession implements ConnectionHandler {
     }
 
     private void authorize(String pathAndQuery) {
+        java.security.cert.X509Certificate cert = conn.peerCertificate();
+        if (cert != null) {
+            // mTLS: a certificate that chains to a configured root grants everything within the
+            // connection path, until it expires (relay.md §5.8).
+            Path root = Path.of(Authorizer.stripQuery(pathAndQuery));
+            log.info("session {}: client certificate '{}' accepted", id, cert.getSubjectX500Principal().getName());
+            authorized(new Authorizer.Grant(root, List.of(Path.ROOT), List.of(Path.ROOT), cert.getNotAfter().toInstant()), null);
+            return;
+        }
         config.authorizer().authorize(pathAndQuery).whenComplete((g, err) -> run(() -> authorized(g, err)));
     }
 

@@ -38,6 +38,14 @@ public interface Connection {
     /** Request path and query from the URL (WebTransport, WebSocket), or null on URL-less transports. */
     String requestPath();
 
+    /**
+     * The client certificate the TLS handshake verified against the configured roots (mTLS), or
+     * null when the peer sent none or the transport has no TLS.
+     */
+    default java.security.cert.X509Certificate peerCertificate() {
+        return null;
+    }
+
     /** Short human description for logs: transport kind and remote address. */
     String describe();
 }

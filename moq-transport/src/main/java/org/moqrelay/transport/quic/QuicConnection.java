@@ -133,6 +133,11 @@ public final class QuicConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public java.security.cert.X509Certificate peerCertificate() {
+        return PeerCertificates.of(channel);
+    }
+
+    @Override
     public String describe() {
         return "quic " + channel.remoteSocketAddress();
     }

@@ -111,6 +111,12 @@ public final class Certificates {
         return new CertificateBundle(key, chain);
     }
 
+    /** Every CERTIFICATE block of a PEM file (e.g. the CAs trusted for client certificates). */
+    public static List<X509Certificate> loadCertificates(Path pem) {
+        Objects.requireNonNull(pem, "pem");
+        return PemFiles.readCertificates(pem);
+    }
+
     /**
      * Writes the chain as CERTIFICATE blocks and the key as a PKCS#8 PRIVATE KEY block.
      *

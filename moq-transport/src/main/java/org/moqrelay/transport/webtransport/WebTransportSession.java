@@ -193,6 +193,11 @@ final class WebTransportSession implements Connection {
     }
 
     @Override
+    public java.security.cert.X509Certificate peerCertificate() {
+        return org.moqrelay.transport.quic.PeerCertificates.of(h3.channel());
+    }
+
+    @Override
     public String describe() {
         return "webtransport " + h3.channel().remoteSocketAddress();
     }

@@ -83,7 +83,12 @@ public final class QmuxCodec {
                     if (!message.isReadable()) {
                         throw new QmuxException(FRAME_ENCODING_ERROR, "empty qmux-00 message");
                     }
-                    frames.add(QmuxFrames.decode(message, version));
+                    int start = message.readerIndex();
+                    QmuxFrame frame = QmuxFrames.decode(message, version);
+                    if (message.isReadable() && frame instanceof QmuxFrame.ConnectionClose c && c.application()) {
+                        frame = fieldClientApplicationClose(message, start, frame);
+                    }
+                    frames.add(frame);
                     if (message.isReadable()) {
                         throw new QmuxException(FRAME_ENCODING_ERROR,
                                 message.readableBytes() + " trailing bytes after a qmux-00 frame");
@@ -100,6 +105,31 @@ public final class QmuxCodec {
             throw e;
         }
         return frames;
+    }
+
+    /**
+     * npm {@code @moq/qmux} 0.0.x (inside the field client {@code @moq/lite} 0.2.x) writes its qmux-00
+     * APPLICATION_CLOSE (0x1d) with a Frame Type field, as CONNECTION_CLOSE has: {@code code, frame
+     * type, reason length, reason}, so the standard reading leaves bytes over. The reference (rs/qmux)
+     * reads the code and ignores the rest; we re-read the message in that layout and take it when
+     * it accounts for every byte (else {@code standard} stands and its trailing bytes are refused).
+     */
+    private static QmuxFrame fieldClientApplicationClose(ByteBuf message, int start, QmuxFrame standard) {
+        int end = message.readerIndex();
+        message.readerIndex(start);
+        try {
+            Reads.varint(message, FRAME_ENCODING_ERROR, "frame type");
+            long code = Reads.varint(message, FRAME_ENCODING_ERROR, "error code");
+            Reads.varint(message, FRAME_ENCODING_ERROR, "frame type field");
+            String reason = Reads.reason(message, Reads.length(message, FRAME_ENCODING_ERROR, "reason phrase"));
+            if (!message.isReadable()) {
+                return QmuxFrame.ConnectionClose.application(code, reason);
+            }
+        } catch (QmuxException e) {
+            // not that layout either
+        }
+        message.readerIndex(end);
+        return standard;
     }
 
     /** Releases the payload of every frame in {@code frames}. */
