@@ -264,6 +264,7 @@ async function subscribeMode(opts, event, mark) {
 			await Promise.all(pending);
 		})(), opts.timeout, `${opts.groups} groups of ${opts.broadcast}/${opts.track}`);
 		mark("received");
+		await event("received", { ...fields, frameCount }); // still connected
 		track.close();
 		consumer.close();
 		frames.sort((a, b) => a.group - b.group || a.frame - b.frame);

@@ -99,6 +99,45 @@ public final class RawQmuxPeer implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Upgrades {@code path} on {@code address} with a minimal hand-written WebSocket client on a
+     * plain socket, offering exactly {@code subprotocol}; sends nothing yet. Unlike
+     * {@link #webSocket}, it can put arbitrary bytes on the wire ({@link #sendRawBytes}), e.g. the
+     * header of a frame whose payload never comes.
+     */
+    public static RawQmuxPeer webSocketOverSocket(InetSocketAddress address, String path, String subprotocol) throws Exception {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        s.connect(address, 5_000);
+        s.setSoTimeout(10_000);
+        String key = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(16));
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + key
+                + "\r\nSec-WebSocket-Protocol: " + subprotocol + "\r\n\r\n";
+        s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        // The response head, byte by byte so that nothing after it is consumed.
+        StringBuilder head = new StringBuilder();
+        InputStream in = s.getInputStream();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) throw new IOException("connection closed during the upgrade: " + head);
+            head.append((char) c);
+        }
+        String response = head.toString();
+        if (!response.startsWith("HTTP/1.1 101") || !response.toLowerCase(java.util.Locale.ROOT)
+                .contains("sec-websocket-protocol: " + subprotocol.toLowerCase(java.util.Locale.ROOT) + "\r\n")) {
+            s.close();
+            throw new IllegalStateException("upgrade refused: " + response);
+        }
+        s.setSoTimeout(0);
+        SocketWsTransport t = new SocketWsTransport(s);
+        RawQmuxPeer p = new RawQmuxPeer("websocket-over-socket(" + subprotocol + ") " + s.getLocalSocketAddress() + " -> " + address, t);
+        t.peer = p;
+        t.start();
+        return p;
+    }
+
     /** Connects a plain TCP socket to the relay's qmux listener; sends nothing yet. */
     public static RawQmuxPeer tcp(InetSocketAddress address) throws Exception {
         Socket s = new Socket();
@@ -114,10 +153,6 @@ public final class RawQmuxPeer implements AutoCloseable {
     /** Our local TCP port (as the relay logs it). */
     public int localPort() {
         return transport.localPort();
-    }
-
-    public boolean isWebSocket() {
-        return transport instanceof WsTransport;
     }
 
     // ---------------------------------------------------------------- sending
@@ -164,10 +199,10 @@ public final class RawQmuxPeer implements AutoCloseable {
         ((WsTransport) transport).ws.sendText(text, true).get(5, TimeUnit.SECONDS);
     }
 
-    /** TCP only: bytes straight onto the socket, no record framing. */
+    /** Plain sockets only (TCP, {@link #webSocketOverSocket}): bytes straight onto the socket, no framing. */
     public void sendRawBytes(byte[] bytes) throws Exception {
         note(">>> " + bytes.length + " raw bytes");
-        ((TcpTransport) transport).write(bytes);
+        ((SocketTransport) transport).write(bytes);
     }
 
     /** The id of the next client-initiated bidi stream (0, 4, 8, ...); nothing is sent. */
@@ -206,7 +241,7 @@ public final class RawQmuxPeer implements AutoCloseable {
     public void abort() {
         note("--- abort");
         transport.abort();
-        ended(null, "local-abort", -1, "aborted by the test");
+        ended("local-abort", -1, "aborted by the test");
     }
 
     // ---------------------------------------------------------------- what the relay sent
@@ -271,7 +306,7 @@ public final class RawQmuxPeer implements AutoCloseable {
     @Override
     public void close() {
         transport.abort();
-        ended(null, "local-abort", -1, "closed by the test");
+        ended("local-abort", -1, "closed by the test");
     }
 
     // ---------------------------------------------------------------- inbound plumbing
@@ -331,7 +366,7 @@ public final class RawQmuxPeer implements AutoCloseable {
         }
     }
 
-    void ended(QmuxFrame.ConnectionClose ignored, String how, int status, String detail) {
+    void ended(String how, int status, String detail) {
         long at = System.nanoTime();
         if (end.isDone()) return;
         note("--- transport ended: " + how + " " + status + " " + detail);
@@ -456,18 +491,133 @@ public final class RawQmuxPeer implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            peer.ended(null, "websocket-close", statusCode, reason);
+            peer.ended("websocket-close", statusCode, reason);
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            peer.ended(null, "websocket-error", -1, String.valueOf(error));
+            peer.ended("websocket-error", -1, String.valueOf(error));
+        }
+    }
+
+    /** A transport on a plain socket. */
+    private interface SocketTransport extends Transport {
+        void write(byte[] bytes) throws IOException;
+    }
+
+    /**
+     * RFC 6455 by hand on a plain socket: masked binary frames out; binary (and continuation)
+     * frames in, reassembled into messages; a Close frame ends the session (status 1005 when it
+     * carries none).
+     */
+    private static final class SocketWsTransport implements SocketTransport {
+        RawQmuxPeer peer;
+        private final Socket socket;
+        private final OutputStream out;
+        private final java.security.SecureRandom random = new java.security.SecureRandom();
+
+        SocketWsTransport(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = socket.getOutputStream();
+        }
+
+        void start() {
+            Thread.ofPlatform().daemon().name("raw-qmux-ws-" + socket.getLocalPort()).start(this::readLoop);
+        }
+
+        private void readLoop() {
+            java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+            try {
+                java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+                while (true) {
+                    int b0 = in.read();
+                    if (b0 < 0) break;
+                    int b1 = in.readUnsignedByte();
+                    long len = b1 & 0x7f;
+                    if (len == 126) len = in.readUnsignedShort();
+                    else if (len == 127) len = in.readLong();
+                    byte[] mask = null;
+                    if ((b1 & 0x80) != 0) {
+                        mask = new byte[4];
+                        in.readFully(mask);
+                    }
+                    byte[] payload = new byte[(int) len];
+                    in.readFully(payload);
+                    if (mask != null) for (int i = 0; i < payload.length; i++) payload[i] ^= mask[i & 3];
+                    int opcode = b0 & 0x0f;
+                    boolean fin = (b0 & 0x80) != 0;
+                    switch (opcode) {
+                        case 0x0, 0x2 -> {
+                            message.writeBytes(payload);
+                            if (fin) {
+                                peer.onMessage(message.toByteArray());
+                                message.reset();
+                            }
+                        }
+                        case 0x1 -> peer.note("<<< text frame");
+                        case 0x8 -> {
+                            int status = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                            String reason = payload.length > 2
+                                    ? new String(payload, 2, payload.length - 2, java.nio.charset.StandardCharsets.UTF_8) : "";
+                            peer.ended("websocket-close", status, reason);
+                        }
+                        default -> peer.note("<<< control frame 0x" + Integer.toHexString(opcode));
+                    }
+                }
+                peer.ended("tcp-eof", -1, "no WebSocket Close frame");
+            } catch (IOException e) {
+                peer.ended("websocket-error", -1, e.toString());
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+        }
+
+        @Override
+        public void sendMessage(byte[] body) throws IOException {
+            java.io.ByteArrayOutputStream f = new java.io.ByteArrayOutputStream(body.length + 14);
+            f.write(0x82); // FIN, binary
+            if (body.length < 126) {
+                f.write(0x80 | body.length);
+            } else if (body.length < 65536) {
+                f.write(0x80 | 126);
+                f.write(body.length >>> 8);
+                f.write(body.length);
+            } else {
+                f.write(0x80 | 127);
+                for (int i = 7; i >= 0; i--) f.write((int) ((long) body.length >>> (8 * i)));
+            }
+            byte[] mask = new byte[4];
+            random.nextBytes(mask);
+            f.writeBytes(mask);
+            for (int i = 0; i < body.length; i++) f.write(body[i] ^ mask[i & 3]);
+            write(f.toByteArray());
+        }
+
+        @Override
+        public void abort() {
+            try {
+                if (!socket.isClosed()) {
+                    socket.setSoLinger(true, 0);
+                    socket.close();
+                }
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+
+        @Override
+        public int localPort() {
+            return socket.getLocalPort();
         }
     }
 
     /** A plain socket carrying {@code Size (i) | frames} records both ways. */
-    private static final class TcpTransport implements Transport {
+    private static final class TcpTransport implements SocketTransport {
         RawQmuxPeer peer;
         private final Socket socket;
         private final OutputStream out;
@@ -498,15 +648,16 @@ public final class RawQmuxPeer implements AutoCloseable {
                     }
                     cum.discardReadBytes();
                 }
-                peer.ended(null, "tcp-eof", -1, cum.readableBytes() + " bytes of an unfinished record left");
+                peer.ended("tcp-eof", -1, cum.readableBytes() + " bytes of an unfinished record left");
             } catch (IOException e) {
-                peer.ended(null, "tcp-error", -1, e.toString());
+                peer.ended("tcp-error", -1, e.toString());
             } finally {
                 cum.release();
             }
         }
 
-        synchronized void write(byte[] bytes) throws IOException {
+        @Override
+        public synchronized void write(byte[] bytes) throws IOException {
             out.write(bytes);
             out.flush();
         }
