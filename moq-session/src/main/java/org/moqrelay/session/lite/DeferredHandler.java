@@ -10,12 +10,18 @@ import org.moqrelay.session.spi.ReadHandler;
  * path), then creates the real handler and replays them.
  */
 final class DeferredHandler implements ReadHandler {
+    /** More than this waiting for the SETUP is an abuse, not a slow handshake. */
+    static final int MAX_QUEUED_BYTES = 256 * 1024;
+
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    private final LiteSession session;
     private ReadHandler target;
+    private int queuedBytes;
 
     private static final Object FIN = new Object();
 
     DeferredHandler(LiteSession session, Supplier<ReadHandler> factory) {
+        this.session = session;
         session.whenReady(() -> {
             target = factory.get();
             while (!queued.isEmpty()) {
@@ -34,8 +40,15 @@ final class DeferredHandler implements ReadHandler {
 
     @Override
     public void onData(ByteBuf data) {
-        if (target != null) target.onData(data);
-        else queued.add(data);
+        if (target != null) {
+            target.onData(data);
+            return;
+        }
+        queuedBytes += data.readableBytes();
+        queued.add(data);
+        if (queuedBytes > MAX_QUEUED_BYTES) {
+            session.fail(org.moqrelay.wire.ErrorCode.BOUNDS_EXCEEDED, queuedBytes + " bytes on a stream before SETUP");
+        }
     }
 
     @Override

@@ -66,6 +66,7 @@ public final class QmuxConnection implements Connection {
     private long connSent;
     private long connSendMax;
     private long connRecv;
+    private long connConsumed;
     private long connRecvMax;
     private boolean closed;
     private boolean started;
@@ -518,15 +519,16 @@ public final class QmuxConnection implements Connection {
      * connection's credit (RFC 9000 §4.5), which we give back; the stream's own window is not
      * reopened, so a peer ignoring STOP_SENDING hits FLOW_CONTROL_ERROR, not a bogus offset error.
      */
-    void discarded(QmuxStream s, int n) {
+    /** Bytes of {@code s} that arrived; credit is given back only as they are consumed. */
+    void received(QmuxStream s, int n) {
         s.recvOffset += n;
         connRecv += n;
-        if (!version.hasTransportParameters() || closed) return;
-        if (connRecvMax - connRecv < local.initialMaxData() / 2) {
-            connRecvMax = connRecv + local.initialMaxData();
-            sendFrame(new QmuxFrame.MaxData(connRecvMax));
-            link.flush();
-        }
+    }
+
+    /** Bytes dropped unread (after STOP_SENDING): the connection's credit comes back at once. */
+    void discarded(QmuxStream s, int n) {
+        connConsumed += n;
+        grantConnection();
     }
 
     /**
@@ -537,23 +539,30 @@ public final class QmuxConnection implements Connection {
         fail(code, reason);
     }
 
-    /** The application took {@code n} bytes off {@code s}: give credit back when half is used. */
+    /**
+     * The application took {@code n} bytes off {@code s}: credit goes back when half the window is
+     * used. Bytes queued for a stream nobody reads yet are not consumed, so a peer can never make
+     * us buffer more than one window per stream (and one per connection).
+     */
     void consumed(QmuxStream s, int n) {
-        s.recvOffset += n;
-        connRecv += n;
+        s.recvConsumed += n;
+        connConsumed += n;
         if (!version.hasTransportParameters() || closed) return;
-        boolean sent = false;
-        if (s.recvMax - s.recvOffset < s.recvWindow / 2) {
-            s.recvMax = s.recvOffset + s.recvWindow;
+        if (s.recvMax - s.recvConsumed < s.recvWindow / 2) {
+            s.recvMax = s.recvConsumed + s.recvWindow;
             sendFrame(new QmuxFrame.MaxStreamData(s.id, s.recvMax));
-            sent = true;
+            link.flush();
         }
-        if (connRecvMax - connRecv < local.initialMaxData() / 2) {
-            connRecvMax = connRecv + local.initialMaxData();
+        grantConnection();
+    }
+
+    private void grantConnection() {
+        if (!version.hasTransportParameters() || closed) return;
+        if (connRecvMax - connConsumed < local.initialMaxData() / 2) {
+            connRecvMax = connConsumed + local.initialMaxData();
             sendFrame(new QmuxFrame.MaxData(connRecvMax));
-            sent = true;
+            link.flush();
         }
-        if (sent) link.flush();
     }
 
     /** Both halves of {@code s} are done: forget it, and let the peer open another in its place. */

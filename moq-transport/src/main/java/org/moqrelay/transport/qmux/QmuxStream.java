@@ -31,6 +31,7 @@ final class QmuxStream implements BidiStream {
     private boolean finSent;
     private boolean resetSent;
     long recvOffset;
+    long recvConsumed;
     long recvMax;
     long recvWindow;
     private boolean recvDone;
@@ -139,9 +140,15 @@ final class QmuxStream implements BidiStream {
         handler = h;
         while (!early.isEmpty() && handler == h) {
             Object o = early.poll();
-            if (o == FIN) h.onFin();
-            else if (o instanceof Long code) h.onReset(code);
-            else h.onData((ByteBuf) o);
+            if (o == FIN) {
+                h.onFin();
+            } else if (o instanceof Long code) {
+                h.onReset(code);
+            } else {
+                ByteBuf b = (ByteBuf) o;
+                conn.consumed(this, b.readableBytes());
+                h.onData(b);
+            }
         }
     }
 
@@ -153,13 +160,18 @@ final class QmuxStream implements BidiStream {
     }
 
     void onData(ByteBuf data, boolean fin) {
+        int n = data.readableBytes();
+        conn.received(this, n);
         if (recvDone || stopSent) {
-            conn.discarded(this, data.readableBytes());
+            conn.discarded(this, n);
             data.release();
+        } else if (!data.isReadable()) {
+            data.release();
+        } else if (handler != null) {
+            conn.consumed(this, n);
+            handler.onData(data);
         } else {
-            conn.consumed(this, data.readableBytes());
-            if (data.isReadable()) deliver(data);
-            else data.release();
+            early.add(data); // consumed (and credited) only when somebody reads the stream
         }
         if (fin) onFinReceived();
     }
@@ -197,11 +209,6 @@ final class QmuxStream implements BidiStream {
             else releaseEarly();
         }
         finSent = true;
-    }
-
-    private void deliver(ByteBuf data) {
-        if (handler != null) handler.onData(data);
-        else early.add(data);
     }
 
     private void releaseQueue() {
