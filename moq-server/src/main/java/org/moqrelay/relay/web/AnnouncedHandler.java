@@ -32,7 +32,9 @@ final class AnnouncedHandler implements WebHandler {
         request.retain();
         authorizer.authorize(rest + queryOf(request.uri())).whenComplete((grant, err) -> ctx.executor().execute(() -> {
             try {
-                if (err != null) {
+                if (err != null || !grant.canSubscribe()) {
+                    // No subscribe grant at this prefix (e.g. a publish-only token) is a 401 as well,
+                    // as in the reference (cluster.subscriber(&token) is None).
                     WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
                 } else {
                     answer(ctx, request, grant);
