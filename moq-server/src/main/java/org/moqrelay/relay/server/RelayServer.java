@@ -74,8 +74,14 @@ public final class RelayServer implements AutoCloseable {
             return t;
         });
         Origin origin = new Origin(timer, config.lingerMillis());
-        KeyResolver keys = config.auth().key() != null ? KeyResolver.forKey(config.auth().key())
-                : config.auth().keyDir() != null ? KeyResolver.forKeyDir(config.auth().keyDir()) : null;
+        KeyResolver keys = null;
+        if (config.auth().key() != null || config.auth().keyDir() != null) {
+            // The historical claim names (pub, sub, cluster) are honoured as the reference once did,
+            // so tokens from older issuers keep working.
+            KeyResolver.Builder kb = KeyResolver.builder()
+                    .verifier(org.moqrelay.token.TokenVerifier.builder().legacyClaimNames(true).build());
+            keys = config.auth().key() != null ? kb.key(config.auth().key()).build() : kb.keyDir(config.auth().keyDir()).build();
+        }
         RelayAuthorizer authorizer = new RelayAuthorizer(keys, config.auth().publicSubscribe(), config.auth().publicPublish());
         RelaySessions sessions = new RelaySessions(origin, relayId, authorizer);
         WebTransportServer webTransport = new WebTransportServer(sessions);
