@@ -10,7 +10,7 @@ import org.moqrelay.wire.LiteVersion;
  *
  * @param disableVerify     accept any certificate
  * @param fingerprintSha256 64 hex characters to pin, or null
- * @param version           the moq-lite version to speak (lite-03 or newer)
+ * @param version           the moq-lite version to speak; LITE_02 means ALPN {@code moql} with the legacy SETUP
  * @param clientCertificate a certificate and key to present to the relay (mTLS), or null
  */
 public record ClientOptions(boolean disableVerify, String fingerprintSha256, LiteVersion version,
@@ -20,9 +20,9 @@ public record ClientOptions(boolean disableVerify, String fingerprintSha256, Lit
 
     public ClientOptions {
         if (version == null) version = LiteVersion.LITE_05;
-        if (version.hasLegacySetup()) {
-            throw new IllegalArgumentException("version: " + version + " (expected: moq-lite-03 or newer; "
-                    + "the Java client does not speak the legacy SETUP exchange)");
+        if (version == LiteVersion.LITE_01) {
+            // ALPN moql offers lite-02 and lite-01 in the legacy SETUP; the server picks.
+            version = LiteVersion.LITE_02;
         }
     }
 

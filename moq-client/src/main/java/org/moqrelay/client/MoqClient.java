@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Origin;
+import org.moqrelay.session.lite.LegacyClientSetup;
 import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.session.lite.SessionConfig;
 import org.moqrelay.transport.qmux.tcp.TcpClient;
@@ -77,7 +78,7 @@ public final class MoqClient implements AutoCloseable {
                 return;
             }
             var conn = (org.moqrelay.transport.quic.QuicConnection) f.getNow();
-            conn.eventLoop().execute(() -> result.complete(start(group, conn, options.version(), pathAndQuery)));
+            conn.eventLoop().execute(() -> start(group, conn, options.version(), pathAndQuery, result));
         });
         return result;
     }
@@ -93,19 +94,25 @@ public final class MoqClient implements AutoCloseable {
                 return;
             }
             var conn = (org.moqrelay.transport.qmux.QmuxConnection) f.getNow();
-            conn.eventLoop().execute(() -> result.complete(start(group, conn, version, pathAndQuery)));
+            conn.eventLoop().execute(() -> start(group, conn, version, pathAndQuery, result));
         });
         return result;
     }
 
-    private static MoqClient start(EventLoopGroup group, org.moqrelay.session.spi.Connection conn, LiteVersion version,
-                                   String pathAndQuery) {
+    private static void start(EventLoopGroup group, org.moqrelay.session.spi.Connection conn, LiteVersion version,
+                              String pathAndQuery, CompletableFuture<MoqClient> result) {
         long originId = 1 + (new SecureRandom().nextLong() & ((1L << 53) - 2));
         Origin published = new Origin(group, 0);
         Origin announced = new Origin(group, 0);
         SessionConfig cfg = new SessionConfig(false, originId, published, announced, false, pathAndQuery, null);
-        LiteSession s = LiteSession.start(conn, version, cfg, "client");
-        return new MoqClient(s, published, announced, originId);
+        if (version.hasLegacySetup()) {
+            LegacyClientSetup.connect(conn, cfg, "client").whenComplete((s, err) -> {
+                if (err != null) result.completeExceptionally(err);
+                else result.complete(new MoqClient(s, published, announced, originId));
+            });
+            return;
+        }
+        result.complete(new MoqClient(LiteSession.start(conn, version, cfg, "client"), published, announced, originId));
     }
 
     private static QuicSslContext sslContext(ClientOptions o, String host) {

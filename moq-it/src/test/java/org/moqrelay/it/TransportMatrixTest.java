@@ -73,6 +73,9 @@ class TransportMatrixTest {
             "tcp, LITE_05, quic, LITE_05",
             "tcp, LITE_05, tcp, LITE_04",
             "tcp, LITE_04, tcp, LITE_03",
+            "quic, LITE_02, quic, LITE_05",
+            "quic, LITE_05, quic, LITE_02",
+            "tcp, LITE_02, quic, LITE_02",
     })
     void framesCrossTransportsAndVersions(String pubTransport, LiteVersion pubVersion, String subTransport,
                                          LiteVersion subVersion) throws Exception {

@@ -57,6 +57,44 @@ public final class LegacySetupCodec {
         return new ClientSetup(versions, params);
     }
 
+    /** Writes {@code 0x20} and a CLIENT_SETUP offering {@code versions} (most preferred first), no parameters. */
+    public static void encodeClientSetup(ByteBuf out, List<Long> versions) {
+        VarInts.write(out, CLIENT_SETUP);
+        int length = VarInts.size(versions.size()) + 1;
+        for (long v : versions) length += VarInts.size(v);
+        out.writeShort(length);
+        VarInts.write(out, versions.size());
+        for (long v : versions) VarInts.write(out, v);
+        VarInts.write(out, 0);
+    }
+
+    /**
+     * Decodes a SERVER_SETUP body (after the {@code 0x21} type) and returns the selected version, or
+     * -1 (consuming nothing) when it has not all arrived.
+     */
+    public static long decodeServerSetup(ByteBuf in) {
+        if (in.readableBytes() < 2) return -1;
+        int length = in.getUnsignedShort(in.readerIndex());
+        if (in.readableBytes() < 2 + length) return -1;
+        in.skipBytes(2);
+        ByteBuf b = in.readSlice(length);
+        long version = VarInts.read(b);
+        int pcount = VarInts.readInt(b, MAX_PARAMETERS, "SERVER_SETUP parameter count");
+        for (int i = 0; i < pcount; i++) {
+            long key = VarInts.read(b);
+            if ((key & 1) == 0) {
+                VarInts.read(b);
+            } else {
+                int len = VarInts.readInt(b, b.readableBytes(), "SERVER_SETUP parameter length");
+                b.skipBytes(len);
+            }
+        }
+        if (b.isReadable()) {
+            throw new DecodeException(ErrorCode.DECODE, "SERVER_SETUP has " + b.readableBytes() + " trailing bytes");
+        }
+        return version;
+    }
+
     /** Writes {@code 0x21} and a SERVER_SETUP selecting {@code version}, with no parameters. */
     public static void encodeServerSetup(ByteBuf out, long version) {
         VarInts.write(out, SERVER_SETUP);

@@ -52,4 +52,17 @@ class LegacySetupCodecTest {
         // 0x21 | u16 len 9 | c0 00 00 00 ff 0d ad 02 | 0 params
         assertThat(ByteBufUtil.hexDump(out)).isEqualTo("210009c0000000ff0dad0200");
     }
+
+    @Test
+    void aClientSetupWeWriteDecodesAndServerSetupRoundTrips() {
+        ByteBuf out = Unpooled.buffer();
+        LegacySetupCodec.encodeClientSetup(out, java.util.List.of(0xff0dad02L, 0xff0dad01L));
+        assertThat(out.readByte()).isEqualTo((byte) 0x20);
+        assertThat(LegacySetupCodec.decodeClientSetup(out).versions()).containsExactly(0xff0dad02L, 0xff0dad01L);
+        ByteBuf server = Unpooled.buffer();
+        LegacySetupCodec.encodeServerSetup(server, 0xff0dad01L);
+        server.skipBytes(1);
+        assertThat(LegacySetupCodec.decodeServerSetup(server)).isEqualTo(0xff0dad01L);
+        assertThat(LegacySetupCodec.decodeServerSetup(Unpooled.wrappedBuffer(new byte[] {0, 9, 1}))).isEqualTo(-1);
+    }
 }
