@@ -60,6 +60,18 @@ public final class Broadcast {
         origin = o;
     }
 
+    /** The byte budget of the origin this broadcast is in (unlimited outside any origin). */
+    CacheBudget budget() {
+        Origin o = origin;
+        return o == null ? CacheBudget.UNLIMITED : o.budget();
+    }
+
+    /** The longest a non-latest group may stay cached ({@code [cache] duration}). */
+    long maxCacheMillis() {
+        Origin o = origin;
+        return o == null ? Long.MAX_VALUE : o.maxCacheMillis();
+    }
+
     /** Creates a local track with known info; replaces nothing (returns the existing one). */
     public synchronized Track createTrack(String name, TrackInfo info) {
         return tracks.computeIfAbsent(name, n -> new Track(this, n, null, info));

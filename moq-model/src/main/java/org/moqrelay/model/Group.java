@@ -27,12 +27,33 @@ public final class Group {
     private final List<Frame> frames = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private State state = State.OPEN;
+    private Track track;
+    private CacheBudget budget = CacheBudget.UNLIMITED;
     private ErrorCode error;
     private long bytes;
 
     public Group(long sequence, long createdNanos) {
         this.sequence = sequence;
         this.createdNanos = createdNanos;
+    }
+
+    /** Ties the group to its track and the origin's budget (set once, when the track caches it). */
+    void cachedBy(Track t, CacheBudget b) {
+        track = t;
+        budget = b;
+        b.register(this);
+    }
+
+    boolean isLatestOfTrack() {
+        Track t = track;
+        return t != null && t.latest() == this;
+    }
+
+    /** Evicted for the budget: leave the track's cache and drop the payloads. */
+    void evictFromTrack() {
+        Track t = track;
+        if (t != null) t.forgetGroup(this);
+        evict(ErrorCode.EVICTED);
     }
 
     public long sequence() {
@@ -45,21 +66,25 @@ public final class Group {
 
     /** Appends a frame, taking ownership of {@code payload}. Returns false if the group is closed. */
     public boolean append(long timestamp, ByteBuf payload) {
+        int n = payload.readableBytes();
+        boolean added = false;
         synchronized (this) {
             if (state != State.OPEN) {
                 payload.release();
                 return false;
             }
-            if (bytes + payload.readableBytes() > MAX_BYTES) {
+            if (bytes + n > MAX_BYTES) {
                 payload.release();
                 abortLocked(ErrorCode.FRAME_TOO_LARGE);
             } else {
-                bytes += payload.readableBytes();
+                bytes += n;
                 frames.add(new Frame(timestamp, payload));
+                added = true;
             }
         }
         fire();
-        return true;
+        if (added) budget.added(this, n);
+        return added;
     }
 
     /** The producer wrote every frame. */
@@ -82,13 +107,21 @@ public final class Group {
 
     /** Drops the cached payloads; readers still behind see {@link State#EVICTED}. */
     public void evict() {
+        evict(ErrorCode.OLD);
+    }
+
+    /** Drops the payloads; readers still behind see {@link State#EVICTED} with {@code reason}. */
+    void evict(ErrorCode reason) {
+        long held;
         synchronized (this) {
             if (state == State.EVICTED) return;
+            error = reason;
             state = State.EVICTED;
-            error = ErrorCode.OLD;
+            held = bytes;
             for (Frame f : frames) f.payload().release();
             frames.clear();
         }
+        budget.released(this, held);
         fire();
     }
 

@@ -60,10 +60,30 @@ public final class Origin {
     private final Map<Broadcast, ScheduledFuture<?>> lingering = new java.util.IdentityHashMap<>();
     private final ScheduledExecutorService timer;
     private final long lingerMillis;
+    private final CacheBudget budget;
+    private final long maxCacheMillis;
 
     public Origin(ScheduledExecutorService timer, long lingerMillis) {
+        this(timer, lingerMillis, CacheBudget.UNLIMITED, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param budget         bytes all tracks together may cache ({@code [cache] capacity})
+     * @param maxCacheMillis the longest a non-latest group stays cached ({@code [cache] duration})
+     */
+    public Origin(ScheduledExecutorService timer, long lingerMillis, CacheBudget budget, long maxCacheMillis) {
         this.timer = timer;
         this.lingerMillis = lingerMillis;
+        this.budget = budget;
+        this.maxCacheMillis = maxCacheMillis;
+    }
+
+    public CacheBudget budget() {
+        return budget;
+    }
+
+    long maxCacheMillis() {
+        return maxCacheMillis;
     }
 
     ScheduledExecutorService timer() {

@@ -161,6 +161,7 @@ public final class Track {
             }
             targets = new ArrayList<>(listeners);
         }
+        g.cachedBy(this, broadcast.budget());
         for (Group old : evicted) {
             old.abort(ErrorCode.OLD);
             old.evict();
@@ -171,7 +172,8 @@ public final class Track {
 
     private long latencyWindowMillis() {
         TrackInfo i = info.getNow(null);
-        return i == null ? TrackInfo.DEFAULT.maxLatencyMillis() : Math.max(i.maxLatencyMillis(), 0);
+        long window = i == null ? TrackInfo.DEFAULT.maxLatencyMillis() : Math.max(i.maxLatencyMillis(), 0);
+        return Math.min(window, broadcast.maxCacheMillis());
     }
 
     /** The publisher finished the track cleanly. */
@@ -204,6 +206,14 @@ public final class Track {
         }
         for (Listener l : targets) l.onEnd(this);
         if (release) releaseCache();
+    }
+
+    /** Removes {@code g} from the cache (evicted for the byte budget); never the latest group. */
+    void forgetGroup(Group g) {
+        synchronized (this) {
+            if (g == latest) return;
+            cache.remove(g.sequence(), g);
+        }
     }
 
     /** Drops every cached group (the track is gone for good). */
