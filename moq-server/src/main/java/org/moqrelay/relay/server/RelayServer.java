@@ -23,7 +23,9 @@ import org.moqrelay.transport.quic.QuicConnection;
 import org.moqrelay.transport.quic.QuicListener;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.transport.tls.CertificateBundle;
+import org.moqrelay.transport.tls.CertificateReloader;
 import org.moqrelay.transport.tls.Certificates;
+import org.moqrelay.transport.tls.ReloadingKeyManager;
 import org.moqrelay.transport.webtransport.WebTransportServer;
 import org.moqrelay.wire.LiteVersion;
 import org.slf4j.Logger;
@@ -46,6 +48,10 @@ public final class RelayServer implements AutoCloseable {
     private final WebServer web;
     private final TcpListener tcp;
     private RelaySessions sessions;
+    private ReloadingKeyManager keyManager;
+    private CertificateReloader reloader;
+    /** How often certificate files are checked for a renewal. */
+    static final long RELOAD_MILLIS = 2_000;
     private final Origin origin;
     private final long relayId;
     private final CertificateBundle certificate;
@@ -85,8 +91,11 @@ public final class RelayServer implements AutoCloseable {
         RelayAuthorizer authorizer = new RelayAuthorizer(keys, config.auth().publicSubscribe(), config.auth().publicPublish());
         RelaySessions sessions = new RelaySessions(origin, relayId, authorizer);
         WebTransportServer webTransport = new WebTransportServer(sessions);
+        // The key manager is asked on every handshake: a renewed certificate on disk is picked up
+        // for new connections without a restart.
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(cert);
         QuicSslContextBuilder sslBuilder = QuicSslContextBuilder
-                .forServer(cert.key(), null, cert.chain().toArray(new java.security.cert.X509Certificate[0]))
+                .forServer(new io.netty.handler.ssl.util.KeyManagerFactoryWrapper(keyManager), null)
                 .applicationProtocols(ALPNS);
         if (config.tlsRoot() != null) {
             // Optional: clients without a certificate fall through to tokens and public paths.
@@ -101,8 +110,7 @@ public final class RelayServer implements AutoCloseable {
             quic = QuicListener.bind(config.serverBind(), ssl, group, QuicTransportConfig.DEFAULT,
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
             if (config.webHttpListen() != null) {
-                String hash = cert.sha256Hex();
-                web = WebServer.start(config.webHttpListen(), WebRoutes.builder().standard(() -> hash)
+                web = WebServer.start(config.webHttpListen(), WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
                         .relay(origin, authorizer)
                         .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions))
                         .build(), group);
@@ -119,6 +127,10 @@ public final class RelayServer implements AutoCloseable {
         log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
         RelayServer server = new RelayServer(group, timer, quic, web, tcp, origin, relayId, cert);
         server.sessions = sessions;
+        server.keyManager = keyManager;
+        if (config.tlsCert() != null) {
+            server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
+        }
         return server;
     }
 
@@ -161,7 +173,12 @@ public final class RelayServer implements AutoCloseable {
     }
 
     public String certificateSha256() {
-        return certificate.sha256Hex();
+        return keyManager.current().sha256Hex();
+    }
+
+    /** Checks the certificate files now instead of at the next tick (for tests and SIGHUP-style use). */
+    public void reloadCertificate() {
+        if (reloader != null) reloader.check();
     }
 
     /**
@@ -193,6 +210,7 @@ public final class RelayServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reloader != null) reloader.close();
         quic.close();
         if (web != null) web.close();
         if (tcp != null) tcp.close();
