@@ -19,11 +19,20 @@ import java.util.Objects;
  * @param tcpBind       TCP address of the plain qmux listener for trusted local clients, or null
  * @param tlsRoot       PEM file of CA certificates; a client certificate chaining to one of them
  *                      gets full access within its URL path (mTLS); null = no client certificates
+ * @param internalListen TCP address of the plain-HTTP ops listener ({@code /health}, {@code /metrics}),
+ *                       or null (disabled); unauthenticated, so bind it to loopback or a private network
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                           InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
-                          InetSocketAddress tcpBind, Path tlsRoot) {
+                          InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
+
+    /** A config without the internal ops listener. */
+    public RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
+                       InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
+                       InetSocketAddress tcpBind, Path tlsRoot) {
+        this(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId, tcpBind, tlsRoot, null);
+    }
 
     public RelayConfig {
         Objects.requireNonNull(serverBind, "serverBind");
@@ -44,19 +53,25 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, bind, tlsRoot);
+                clusterId, bind, tlsRoot, internalListen);
     }
 
     /** This config with {@code auth}. */
     public RelayConfig withAuth(AuthConfig a) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
-                clusterId, tcpBind, tlsRoot);
+                clusterId, tcpBind, tlsRoot, internalListen);
     }
 
     /** This config accepting client certificates that chain to the CAs in {@code rootPem}. */
     public RelayConfig withTlsRoot(Path rootPem) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, rootPem);
+                clusterId, tcpBind, rootPem, internalListen);
+    }
+
+    /** This config with the internal ops listener ({@code --internal-listen}) on {@code listen}; null disables it. */
+    public RelayConfig withInternalListen(InetSocketAddress listen) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
+                clusterId, tcpBind, tlsRoot, listen);
     }
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */

@@ -11,6 +11,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.moqrelay.model.Origin;
 import org.moqrelay.relay.auth.RelayAuthorizer;
+import org.moqrelay.relay.metrics.InternalListener;
+import org.moqrelay.relay.metrics.RelayMetrics;
+import org.moqrelay.session.lite.SessionMetrics;
 import org.moqrelay.token.KeyResolver;
 import org.moqrelay.relay.web.WebRoutes;
 import org.moqrelay.relay.web.WebServer;
@@ -47,6 +50,8 @@ public final class RelayServer implements AutoCloseable {
     private final QuicListener quic;
     private final WebServer web;
     private final TcpListener tcp;
+    private final RelayMetrics metrics;
+    private final InternalListener internal;
     private RelaySessions sessions;
     private ReloadingKeyManager keyManager;
     private CertificateReloader reloader;
@@ -57,8 +62,11 @@ public final class RelayServer implements AutoCloseable {
     private final CertificateBundle certificate;
 
     private RelayServer(EventLoopGroup group, ScheduledExecutorService timer, QuicListener quic, WebServer web,
-                        TcpListener tcp, Origin origin, long relayId, CertificateBundle certificate) {
+                        TcpListener tcp, RelayMetrics metrics, InternalListener internal, Origin origin, long relayId,
+                        CertificateBundle certificate) {
         this.tcp = tcp;
+        this.metrics = metrics;
+        this.internal = internal;
         this.group = group;
         this.timer = timer;
         this.quic = quic;
@@ -89,7 +97,10 @@ public final class RelayServer implements AutoCloseable {
             keys = config.auth().key() != null ? kb.key(config.auth().key()).build() : kb.keyDir(config.auth().keyDir()).build();
         }
         RelayAuthorizer authorizer = new RelayAuthorizer(keys, config.auth().publicSubscribe(), config.auth().publicPublish());
-        RelaySessions sessions = new RelaySessions(origin, relayId, authorizer);
+        // Counters only when someone can read them.
+        RelayMetrics metrics = config.internalListen() != null ? new RelayMetrics() : null;
+        RelaySessions sessions = new RelaySessions(origin, relayId, authorizer,
+                metrics == null ? SessionMetrics.NOOP : metrics.forTier(RelayMetrics.DEFAULT_TIER));
         WebTransportServer webTransport = new WebTransportServer(sessions);
         // The key manager is asked on every handshake: a renewed certificate on disk is picked up
         // for new connections without a restart.
@@ -106,6 +117,7 @@ public final class RelayServer implements AutoCloseable {
         QuicListener quic;
         WebServer web = null;
         TcpListener tcp = null;
+        InternalListener internal = null;
         try {
             quic = QuicListener.bind(config.serverBind(), ssl, group, QuicTransportConfig.DEFAULT,
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
@@ -119,13 +131,17 @@ public final class RelayServer implements AutoCloseable {
             if (config.tcpBind() != null) {
                 tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions);
             }
+            if (metrics != null) {
+                internal = InternalListener.start(config.internalListen(), metrics);
+            }
         } catch (Exception e) {
+            if (metrics != null) metrics.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             timer.shutdownNow();
             throw e;
         }
         log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
-        RelayServer server = new RelayServer(group, timer, quic, web, tcp, origin, relayId, cert);
+        RelayServer server = new RelayServer(group, timer, quic, web, tcp, metrics, internal, origin, relayId, cert);
         server.sessions = sessions;
         server.keyManager = keyManager;
         if (config.tlsCert() != null) {
@@ -162,6 +178,11 @@ public final class RelayServer implements AutoCloseable {
     /** The HTTP listener's address, or null when disabled. */
     public InetSocketAddress webAddress() {
         return web == null ? null : web.localAddress();
+    }
+
+    /** The internal ops listener's address, or null when disabled. */
+    public InetSocketAddress internalAddress() {
+        return internal == null ? null : internal.localAddress();
     }
 
     public Origin origin() {
@@ -217,5 +238,7 @@ public final class RelayServer implements AutoCloseable {
         origin.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
         timer.shutdownNow();
+        if (internal != null) internal.close();
+        if (metrics != null) metrics.close();
     }
 }

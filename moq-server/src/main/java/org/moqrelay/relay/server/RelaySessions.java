@@ -6,6 +6,7 @@ import org.moqrelay.session.lite.Authorizer;
 import org.moqrelay.session.lite.LegacyNegotiation;
 import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.session.lite.SessionConfig;
+import org.moqrelay.session.lite.SessionMetrics;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.wire.LiteVersion;
@@ -21,25 +22,32 @@ public final class RelaySessions implements MoqAcceptor {
     private final Origin origin;
     private final long relayId;
     private final Authorizer authorizer;
+    private final SessionMetrics metrics;
     private final AtomicLong ids = new AtomicLong();
     private final java.util.Set<LiteSession> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RelaySessions(Origin origin, long relayId, Authorizer authorizer) {
+        this(origin, relayId, authorizer, SessionMetrics.NOOP);
+    }
+
+    /** Sessions counting their traffic, and themselves, in {@code metrics}. */
+    public RelaySessions(Origin origin, long relayId, Authorizer authorizer, SessionMetrics metrics) {
         this.origin = origin;
         this.relayId = relayId;
         this.authorizer = authorizer;
+        this.metrics = metrics;
     }
 
     @Override
     public void accept(Connection connection, LiteVersion version) {
         String id = "s" + ids.incrementAndGet();
-        SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, authorizer);
+        SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, authorizer, metrics);
         if (version == null) {
             // moql, WebTransport without a protocol, bare qmux framings: lite-01/02 via legacy SETUP.
-            LegacyNegotiation.accept(connection, cfg, id, session -> opened(id, connection, session, live));
+            LegacyNegotiation.accept(connection, cfg, id, session -> opened(id, connection, session, live, metrics));
             return;
         }
-        opened(id, connection, LiteSession.start(connection, version, cfg, id), live);
+        opened(id, connection, LiteSession.start(connection, version, cfg, id), live, metrics);
     }
 
     /** Sessions open right now. */
@@ -47,8 +55,14 @@ public final class RelaySessions implements MoqAcceptor {
         return live;
     }
 
-    private static void opened(String id, Connection connection, LiteSession session, java.util.Set<LiteSession> live) {
+    private static void opened(String id, Connection connection, LiteSession session, java.util.Set<LiteSession> live,
+                               SessionMetrics metrics) {
         live.add(session);
+        // Counted once authorized, as the reference counts a session when its stats context is made.
+        session.ready().thenRun(() -> {
+            metrics.sessionOpened();
+            session.closed().thenRun(metrics::sessionClosed);
+        });
         session.closed().thenRun(() -> live.remove(session));
         log.info("session {} open: {} {} path '{}'", id, connection.describe(), session.liteVersion().draftName(),
                 connection.requestPath() == null ? "(from SETUP)" : Authorizer.stripQuery(connection.requestPath()));

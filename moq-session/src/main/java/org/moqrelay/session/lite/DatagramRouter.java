@@ -19,8 +19,10 @@ final class DatagramRouter {
             if (sub == null) return; // unknown id: dropped silently, as the reference does
             Group g = sub.track().createGroup(sequence);
             if (g == null) return;
-            g.append(timestamp, data.readRetainedSlice(data.readableBytes()));
+            int size = data.readableBytes();
+            g.append(timestamp, data.readRetainedSlice(size));
             g.finish();
+            session.config().metrics().datagramReceived(size);
         } catch (DecodeException e) {
             // A malformed datagram is unreliable data: drop it.
         }

@@ -33,6 +33,7 @@ final class FetchResponder extends MessageReader {
             return;
         }
         Fetch f = (Fetch) m;
+        session.config().metrics().fetchServed();
         Track track;
         try {
             track = TrackLookup.find(session, f.broadcast(), f.track());

@@ -20,6 +20,7 @@ import org.moqrelay.wire.lite.MessageKind;
 final class GroupReader implements ReadHandler {
     private final LiteSession session;
     private final RecvStream stream;
+    private final SessionMetrics metrics;
     private ByteBuf buf;
     private Group group;
     private boolean discarding;
@@ -28,6 +29,7 @@ final class GroupReader implements ReadHandler {
     GroupReader(LiteSession session, RecvStream stream) {
         this.session = session;
         this.stream = stream;
+        this.metrics = session.config().metrics();
     }
 
     @Override
@@ -50,6 +52,7 @@ final class GroupReader implements ReadHandler {
                 long ts = timestamps ? lastTimestamp + h.timestampDelta() : System.nanoTime() / 1_000_000;
                 lastTimestamp = ts;
                 group.append(ts, buf.readRetainedSlice(h.size()));
+                metrics.frameReceived(h.size());
             }
         } catch (DecodeException e) {
             discard(0);
@@ -71,6 +74,7 @@ final class GroupReader implements ReadHandler {
             return false;
         }
         group = g;
+        metrics.groupReceived();
         return true;
     }
 

@@ -27,6 +27,7 @@ final class GroupWriter implements Group.Listener {
     private final Long subscribeId;
     private final Consumer<GroupWriter> onDone;
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final SessionMetrics metrics;
     private SendStream stream;
     private int next;
     private long lastTimestamp;
@@ -41,6 +42,7 @@ final class GroupWriter implements Group.Listener {
         this.group = group;
         this.subscribeId = subscribeId;
         this.onDone = onDone;
+        this.metrics = session.config().metrics();
     }
 
     Group group() {
@@ -53,6 +55,7 @@ final class GroupWriter implements Group.Listener {
             return;
         }
         stream = s;
+        metrics.groupSent();
         if (subscribeId != null) {
             ByteBuf header = ByteBufAllocator.DEFAULT.buffer(16);
             VarInts.write(header, StreamType.UNI_GROUP);
@@ -95,6 +98,7 @@ final class GroupWriter implements Group.Listener {
             ByteBuf header = ByteBufAllocator.DEFAULT.buffer(Frames.headerSize(timestamps, delta, size));
             Frames.writeHeader(header, timestamps, delta, size);
             stream.write(Unpooled.wrappedBuffer(header, payload));
+            metrics.frameSent(size);
             wrote = true;
         }
         if (wrote) stream.flush();

@@ -50,6 +50,8 @@ public final class LiteSession implements ConnectionHandler {
     private final List<Runnable> pendingUntilReady = new ArrayList<>();
     private final List<Runnable> closeHooks = new ArrayList<>();
     private final Map<Long, UpstreamSubscription> upstream = new HashMap<>();
+    /** Open downstream subscriptions per broadcast (relative to the root), for viewer counts. */
+    private final Map<Path, Integer> viewers = new HashMap<>();
     private long nextSubscribeId;
     private Authorizer.Grant grant;
     private Setup peerSetup;
@@ -202,6 +204,23 @@ public final class LiteSession implements ConnectionHandler {
 
     UpstreamSubscription upstream(long subscribeId) {
         return upstream.get(subscribeId);
+    }
+
+    /** A downstream subscription to {@code broadcast} opened: the first one makes the peer a viewer. */
+    void viewerOpened(Path broadcast) {
+        if (viewers.merge(broadcast, 1, Integer::sum) == 1) config.metrics().viewerOpened();
+    }
+
+    /** A downstream subscription to {@code broadcast} ended: the last one ends the viewer. */
+    void viewerClosed(Path broadcast) {
+        Integer n = viewers.get(broadcast);
+        if (n == null) return;
+        if (n > 1) {
+            viewers.put(broadcast, n - 1);
+        } else {
+            viewers.remove(broadcast);
+            config.metrics().viewerClosed();
+        }
     }
 
     /** Runs {@code r} when the session closes (release subscriptions, linger broadcasts...). */

@@ -13,13 +13,21 @@ import org.moqrelay.model.Origin;
  * @param requestAnnounces  open an ANNOUNCE_REQUEST for everything the peer publishes at start
  * @param setupPath         client only: the SETUP Path parameter (path and query) on URL-less transports
  * @param authorizer        server only: turns the request path into a root and permissions
+ * @param metrics           traffic hooks; null counts nothing
  */
 public record SessionConfig(boolean server, long localOrigin, Origin serve, Origin ingest,
-                            boolean requestAnnounces, String setupPath, Authorizer authorizer) {
+                            boolean requestAnnounces, String setupPath, Authorizer authorizer, SessionMetrics metrics) {
+    /** A config that counts nothing. */
+    public SessionConfig(boolean server, long localOrigin, Origin serve, Origin ingest,
+                         boolean requestAnnounces, String setupPath, Authorizer authorizer) {
+        this(server, localOrigin, serve, ingest, requestAnnounces, setupPath, authorizer, SessionMetrics.NOOP);
+    }
+
     public SessionConfig {
         if (localOrigin <= 0 || localOrigin >= (1L << 53)) {
             throw new IllegalArgumentException("localOrigin: " + localOrigin + " (expected: 0 < id < 2^53)");
         }
         if (authorizer == null) authorizer = Authorizer.ALLOW_ALL;
+        if (metrics == null) metrics = SessionMetrics.NOOP;
     }
 }

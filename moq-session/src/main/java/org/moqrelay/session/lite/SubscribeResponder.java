@@ -72,6 +72,8 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         }
         session.onClose(closeHook);
         subscription = track.subscribe(demand(request), this);
+        session.config().metrics().downstreamSubscriptionOpened();
+        session.viewerOpened(request.broadcast());
         for (Group g : subscription.initialGroups()) deliver(g);
         if (track.state() != Track.State.LIVE) onEnd(track);
     }
@@ -169,6 +171,8 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         if (subscription != null) {
             subscription.close();
             subscription = null;
+            session.config().metrics().downstreamSubscriptionClosed();
+            session.viewerClosed(request.broadcast());
         }
     }
 }

@@ -44,6 +44,7 @@ final class UpstreamSubscription extends MessageReader {
         session.registerUpstream(id, this);
         LiteSession.onSuccess(session.connection().openBidi(), (BidiStream s) -> {
             stream = s;
+            session.config().metrics().upstreamSubscriptionOpened();
             s.write(session.encode(StreamType.BIDI_SUBSCRIBE, new Subscribe(id, peerPath, track.name(),
                     demand.priority(), demand.ordered(), demand.maxLatencyMillis(), demand.startGroup(), demand.endGroup())));
             if (cancelled) s.finish();
@@ -98,6 +99,7 @@ final class UpstreamSubscription extends MessageReader {
     private void done() {
         if (finished) return;
         finished = true;
+        if (stream != null) session.config().metrics().upstreamSubscriptionClosed();
         session.unregisterUpstream(id);
         onDone.run();
     }
