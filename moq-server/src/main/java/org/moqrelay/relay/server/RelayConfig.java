@@ -21,23 +21,26 @@ import java.util.Objects;
  *                      gets full access within its URL path (mTLS); null = no client certificates
  * @param internalListen TCP address of the plain-HTTP ops listener ({@code /health}, {@code /metrics}),
  *                       or null (disabled); unauthenticated, so bind it to loopback or a private network
+ * @param cache         the cache budget ({@code [cache] capacity} and {@code duration})
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                           InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
-                          InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen) {
+                          InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen, CacheConfig cache) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
 
     /** A config without the internal ops listener. */
     public RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                        InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                        InetSocketAddress tcpBind, Path tlsRoot) {
-        this(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId, tcpBind, tlsRoot, null);
+        this(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId, tcpBind, tlsRoot, null,
+                CacheConfig.UNLIMITED);
     }
 
     public RelayConfig {
         Objects.requireNonNull(serverBind, "serverBind");
         tlsGenerate = tlsGenerate == null ? List.of() : List.copyOf(tlsGenerate);
         if (auth == null) auth = AuthConfig.NONE;
+        if (cache == null) cache = CacheConfig.UNLIMITED;
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("tls cert and key must be given together (cert: " + tlsCert + ", key: " + tlsKey + ")");
         }
@@ -53,25 +56,31 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, bind, tlsRoot, internalListen);
+                clusterId, bind, tlsRoot, internalListen, cache);
     }
 
     /** This config with {@code auth}. */
     public RelayConfig withAuth(AuthConfig a) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen);
+                clusterId, tcpBind, tlsRoot, internalListen, cache);
     }
 
     /** This config accepting client certificates that chain to the CAs in {@code rootPem}. */
     public RelayConfig withTlsRoot(Path rootPem) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, rootPem, internalListen);
+                clusterId, tcpBind, rootPem, internalListen, cache);
     }
 
     /** This config with the internal ops listener ({@code --internal-listen}) on {@code listen}; null disables it. */
     public RelayConfig withInternalListen(InetSocketAddress listen) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, listen);
+                clusterId, tcpBind, tlsRoot, listen, cache);
+    }
+
+    /** This config with the cache budget {@code c}. */
+    public RelayConfig withCache(CacheConfig c) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
+                clusterId, tcpBind, tlsRoot, internalListen, c);
     }
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */

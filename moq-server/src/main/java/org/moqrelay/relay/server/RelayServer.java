@@ -87,7 +87,10 @@ public final class RelayServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Origin origin = new Origin(timer, config.lingerMillis());
+        Origin origin = new Origin(timer, config.lingerMillis(),
+                config.cache().capacityBytes() == Long.MAX_VALUE ? org.moqrelay.model.CacheBudget.UNLIMITED
+                        : new org.moqrelay.model.CacheBudget(config.cache().capacityBytes()),
+                config.cache().durationMillis());
         KeyResolver keys = null;
         if (config.auth().key() != null || config.auth().keyDir() != null) {
             // The historical claim names (pub, sub, cluster) are honoured as the reference once did,
