@@ -1,25 +1,39 @@
 package org.moqrelay.cli;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code moq-relay [CONFIG.toml] [flags]}: the reference relay's command line. Flags and their
- * {@code MOQ_*} environment variables override the TOML file.
+ * {@code MOQ_*} environment variables override the TOML file ({@link Settings}).
+ *
+ * <p>The flags of features this relay does not have yet ({@link Keys#UNSUPPORTED}: clustering,
+ * QUIC tuning, the HTTPS listener, ...) exist too, hidden from {@code --help}: giving one stops
+ * start-up with "--flag is not supported yet (feature)" rather than "unknown option", like the
+ * matching TOML key and variable. Configuration errors exit with status 2 and one line on stderr.
  */
 @Command(name = "moq-relay", mixinStandardHelpOptions = true, version = "moq-relay for Java 0.1.0",
-        description = "Media over QUIC relay: routes live broadcasts from publishers to subscribers.")
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Media over QUIC relay: routes live broadcasts from publishers to subscribers.",
+        footer = {"",
+                "Each flag has the environment variable shown. A flag wins over its variable,",
+                "which wins over CONFIG. Settings of the reference relay's features this relay",
+                "does not have yet (clustering, QUIC tuning, HTTPS listener, internal listener,",
+                "auth API, stats, cache, iroh, client.*) are recognized in CONFIG, the",
+                "environment and on the command line, and stop start-up with \"... is not",
+                "supported yet\". Configuration errors exit with status 2."})
 public final class RelayCommand implements Callable<Integer> {
     /** How long a stopping relay waits for sessions to leave after GOAWAY. */
     static final long DRAIN_MILLIS = 5_000;
@@ -27,60 +41,111 @@ public final class RelayCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "TOML configuration file")
     Path configFile;
 
-    @Option(names = {"--server-bind", "--listen"}, paramLabel = "ADDR", description = "UDP address for QUIC (default [::]:443)")
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "error, warn, info, debug or trace (default info)%n  env MOQ_LOG_LEVEL, key log.level")
+    String logLevel;
+
+    @Option(names = {"--server-bind", "--listen"}, paramLabel = "ADDR",
+            description = "UDP address for QUIC: raw QUIC and WebTransport (default [::]:443)"
+                    + "%n  env MOQ_SERVER_BIND, key server.bind (alias server.listen)")
     String serverBind;
 
-    @Option(names = "--server-tcp-bind", paramLabel = "ADDR",
-            description = "TCP address for plain qmux (trusted local clients only; no TLS)")
-    String tcpBind;
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "certificate chain (PEM), with --tls-key%n  env MOQ_SERVER_TLS_CERT, key server.tls.cert")
+    List<String> tlsCert;
 
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "certificate chain (PEM)")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "private key (PEM)")
-    Path tlsKey;
-
-    @Option(names = "--server-tls-root", paramLabel = "PEM",
-            description = "CA certificates: a client certificate chaining to one gets full access within its path (mTLS)")
-    Path tlsRoot;
+    @Option(names = "--tls-key", paramLabel = "PEM",
+            description = "private key (PEM) of --tls-cert%n  env MOQ_SERVER_TLS_KEY, key server.tls.key")
+    List<String> tlsKey;
 
     @Option(names = "--tls-generate", paramLabel = "NAMES", split = ",",
-            description = "generate a self-signed certificate for these host names (valid 14 days)")
+            description = "generate a self-signed certificate for these host names (valid 14 days)"
+                    + "%n  env MOQ_SERVER_TLS_GENERATE, key server.tls.generate")
     List<String> tlsGenerate;
 
-    @Option(names = "--web-http-listen", paramLabel = "ADDR", description = "TCP address for HTTP (certificate hash, health)")
+    @Option(names = "--server-tls-root", paramLabel = "PEM", split = ",",
+            description = "CA certificates: a client certificate chaining to one gets full access within its path (mTLS)"
+                    + "%n  env MOQ_SERVER_TLS_ROOT, key server.tls.root")
+    List<String> tlsRoot;
+
+    @Option(names = "--server-tcp-bind", paramLabel = "ADDR",
+            description = "TCP address for plain qmux (trusted local clients only; no TLS)"
+                    + "%n  env MOQ_SERVER_TCP_BIND, key server.tcp.bind")
+    String tcpBind;
+
+    @Option(names = "--web-http-listen", paramLabel = "ADDR",
+            description = "TCP address for HTTP and WebSocket (certificate hash, announced, fetch)"
+                    + "%n  env MOQ_WEB_HTTP_LISTEN, key web.http.listen")
     String webHttpListen;
 
-    @Option(names = "--auth-public", paramLabel = "PREFIX",
-            description = "path prefix anyone may publish and subscribe under (\"\" = everything)")
-    List<String> authPublic;
-
-    @Option(names = "--auth-public-subscribe", paramLabel = "PREFIX", description = "path prefix anyone may subscribe under")
-    List<String> authPublicSubscribe;
-
-    @Option(names = "--auth-public-publish", paramLabel = "PREFIX", description = "path prefix anyone may publish under")
-    List<String> authPublicPublish;
-
-    @Option(names = "--auth-key", paramLabel = "FILE|URL", description = "JWK that verifies tokens (?jwt=...)")
+    @Option(names = "--auth-key", paramLabel = "FILE|URL",
+            description = "JWK that verifies tokens (?jwt=...)%n  env MOQ_AUTH_KEY, key auth.key")
     String authKey;
 
-    @Option(names = "--auth-key-dir", paramLabel = "DIR|URL", description = "directory of JWKs, looked up by the token's kid")
+    @Option(names = "--auth-key-dir", paramLabel = "DIR|URL",
+            description = "directory of JWKs, looked up by the token's kid%n  env MOQ_AUTH_KEY_DIR, key auth.key_dir")
     String authKeyDir;
 
+    @Option(names = "--auth-public", paramLabel = "PREFIX",
+            description = "path prefix anyone may publish and subscribe under (\"\" = everything); replaces auth.public"
+                    + "%n  env MOQ_AUTH_PUBLIC, key auth.public (string, array or table {subscribe, publish})")
+    List<String> authPublic;
+
+    @Option(names = "--auth-public-subscribe", paramLabel = "PREFIX",
+            description = "path prefix anyone may subscribe under (added to auth.public)"
+                    + "%n  env MOQ_AUTH_PUBLIC_SUBSCRIBE; file: [auth.public] subscribe")
+    List<String> authPublicSubscribe;
+
+    @Option(names = "--auth-public-publish", paramLabel = "PREFIX",
+            description = "path prefix anyone may publish under (added to auth.public)"
+                    + "%n  env MOQ_AUTH_PUBLIC_PUBLISH; file: [auth.public] publish")
+    List<String> authPublicPublish;
+
+    @Option(names = "--cluster-id", paramLabel = "ID",
+            description = "this relay's hop id, 1 to 2^53-1 (default random)%n  env MOQ_CLUSTER_ID, key cluster.id")
+    String clusterId;
+
+    @Option(names = "--internal-listen", paramLabel = "ADDR",
+            description = "TCP address of the ops listener: /health and Prometheus /metrics (unauthenticated)"
+                    + "%n  env MOQ_INTERNAL_LISTEN, key internal.listen")
+    String internalListen;
+
+    @Option(names = "--cache-capacity", paramLabel = "SIZE",
+            description = "bytes all tracks together may cache, e.g. 512MiB, 2GB, or 25%% of RAM (default unlimited)"
+                    + "%n  env MOQ_CACHE_CAPACITY, key cache.capacity")
+    String cacheCapacity;
+
+    @Option(names = "--cache-duration", paramLabel = "DURATION",
+            description = "longest a non-latest group stays cached (default: each track's latency window)"
+                    + "%n  env MOQ_CACHE_DURATION, key cache.duration")
+    String cacheDuration;
+
     @Option(names = "--cluster-linger", paramLabel = "DURATION",
-            description = "how long a broadcast survives its publisher's abrupt loss (default 5s; 0 disables)")
+            description = "how long a broadcast survives its publisher's abrupt loss (default 5s; 0 disables)"
+                    + "%n  env MOQ_CLUSTER_LINGER, key cluster.linger")
     String linger;
 
-    @Option(names = "--cluster-id", paramLabel = "ID", description = "this relay's hop id (default random)")
-    Long clusterId;
+    /** Values of the unsupported features' flags, by TOML key (see {@link Keys#UNSUPPORTED}). */
+    final Map<String, String> unsupported = new HashMap<>();
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (default info)")
-    String logLevel;
+    /** The spelling of each unsupported flag given, by TOML key, for the message. */
+    final Map<String, String> unsupportedFlagNames = new HashMap<>();
+
+    private final Map<String, String> env;
+
+    public RelayCommand() {
+        this(System.getenv());
+    }
+
+    RelayCommand(Map<String, String> env) {
+        this.env = env;
+    }
 
     @Override
     public Integer call() throws Exception {
-        RelayConfig config = Settings.load(configFile, this, System.getenv());
-        try (RelayServer relay = RelayServer.start(config)) {
+        Settings.Loaded loaded = Settings.load(configFile, this, env);
+        Logging.setLevel(loaded.logLevel());
+        try (RelayServer relay = RelayServer.start(loaded.relay())) {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 // SIGTERM / Ctrl-C: ask every session to go away, drain briefly, then stop.
@@ -92,12 +157,78 @@ public final class RelayCommand implements Callable<Integer> {
         return 0;
     }
 
-    public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new RelayCommand());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("moq-relay: " + ex.getMessage());
+    /** The command line for {@code cmd}: its annotated options plus the hidden ones of unsupported features. */
+    static CommandLine commandLine(RelayCommand cmd) {
+        CommandLine cl = new CommandLine(cmd);
+        for (Keys.Unsupported u : Keys.UNSUPPORTED) {
+            // One option per spelling, so the message can repeat the one that was given.
+            for (String name : u.flags()) {
+                boolean visible = u.key().equals("web.ws");
+                OptionSpec.Builder b = OptionSpec.builder(name)
+                        .type(String.class)
+                        .paramLabel(u.bool() ? "BOOL" : "VALUE")
+                        .hidden(!visible)
+                        .setter(new ISetter() {
+                            @Override
+                            public <T> T set(T value) {
+                                if (value != null) {
+                                    cmd.unsupported.put(u.key(), (String) value);
+                                    cmd.unsupportedFlagNames.put(u.key(), name);
+                                }
+                                return null;
+                            }
+                        });
+                b.arity("1"); // a bare boolean flag becomes --flag=true in normalize()
+                if (visible) {
+                    b.description("WebSocket is always served on --web-http-listen; only true is accepted",
+                            "  env MOQ_WEB_WS, key web.ws");
+                }
+                cl.getCommandSpec().addOption(b.build());
+            }
+        }
+        return cl;
+    }
+
+    /** Parses {@code args} without running anything (for tests and tools). */
+    static RelayCommand parse(Map<String, String> env, String... args) {
+        RelayCommand cmd = new RelayCommand(env);
+        commandLine(cmd).parseArgs(normalize(args));
+        return cmd;
+    }
+
+    /** Runs {@code moq-relay args}; returns the exit status (2 for configuration errors). */
+    static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(new RelayCommand(env));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("moq-relay: " + ex.getMessage() + " (see --help)");
             return 2;
         });
-        System.exit(cl.execute(args));
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            cmd.getErr().println("moq-relay: " + message.replace('\n', ' '));
+            return ex instanceof ConfigException ? 2 : 1;
+        });
+        return cl.execute(normalize(args));
+    }
+
+    /**
+     * The reference's boolean flags take their value only after '=' ({@code --web-ws},
+     * {@code --web-ws=true}); so that {@code --web-ws relay.toml} does not read the file name as
+     * the value, a bare one is rewritten to {@code --flag=true}.
+     */
+    static String[] normalize(String... args) {
+        List<String> bools = Keys.UNSUPPORTED.stream().filter(Keys.Unsupported::bool)
+                .flatMap(u -> u.flags().stream()).toList();
+        String[] out = args.clone();
+        for (int i = 0; i < out.length && !out[i].equals("--"); i++) {
+            if (bools.contains(out[i])) out[i] = out[i] + "=true";
+        }
+        return out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 }

@@ -1,158 +1,455 @@
 package org.moqrelay.cli;
 
+import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.moqrelay.relay.server.AuthConfig;
+import org.moqrelay.relay.server.CacheConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
 
 /**
  * Merges the TOML file, {@code MOQ_*} environment variables and flags into a {@link RelayConfig}:
- * flag over environment over file. A flag left unset never overwrites a file value.
+ * flag over environment over file, per setting. A flag or variable that is not given never
+ * overwrites a file value. Every problem is a {@link ConfigException} whose one-line message names
+ * the key (with its line), flag or variable:
+ *
+ * <ul>
+ *   <li>{@code FILE: unknown key 'x' at line N} for keys the reference relay does not have either;
+ *   <li>{@code FILE: key 'x' at line N is not supported yet (feature)} — and likewise
+ *       {@code --flag is not supported yet (...)}, {@code MOQ_VAR is not supported yet (...)} — for
+ *       features of the reference this relay lacks ({@link Keys#UNSUPPORTED});
+ *   <li>{@code FILE: key 'x' at line N: problem}, {@code --flag: problem}, {@code MOQ_VAR: problem}
+ *       for bad values.
+ * </ul>
+ *
+ * The file is checked from top to bottom, so its first bad key is the one reported.
  */
 final class Settings {
-    /** Keys this relay understands; anything else in the file stops start-up. */
-    private static final Set<String> KNOWN = Set.of(
-            "log", "log.level",
-            "server", "server.bind", "server.listen", "server.tls", "server.tls.cert", "server.tls.key",
-            "server.tls.generate", "server.tls.root", "server.tcp", "server.tcp.bind",
-            "web", "web.http", "web.http.listen",
-            "auth", "auth.public", "auth.public.subscribe", "auth.public.publish", "auth.key", "auth.key_dir",
-            "cluster", "cluster.linger", "cluster.id");
+    /** What start-up needs: the relay's config and the log level. */
+    record Loaded(RelayConfig relay, Level logLevel) {}
 
-    private Settings() {}
+    /** A setting's value and where it came from ({@code raw}: a TOML value, or the flag's / variable's text). */
+    private record Value(Origin from, String origin, Object raw) {}
 
-    static RelayConfig load(Path file, RelayCommand flags, Map<String, String> env) throws IOException {
-        TomlTable toml = file == null ? null : parse(file);
-        String bind = first(flags.serverBind, env.get("MOQ_SERVER_BIND"), str(toml, "server.bind"), str(toml, "server.listen"), "[::]:443");
-        String cert = first(path(flags.tlsCert), env.get("MOQ_SERVER_TLS_CERT"), str(toml, "server.tls.cert"), null);
-        String key = first(path(flags.tlsKey), env.get("MOQ_SERVER_TLS_KEY"), str(toml, "server.tls.key"), null);
-        List<String> generate = firstList(flags.tlsGenerate, csv(env.get("MOQ_SERVER_TLS_GENERATE")), list(toml, "server.tls.generate"));
-        String web = first(flags.webHttpListen, env.get("MOQ_WEB_HTTP_LISTEN"), str(toml, "web.http.listen"), null);
-        AuthConfig auth = auth(flags, env, toml);
-        String linger = first(flags.linger, env.get("MOQ_CLUSTER_LINGER"), str(toml, "cluster.linger"), "5s");
-        Long id = flags.clusterId != null ? flags.clusterId
-                : env.containsKey("MOQ_CLUSTER_ID") ? Long.valueOf(env.get("MOQ_CLUSTER_ID"))
-                : toml != null && toml.isLong("cluster.id") ? toml.getLong("cluster.id") : Long.valueOf(0);
-        String tlsRoot = first(path(flags.tlsRoot), env.get("MOQ_SERVER_TLS_ROOT"), str(toml, "server.tls.root"), null);
-        String tcp = first(flags.tcpBind, env.get("MOQ_SERVER_TCP_BIND"), str(toml, "server.tcp.bind"), null);
-        String level = first(flags.logLevel, env.get("MOQ_LOG_LEVEL"), str(toml, "log.level"), "info");
-        Logging.setLevel(level);
-        return new RelayConfig(Addresses.parse("server.bind", bind),
-                cert == null ? null : Path.of(cert), key == null ? null : Path.of(key), generate,
-                web == null ? null : Addresses.parse("web.http.listen", web), auth,
-                Durations.parseMillis("cluster.linger", linger), id,
-                tcp == null ? null : Addresses.parse("server.tcp.bind", tcp), tlsRoot == null ? null : Path.of(tlsRoot));
+    private enum Origin { FLAG, ENV, FILE }
+
+    private final Path file;
+    private final TomlParseResult toml;
+    private final RelayCommand flags;
+    private final Map<String, String> env;
+    /** The parser of every supported key with a value (auth.public's table form is handled separately). */
+    private final Map<String, Function<Value, ?>> parsers = new HashMap<>();
+
+    private Settings(Path file, RelayCommand flags, Map<String, String> env) {
+        this.file = file;
+        this.flags = flags;
+        this.env = env;
+        this.toml = file == null ? null : parse(file);
+        parsers.put("log.level", this::level);
+        parsers.put("server.bind", this::address);
+        parsers.put("server.listen", this::address);
+        parsers.put("server.tls.cert", v -> strings(v, false));
+        parsers.put("server.tls.key", v -> strings(v, false));
+        parsers.put("server.tls.generate", v -> strings(v, true));
+        parsers.put("server.tls.root", v -> strings(v, true));
+        parsers.put("server.tcp.bind", this::address);
+        parsers.put("web.http.listen", this::address);
+        parsers.put("auth.key", this::string);
+        parsers.put("auth.key_dir", this::string);
+        parsers.put("auth.public", this::publicPrefixes);
+        parsers.put("auth.public.subscribe", v -> strings(v, false));
+        parsers.put("auth.public.publish", v -> strings(v, false));
+        parsers.put("cluster.id", this::clusterId);
+        parsers.put("cluster.linger", this::millis);
+        parsers.put("internal.listen", this::address);
+        parsers.put("cache.capacity", this::bytes);
+        parsers.put("cache.duration", this::millis);
+        parsers.put("file", v -> v.raw);
     }
 
-    /** auth.public is a string, a list, or a table with subscribe / publish lists (relay.md §5.5). */
-    private static AuthConfig auth(RelayCommand flags, Map<String, String> env, TomlTable toml) {
-        String key = first(flags.authKey, env.get("MOQ_AUTH_KEY"), str(toml, "auth.key"), null);
-        String keyDir = first(flags.authKeyDir, env.get("MOQ_AUTH_KEY_DIR"), str(toml, "auth.key_dir"), null);
-        List<String> both = firstList(flags.authPublic, csv(env.get("MOQ_AUTH_PUBLIC")),
-                toml != null && toml.isTable("auth.public") ? null : list(toml, "auth.public"));
-        List<String> sub = firstList(flags.authPublicSubscribe, csv(env.get("MOQ_AUTH_PUBLIC_SUBSCRIBE")),
-                toml != null && toml.isTable("auth.public") ? list(toml, "auth.public.subscribe") : null);
-        List<String> pub = firstList(flags.authPublicPublish, csv(env.get("MOQ_AUTH_PUBLIC_PUBLISH")),
-                toml != null && toml.isTable("auth.public") ? list(toml, "auth.public.publish") : null);
-        return new AuthConfig(key, keyDir, sub, pub).withPublic(both == null ? List.of() : both);
+    /**
+     * Loads the settings.
+     *
+     * @param file  the TOML file, or null
+     * @param flags the parsed command line ({@link RelayCommand#parse})
+     * @param env   the environment (only {@code MOQ_*} names are read)
+     */
+    static Loaded load(Path file, RelayCommand flags, Map<String, String> env) {
+        return new Settings(file, flags, env).resolve();
     }
 
-    private static TomlTable parse(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("config file not found: " + file);
-        TomlParseResult r = Toml.parse(file);
-        if (r.hasErrors()) {
-            var e = r.errors().get(0);
-            throw new IllegalArgumentException(file + ":" + e.position().line() + ": " + e.getMessage());
+    private Loaded resolve() {
+        checkFile();
+        checkUnsupported();
+
+        Value bindV = pick(flags.serverBind, "--server-bind", "MOQ_SERVER_BIND", "server.bind", "server.listen");
+        Value tcpV = pick(flags.tcpBind, "--server-tcp-bind", "MOQ_SERVER_TCP_BIND", "server.tcp.bind");
+        InetSocketAddress tcp = tcpV == null ? null : address(tcpV);
+        if (bindV == null && tcp != null) {
+            throw new ConfigException(tcpV.origin + ": a relay without QUIC (server.tcp.bind without server.bind)"
+                    + " is not supported yet; set server.bind too");
         }
-        for (String k : r.dottedKeySet(true)) {
-            if (!KNOWN.contains(k)) {
-                var pos = r.inputPositionOf(k);
-                throw new IllegalArgumentException(file + (pos == null ? "" : ":" + pos.line())
-                        + ": unknown or unsupported key '" + k + "'");
-            }
+        InetSocketAddress bind = bindV == null ? new InetSocketAddress("::", 443) : address(bindV);
+
+        List<String> certs = list(pick(flags.tlsCert, "--tls-cert", "MOQ_SERVER_TLS_CERT", "server.tls.cert"), false);
+        List<String> keys = list(pick(flags.tlsKey, "--tls-key", "MOQ_SERVER_TLS_KEY", "server.tls.key"), false);
+        if (certs.size() != keys.size()) {
+            throw new ConfigException("server.tls.cert and server.tls.key (--tls-cert / --tls-key) must be given"
+                    + " together, one key per certificate (got " + certs.size() + " and " + keys.size() + ")");
+        }
+        if (certs.size() > 1) {
+            throw new ConfigException("server.tls.cert: more than one certificate (selected by SNI) is not supported yet");
+        }
+        List<String> generate = list(pick(flags.tlsGenerate, "--tls-generate", "MOQ_SERVER_TLS_GENERATE",
+                "server.tls.generate"), true);
+        if (certs.isEmpty() && generate.isEmpty()) {
+            throw new ConfigException("no TLS certificate: set server.tls.cert and server.tls.key (--tls-cert, --tls-key)"
+                    + " or server.tls.generate (--tls-generate HOSTNAMES)");
+        }
+        List<String> roots = list(pick(flags.tlsRoot, "--server-tls-root", "MOQ_SERVER_TLS_ROOT", "server.tls.root"), true);
+        if (roots.size() > 1) {
+            throw new ConfigException("server.tls.root: more than one CA file is not supported yet"
+                    + " (put all the CA certificates in one PEM file)");
+        }
+
+        Value webV = pick(flags.webHttpListen, "--web-http-listen", "MOQ_WEB_HTTP_LISTEN", "web.http.listen");
+        AuthConfig auth = auth(!roots.isEmpty());
+        Value lingerV = pick(flags.linger, "--cluster-linger", "MOQ_CLUSTER_LINGER", "cluster.linger");
+        Value idV = pick(flags.clusterId, "--cluster-id", "MOQ_CLUSTER_ID", "cluster.id");
+        Value levelV = pick(flags.logLevel, "--log-level", "MOQ_LOG_LEVEL", "log.level");
+        Value internalV = pick(flags.internalListen, "--internal-listen", "MOQ_INTERNAL_LISTEN", "internal.listen");
+        Value capacityV = pick(flags.cacheCapacity, "--cache-capacity", "MOQ_CACHE_CAPACITY", "cache.capacity");
+        Value durationV = pick(flags.cacheDuration, "--cache-duration", "MOQ_CACHE_DURATION", "cache.duration");
+
+        RelayConfig relay;
+        try {
+            relay = new RelayConfig(bind,
+                certs.isEmpty() ? null : Path.of(certs.get(0)), keys.isEmpty() ? null : Path.of(keys.get(0)), generate,
+                webV == null ? null : address(webV), auth,
+                lingerV == null ? RelayConfig.DEFAULT_LINGER_MILLIS : millis(lingerV),
+                idV == null ? 0 : clusterId(idV),
+                tcp, roots.isEmpty() ? null : Path.of(roots.get(0)))
+                .withInternalListen(internalV == null ? null : address(internalV))
+                .withCache(new CacheConfig(capacityV == null ? Long.MAX_VALUE : bytes(capacityV),
+                        durationV == null ? Long.MAX_VALUE : millis(durationV)));
+        } catch (IllegalArgumentException e) { // InvalidPathException too
+            throw new ConfigException(e.getMessage());
+        }
+        return new Loaded(relay, levelV == null ? Level.INFO : level(levelV));
+    }
+
+    /**
+     * auth.key / auth.key_dir, and the public prefixes. As in the reference, {@code --auth-public} (or
+     * MOQ_AUTH_PUBLIC) replaces the file's whole {@code auth.public} (string, array or table), while
+     * {@code --auth-public-subscribe} / {@code --auth-public-publish} add to it.
+     */
+    private AuthConfig auth(boolean mtls) {
+        Value keyV = pick(flags.authKey, "--auth-key", "MOQ_AUTH_KEY", "auth.key");
+        Value dirV = pick(flags.authKeyDir, "--auth-key-dir", "MOQ_AUTH_KEY_DIR", "auth.key_dir");
+        if (keyV != null && dirV != null) {
+            throw new ConfigException("auth.key and auth.key_dir cannot both be set (" + keyV.origin + "; " + dirV.origin + ")");
+        }
+        List<String> subscribe = new ArrayList<>();
+        List<String> publish = new ArrayList<>();
+        Value pubV = pick(flags.authPublic, "--auth-public", "MOQ_AUTH_PUBLIC", "auth.public");
+        if (pubV != null && pubV.raw instanceof TomlTable) {
+            subscribe.addAll(list(fileValue("auth.public.subscribe"), false));
+            publish.addAll(list(fileValue("auth.public.publish"), false));
+        } else if (pubV != null) {
+            List<String> both = publicPrefixes(pubV);
+            subscribe.addAll(both);
+            publish.addAll(both);
+        }
+        subscribe.addAll(list(pick(flags.authPublicSubscribe, "--auth-public-subscribe", "MOQ_AUTH_PUBLIC_SUBSCRIBE"), false));
+        publish.addAll(list(pick(flags.authPublicPublish, "--auth-public-publish", "MOQ_AUTH_PUBLIC_PUBLISH"), false));
+        String key = keyV == null ? null : string(keyV);
+        String dir = dirV == null ? null : string(dirV);
+        if (key == null && dir == null && subscribe.isEmpty() && publish.isEmpty() && !mtls) {
+            throw new ConfigException("no authentication configured: set auth.key, auth.key_dir or auth.public"
+                    + " (--auth-key, --auth-key-dir, --auth-public; --auth-public \"\" makes everything public)");
+        }
+        try {
+            return new AuthConfig(key, dir, subscribe, publish);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The file: syntax, then every key from top to bottom.
+
+    private static TomlParseResult parse(Path file) {
+        if (!Files.isRegularFile(file)) throw new ConfigException(file + ": no such file");
+        TomlParseResult r;
+        try {
+            r = Toml.parse(file);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        if (r.hasErrors()) {
+            TomlParseError e = r.errors().get(0);
+            throw new ConfigException(file + ": line " + e.position().line() + ": " + e.getMessage());
         }
         return r;
     }
 
-    private static String path(Path p) {
-        return p == null ? null : p.toString();
-    }
-
-    private static String str(TomlTable t, String key) {
-        if (t == null || !t.contains(key)) return null;
-        Object v = t.get(key);
-        if (!(v instanceof String s)) {
-            throw new IllegalArgumentException("config key '" + key + "' must be a string, got: " + v);
+    /** Unknown keys, wrong shapes, bad values and unsupported keys of the file, in file order. */
+    private void checkFile() {
+        if (toml == null) return;
+        List<String> keys = new ArrayList<>(toml.dottedKeySet(true));
+        keys.sort(Comparator.comparing((String k) -> position(k).line()).thenComparing(k -> position(k).column()));
+        for (String key : keys) {
+            Object v = toml.get(key);
+            boolean table = v instanceof TomlTable;
+            if (Keys.TABLES.contains(key) && (table || !parsers.containsKey(key))) {
+                if (!table) throw bad(fileValue(key), "expected a table, got " + describe(v));
+                continue;
+            }
+            Keys.Unsupported u = Keys.unsupported(key);
+            if (u != null) {
+                check(u); // with its flag and variable, which override the file
+                continue;
+            }
+            Function<Value, ?> parser = parsers.get(key);
+            if (parser == null) {
+                throw new ConfigException(file + ": unknown key '" + key + "' at line " + position(key).line());
+            }
+            if (table) throw bad(fileValue(key), "expected a value, got a table");
+            parser.apply(fileValue(key));
         }
-        return s;
+        if (toml.contains("server.bind") && toml.contains("server.listen")) {
+            throw bad(fileValue("server.listen"), "server.listen is an alias of server.bind; give only one");
+        }
     }
 
-    private static List<String> list(TomlTable t, String key) {
-        if (t == null || !t.contains(key)) return null;
-        Object v = t.get(key);
-        if (v instanceof String s) return List.of(s);
-        if (v instanceof TomlArray a) {
+    /** Settings of missing features given by a variable or a flag (the file's were checked in file order). */
+    private void checkUnsupported() {
+        for (Keys.Unsupported u : Keys.UNSUPPORTED) check(u);
+    }
+
+    private void check(Keys.Unsupported u) {
+        Value v = pick(flags.unsupported.get(u.key()), flagOf(u), u.env(), u.key());
+        if (v == null) return;
+        if (u.off() != null && u.off().equals(text(v))) return;
+        throw new ConfigException(v.origin + " is not supported yet (" + u.feature() + ")");
+    }
+
+    /** The flag spelling the user gave for {@code u}, for the message. */
+    private String flagOf(Keys.Unsupported u) {
+        return flags.unsupportedFlagNames.getOrDefault(u.key(), u.flags().get(0));
+    }
+
+    private static String text(Value v) {
+        return String.valueOf(v.raw).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private TomlPosition position(String key) {
+        TomlPosition p = toml.inputPositionOf(key);
+        return p == null ? TomlPosition.positionAt(1, 1) : p;
+    }
+
+    private Value fileValue(String key) {
+        if (toml == null || !toml.contains(key)) return null;
+        return new Value(Origin.FILE, file + ": key '" + key + "' at line " + position(key).line(), toml.get(key));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Precedence and values.
+
+    /** The winning value: the flag if given, else the variable if set, else the first of {@code keys} in the file. */
+    private Value pick(Object flag, String flagName, String envName, String... keys) {
+        if (flag != null) return new Value(Origin.FLAG, flagName, flag);
+        if (envName != null && env.containsKey(envName)) return new Value(Origin.ENV, envName, env.get(envName));
+        for (String k : keys) {
+            Value v = fileValue(k);
+            if (v != null) return v;
+        }
+        return null;
+    }
+
+    private ConfigException bad(Value v, String problem) {
+        return new ConfigException(v.origin + ": " + problem);
+    }
+
+    private String string(Value v) {
+        if (v.raw instanceof String s) return s;
+        throw bad(v, "expected a string, got " + describe(v.raw));
+    }
+
+    /**
+     * A string or a list of strings. Repeated flags give a list; a variable is one value, or a
+     * comma list when the reference splits it ({@code commas}).
+     */
+    private List<String> strings(Value v, boolean commas) {
+        Object raw = v.raw;
+        if (raw instanceof List<?> l) return l.stream().map(String::valueOf).toList();
+        if (raw instanceof String s) {
+            if (v.from == Origin.ENV && commas) return s.isEmpty() ? List.of() : List.of(s.split(",", -1));
+            return List.of(s);
+        }
+        if (raw instanceof TomlArray a) {
             List<String> out = new ArrayList<>();
-            for (int i = 0; i < a.size(); i++) out.add(String.valueOf(a.get(i)));
+            for (int i = 0; i < a.size(); i++) {
+                if (!(a.get(i) instanceof String s)) throw bad(v, "expected a string or an array of strings, got " + describe(a.get(i)) + " in the array");
+                out.add(s);
+            }
             return out;
         }
-        throw new IllegalArgumentException("config key '" + key + "' must be a string or a list of strings");
+        throw bad(v, "expected a string or an array of strings, got " + describe(raw));
     }
 
-    private static List<String> csv(String s) {
-        return s == null ? null : List.of(s.split(","));
+    private List<String> list(Value v, boolean commas) {
+        return v == null ? List.of() : strings(v, commas);
     }
 
-    @SafeVarargs
-    private static List<String> firstList(List<String>... options) {
-        for (List<String> o : options) if (o != null) return o;
-        return null;
+    /** auth.public as a string or array (a table is checked key by key). */
+    private List<String> publicPrefixes(Value v) {
+        if (v.raw instanceof TomlTable) return List.of();
+        if (v.raw instanceof String || v.raw instanceof TomlArray || v.raw instanceof List) return strings(v, false);
+        throw bad(v, "expected a string, an array of strings or a table {subscribe, publish}, got " + describe(v.raw));
     }
 
-    private static String first(String... options) {
-        for (String o : options) if (o != null) return o;
-        return null;
+    /** {@code host:port}, {@code [v6]:port} or {@code :port} (all interfaces); the host may be a name. */
+    private InetSocketAddress address(Value v) {
+        String s = string(v).trim();
+        int colon = s.lastIndexOf(':');
+        String problem = "bad address '" + s + "' (expected HOST:PORT, [IPv6]:PORT or :PORT)";
+        if (colon < 0) throw bad(v, problem);
+        String host = s.substring(0, colon);
+        String port = s.substring(colon + 1);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        else if (host.contains(":") || host.contains("[") || host.contains("]")) throw bad(v, problem);
+        if (host.isEmpty()) host = "::";
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) throw bad(v, problem);
+        InetSocketAddress a = new InetSocketAddress(host, Integer.parseInt(port));
+        if (a.isUnresolved()) throw bad(v, "cannot resolve host '" + host + "' of '" + s + "'");
+        return a;
     }
 
-    /** Parses {@code 5s}, {@code 500ms}, {@code 2m} or a bare number of seconds. */
-    static final class Durations {
-        static long parseMillis(String key, String s) {
+    private static final Pattern DURATION_PART = Pattern.compile("\\s*([0-9]+)\\s*([a-zA-Zµ]+)\\s*");
+    private static final Map<String, Double> UNIT_MILLIS = new LinkedHashMap<>();
+
+    static {
+        // humantime's units (what the reference parses durations with).
+        for (String u : List.of("nsec", "ns")) UNIT_MILLIS.put(u, 1e-6);
+        for (String u : List.of("usec", "us", "µs")) UNIT_MILLIS.put(u, 1e-3);
+        for (String u : List.of("msec", "ms")) UNIT_MILLIS.put(u, 1.0);
+        for (String u : List.of("seconds", "second", "sec", "s")) UNIT_MILLIS.put(u, 1e3);
+        for (String u : List.of("minutes", "minute", "min", "m")) UNIT_MILLIS.put(u, 60e3);
+        for (String u : List.of("hours", "hour", "hr", "h")) UNIT_MILLIS.put(u, 3600e3);
+        for (String u : List.of("days", "day", "d")) UNIT_MILLIS.put(u, 86400e3);
+        for (String u : List.of("weeks", "week", "w")) UNIT_MILLIS.put(u, 7 * 86400e3);
+        for (String u : List.of("months", "month", "M")) UNIT_MILLIS.put(u, 2_630_016e3);
+        for (String u : List.of("years", "year", "y")) UNIT_MILLIS.put(u, 31_557_600e3);
+    }
+
+    /** A duration as humantime writes it: {@code 5s}, {@code 500ms}, {@code 1m 30s}, or {@code 0}. */
+    /** {@code 1048576}, {@code 512MiB}, {@code 2GB}, {@code 64k}, or {@code 25%} of the machine's memory. */
+    private long bytes(Value v) {
+        String s = string(v).trim();
+        String problem = "bad size '" + s + "' (expected e.g. 536870912, 512MiB, 2GB or 25%)";
+        Matcher m = SIZE.matcher(s);
+        if (!m.matches()) throw bad(v, problem);
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+        double scale;
+        switch (unit) {
+            case "", "b" -> scale = 1;
+            case "k", "kb" -> scale = 1e3;
+            case "kib" -> scale = 1L << 10;
+            case "m", "mb" -> scale = 1e6;
+            case "mib" -> scale = 1L << 20;
+            case "g", "gb" -> scale = 1e9;
+            case "gib" -> scale = 1L << 30;
+            case "t", "tb" -> scale = 1e12;
+            case "tib" -> scale = 1L << 40;
+            case "%" -> {
+                if (n <= 0 || n > 100) throw bad(v, problem);
+                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                scale = os.getTotalMemorySize() / 100.0;
+            }
+            default -> throw bad(v, problem);
+        }
+        long bytes = (long) (n * scale);
+        if (bytes <= 0) throw bad(v, problem);
+        return bytes;
+    }
+
+    private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z%]+)?");
+
+    private long millis(Value v) {
+        String s = string(v).trim();
+        String problem = "bad duration '" + s + "' (expected e.g. 5s, 500ms, 1m 30s, or 0)";
+        if (s.equals("0")) return 0;
+        Matcher m = DURATION_PART.matcher(s);
+        double total = 0;
+        int at = 0;
+        while (at < s.length()) {
+            if (!m.find(at) || m.start() != at) throw bad(v, problem);
+            Double unit = UNIT_MILLIS.get(m.group(2));
+            if (unit == null) throw bad(v, problem);
             try {
-                String t = s.trim();
-                if (t.endsWith("ms")) return Long.parseLong(t.substring(0, t.length() - 2));
-                if (t.endsWith("s")) return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000);
-                if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1))).toMillis();
-                return (long) (Double.parseDouble(t) * 1000);
+                total += Long.parseLong(m.group(1)) * unit;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + ": bad duration '" + s + "' (expected e.g. 5s, 500ms)");
+                throw bad(v, problem);
             }
+            at = m.end();
         }
+        if (s.isEmpty() || total > Long.MAX_VALUE) throw bad(v, problem);
+        return (long) total;
     }
 
-    /** Parses {@code host:port}, {@code [v6]:port} or {@code :port}. */
-    static final class Addresses {
-        static InetSocketAddress parse(String key, String s) {
-            int colon = s.lastIndexOf(':');
-            if (colon < 0) throw new IllegalArgumentException(key + ": expected HOST:PORT, got '" + s + "'");
-            String host = s.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            if (host.isEmpty()) host = "::";
+    /** The hop id: an integer from 1 to 2^53-1 (the reference allows up to 2^62-1; see RelayConfig). */
+    private long clusterId(Value v) {
+        long id;
+        if (v.raw instanceof Long l) {
+            id = l;
+        } else if (v.raw instanceof String s && v.from != Origin.FILE) {
             try {
-                return new InetSocketAddress(host, Integer.parseInt(s.substring(colon + 1)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": bad address '" + s + "'");
+                id = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw bad(v, "bad integer '" + s + "'");
             }
+        } else {
+            throw bad(v, "expected an integer, got " + describe(v.raw));
         }
+        if (id == 0) throw bad(v, "must be non-zero (leave it unset for a random id)");
+        if (id < 0 || id >= 1L << 53) throw bad(v, id + " is out of range (expected 1 to 2^53-1)");
+        return id;
+    }
+
+    /** {@code error}, {@code warn}, {@code info}, {@code debug}, {@code trace} (any case), or 1..5 as tracing reads them. */
+    private Level level(Value v) {
+        Level l = Logging.parse(string(v));
+        if (l == null) throw bad(v, "unknown level '" + v.raw + "' (expected error, warn, info, debug or trace)");
+        return l;
+    }
+
+    private static String describe(Object raw) {
+        if (raw instanceof String s) return "the string \"" + s + "\"";
+        if (raw instanceof TomlArray) return "an array";
+        if (raw instanceof TomlTable) return "a table";
+        if (raw instanceof Long) return "the integer " + raw;
+        if (raw instanceof Double) return "the number " + raw;
+        if (raw instanceof Boolean) return "the boolean " + raw;
+        return "a " + (raw == null ? "null" : raw.getClass().getSimpleName().replace("Offset", "").replace("Local", "").toLowerCase(Locale.ROOT));
     }
 }
