@@ -151,6 +151,9 @@ public final class RelayCommand implements Callable<Integer> {
                 // SIGTERM / Ctrl-C: ask every session to go away, drain briefly, then stop.
                 relay.shutdown(DRAIN_MILLIS);
                 stop.countDown();
+                System.err.flush();
+                // A drained stop is a clean exit: 0, not the JVM's 143 for SIGTERM.
+                Runtime.getRuntime().halt(0);
             }, "moq-shutdown"));
             stop.await();
         }

@@ -91,7 +91,8 @@ public final class RelayLog implements AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             try {
                 for (;;) {
-                    for (String l : lines) if (p.test(l)) return l;
+                    // Newest first: ephemeral client ports are reused, so an older session may share one.
+                    for (int i = lines.size() - 1; i >= 0; i--) if (p.test(lines.get(i))) return lines.get(i);
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         throw new AssertionError("relay log: no " + what + " within " + timeout.toMillis() + " ms; last lines:\n  "
