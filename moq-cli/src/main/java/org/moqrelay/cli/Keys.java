@@ -53,6 +53,9 @@ final class Keys {
             new Supported("cluster.id", List.of("--cluster-id"), "MOQ_CLUSTER_ID"),
             new Supported("cluster.linger", List.of("--cluster-linger"), "MOQ_CLUSTER_LINGER"),
             new Supported("internal.listen", List.of("--internal-listen"), "MOQ_INTERNAL_LISTEN"),
+            new Supported("web.https.listen", List.of("--web-https-listen"), "MOQ_WEB_HTTPS_LISTEN"),
+            new Supported("web.https.cert", List.of("--web-https-cert"), "MOQ_WEB_HTTPS_CERT"),
+            new Supported("web.https.key", List.of("--web-https-key"), "MOQ_WEB_HTTPS_KEY"),
             new Supported("cache.capacity", List.of("--cache-capacity"), "MOQ_CACHE_CAPACITY"),
             new Supported("cache.duration", List.of("--cache-duration"), "MOQ_CACHE_DURATION"),
             // The reference deserializes its own positional `file` argument from TOML too; it means nothing there.
@@ -126,10 +129,7 @@ final class Keys {
         u.add(value("client.websocket.enabled", CLIENT, "MOQ_CLIENT_WEBSOCKET_ENABLED", "--websocket-enabled"));
         u.add(value("client.websocket.delay", CLIENT, "MOQ_CLIENT_WEBSOCKET_DELAY", "--websocket-delay"));
 
-        u.add(value("web.https.listen", HTTPS, "--web-https-listen"));
-        u.add(value("web.https.cert", HTTPS, "--web-https-cert"));
-        u.add(value("web.https.key", HTTPS, "--web-https-key"));
-        u.add(value("web.https.root", HTTPS, "--web-https-root"));
+        u.add(value("web.https.root", "client certificates on the HTTPS listener", "--web-https-root"));
         // WebSocket is always served on web.http.listen: "true" is accepted, "false" is not.
         u.add(bool("web.ws", "turning WebSocket off; it is always on", "true", "--web-ws"));
 

@@ -105,6 +105,18 @@ public final class RelayCommand implements Callable<Integer> {
             description = "this relay's hop id, 1 to 2^53-1 (default random)%n  env MOQ_CLUSTER_ID, key cluster.id")
     String clusterId;
 
+    @Option(names = "--web-https-listen", paramLabel = "ADDR",
+            description = "TCP address for HTTPS and WSS (the same routes as HTTP)%n  env MOQ_WEB_HTTPS_LISTEN, key web.https.listen")
+    String webHttpsListen;
+
+    @Option(names = "--web-https-cert", paramLabel = "PEM",
+            description = "certificate for HTTPS (default: the QUIC certificate)%n  env MOQ_WEB_HTTPS_CERT, key web.https.cert")
+    String webHttpsCert;
+
+    @Option(names = "--web-https-key", paramLabel = "PEM",
+            description = "key for --web-https-cert%n  env MOQ_WEB_HTTPS_KEY, key web.https.key")
+    String webHttpsKey;
+
     @Option(names = "--internal-listen", paramLabel = "ADDR",
             description = "TCP address of the ops listener: /health and Prometheus /metrics (unauthenticated)"
                     + "%n  env MOQ_INTERNAL_LISTEN, key internal.listen")

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.CacheConfig;
+import org.moqrelay.relay.server.WebHttpsConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -80,6 +81,9 @@ final class Settings {
         parsers.put("cluster.id", this::clusterId);
         parsers.put("cluster.linger", this::millis);
         parsers.put("internal.listen", this::address);
+        parsers.put("web.https.listen", this::address);
+        parsers.put("web.https.cert", this::string);
+        parsers.put("web.https.key", this::string);
         parsers.put("cache.capacity", this::bytes);
         parsers.put("cache.duration", this::millis);
         parsers.put("file", v -> v.raw);
@@ -135,6 +139,15 @@ final class Settings {
         Value lingerV = pick(flags.linger, "--cluster-linger", "MOQ_CLUSTER_LINGER", "cluster.linger");
         Value idV = pick(flags.clusterId, "--cluster-id", "MOQ_CLUSTER_ID", "cluster.id");
         Value levelV = pick(flags.logLevel, "--log-level", "MOQ_LOG_LEVEL", "log.level");
+        Value httpsV = pick(flags.webHttpsListen, "--web-https-listen", "MOQ_WEB_HTTPS_LISTEN", "web.https.listen");
+        Value httpsCertV = pick(flags.webHttpsCert, "--web-https-cert", "MOQ_WEB_HTTPS_CERT", "web.https.cert");
+        Value httpsKeyV = pick(flags.webHttpsKey, "--web-https-key", "MOQ_WEB_HTTPS_KEY", "web.https.key");
+        if ((httpsCertV == null) != (httpsKeyV == null)) {
+            throw new ConfigException("web.https.cert and web.https.key (--web-https-cert / --web-https-key) must be given together");
+        }
+        if (httpsV == null && httpsCertV != null) {
+            throw new ConfigException("web.https.cert is set but web.https.listen (--web-https-listen) is not");
+        }
         Value internalV = pick(flags.internalListen, "--internal-listen", "MOQ_INTERNAL_LISTEN", "internal.listen");
         Value capacityV = pick(flags.cacheCapacity, "--cache-capacity", "MOQ_CACHE_CAPACITY", "cache.capacity");
         Value durationV = pick(flags.cacheDuration, "--cache-duration", "MOQ_CACHE_DURATION", "cache.duration");
@@ -148,6 +161,8 @@ final class Settings {
                 idV == null ? 0 : clusterId(idV),
                 tcp, roots.isEmpty() ? null : Path.of(roots.get(0)))
                 .withInternalListen(internalV == null ? null : address(internalV))
+                .withWebHttps(httpsV == null ? null : new WebHttpsConfig(address(httpsV),
+                        httpsCertV == null ? null : Path.of(string(httpsCertV)), httpsKeyV == null ? null : Path.of(string(httpsKeyV))))
                 .withCache(new CacheConfig(capacityV == null ? Long.MAX_VALUE : bytes(capacityV),
                         durationV == null ? Long.MAX_VALUE : millis(durationV)));
         } catch (IllegalArgumentException e) { // InvalidPathException too

@@ -66,13 +66,18 @@ class ReferenceConfigsTest {
     }
 
     @Test
-    void prodStopsAtTheHttpsListener() {
-        stopsAt("prod.toml", "web.https.listen", 23, "HTTPS/WSS listener");
+    void prodLoadsWithItsHttpsListener() {
+        RelayConfig r = load(reference("prod.toml")).relay();
+        assertThat(r.webHttps().listen()).isEqualTo(new InetSocketAddress("::", 443));
+        assertThat(r.webHttps().cert()).isEqualTo(Path.of("cert.pem"));
+        assertThat(r.webHttps().key()).isEqualTo(Path.of("key.pem"));
     }
 
     @Test
-    void packagedRelayTomlStopsAtTheHttpsListener() {
-        stopsAt("packaging-relay.toml", "web.https.listen", 25, "HTTPS/WSS listener");
+    void packagedRelayTomlLoadsWithItsHttpsListener() {
+        RelayConfig r = load(reference("packaging-relay.toml")).relay();
+        assertThat(r.webHttps().listen()).isEqualTo(new InetSocketAddress("::", 443));
+        assertThat(r.webHttps().cert()).isEqualTo(Path.of("/var/lib/moq-relay/cert.pem"));
     }
 
     @Test

@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param internalListen TCP address of the plain-HTTP ops listener ({@code /health}, {@code /metrics}),
  *                       or null (disabled); unauthenticated, so bind it to loopback or a private network
  * @param cache         the cache budget ({@code [cache] capacity} and {@code duration})
+ * @param webHttps      the HTTPS / WSS listener, or null
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                           InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
-                          InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen, CacheConfig cache) {
+                          InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen, CacheConfig cache,
+                          WebHttpsConfig webHttps) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
 
     /** A config without the internal ops listener. */
@@ -33,7 +35,7 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
                        InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                        InetSocketAddress tcpBind, Path tlsRoot) {
         this(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId, tcpBind, tlsRoot, null,
-                CacheConfig.UNLIMITED);
+                CacheConfig.UNLIMITED, null);
     }
 
     public RelayConfig {
@@ -56,31 +58,37 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, bind, tlsRoot, internalListen, cache);
+                clusterId, bind, tlsRoot, internalListen, cache, webHttps);
     }
 
     /** This config with {@code auth}. */
     public RelayConfig withAuth(AuthConfig a) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps);
     }
 
     /** This config accepting client certificates that chain to the CAs in {@code rootPem}. */
     public RelayConfig withTlsRoot(Path rootPem) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, rootPem, internalListen, cache);
+                clusterId, tcpBind, rootPem, internalListen, cache, webHttps);
     }
 
     /** This config with the internal ops listener ({@code --internal-listen}) on {@code listen}; null disables it. */
     public RelayConfig withInternalListen(InetSocketAddress listen) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, listen, cache);
+                clusterId, tcpBind, tlsRoot, listen, cache, webHttps);
     }
 
     /** This config with the cache budget {@code c}. */
     public RelayConfig withCache(CacheConfig c) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, c);
+                clusterId, tcpBind, tlsRoot, internalListen, c, webHttps);
+    }
+
+    /** This config with an HTTPS / WSS listener. */
+    public RelayConfig withWebHttps(WebHttpsConfig h) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
+                clusterId, tcpBind, tlsRoot, internalListen, cache, h);
     }
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */

@@ -54,6 +54,8 @@ public final class RelayServer implements AutoCloseable {
     private final InternalListener internal;
     private RelaySessions sessions;
     private ReloadingKeyManager keyManager;
+    private WebServer webHttps;
+    private CertificateReloader httpsReloader;
     private CertificateReloader reloader;
     /** How often certificate files are checked for a renewal. */
     static final long RELOAD_MILLIS = 2_000;
@@ -119,17 +121,32 @@ public final class RelayServer implements AutoCloseable {
         QuicSslContext ssl = sslBuilder.build();
         QuicListener quic;
         WebServer web = null;
+        WebServer webHttps = null;
+        CertificateReloader httpsReloader = null;
         TcpListener tcp = null;
         InternalListener internal = null;
         try {
             quic = QuicListener.bind(config.serverBind(), ssl, group, QuicTransportConfig.DEFAULT,
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
+            WebRoutes routes = WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
+                    .relay(origin, authorizer)
+                    .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions))
+                    .build();
             if (config.webHttpListen() != null) {
-                web = WebServer.start(config.webHttpListen(), WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
-                        .relay(origin, authorizer)
-                        .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions))
-                        .build(), group);
+                web = WebServer.start(config.webHttpListen(), routes, group);
                 log.info("HTTP listening on tcp {}", web.localAddress());
+            }
+            if (config.webHttps() != null) {
+                ReloadingKeyManager httpsKeys = keyManager;
+                if (config.webHttps().cert() != null) {
+                    httpsKeys = new ReloadingKeyManager(Certificates.load(config.webHttps().cert(), config.webHttps().key()));
+                    httpsReloader = new CertificateReloader(config.webHttps().cert(), config.webHttps().key(), httpsKeys,
+                            timer, RELOAD_MILLIS);
+                }
+                io.netty.handler.ssl.SslContext https = io.netty.handler.ssl.SslContextBuilder
+                        .forServer(new io.netty.handler.ssl.util.KeyManagerFactoryWrapper(httpsKeys)).build();
+                webHttps = WebServer.startTls(config.webHttps().listen(), routes, group, https);
+                log.info("HTTPS listening on tcp {}", webHttps.localAddress());
             }
             if (config.tcpBind() != null) {
                 tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions);
@@ -147,6 +164,8 @@ public final class RelayServer implements AutoCloseable {
         RelayServer server = new RelayServer(group, timer, quic, web, tcp, metrics, internal, origin, relayId, cert);
         server.sessions = sessions;
         server.keyManager = keyManager;
+        server.webHttps = webHttps;
+        server.httpsReloader = httpsReloader;
         if (config.tlsCert() != null) {
             server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
         }
@@ -176,6 +195,11 @@ public final class RelayServer implements AutoCloseable {
     /** The plain TCP qmux listener's address, or null when disabled. */
     public InetSocketAddress tcpAddress() {
         return tcp == null ? null : tcp.localAddress();
+    }
+
+    /** The HTTPS listener's address, or null when disabled. */
+    public InetSocketAddress webHttpsAddress() {
+        return webHttps == null ? null : webHttps.localAddress();
     }
 
     /** The HTTP listener's address, or null when disabled. */
@@ -237,6 +261,8 @@ public final class RelayServer implements AutoCloseable {
         if (reloader != null) reloader.close();
         quic.close();
         if (web != null) web.close();
+        if (webHttps != null) webHttps.close();
+        if (httpsReloader != null) httpsReloader.close();
         if (tcp != null) tcp.close();
         origin.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);

@@ -66,6 +66,8 @@ public final class RelaySessions implements MoqAcceptor {
         session.closed().thenRun(() -> live.remove(session));
         log.info("session {} open: {} {} path '{}'", id, connection.describe(), session.liteVersion().draftName(),
                 connection.requestPath() == null ? "(from SETUP)" : Authorizer.stripQuery(connection.requestPath()));
-        session.closed().thenRun(() -> log.info("session {} closed", id));
+        String where = connection.describe();
+        session.closed().thenRun(() -> log.info("session {} closed: {} {}: {}", id, where,
+                session.liteVersion().draftName(), session.closeDescription()));
     }
 }

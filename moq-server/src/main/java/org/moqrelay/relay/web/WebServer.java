@@ -66,11 +66,24 @@ public final class WebServer implements AutoCloseable {
      *
      * @throws UncheckedIOException when the address cannot be bound
      */
+    /**
+     * An HTTPS (and WSS) listener: the same routes behind TLS with {@code ssl}, on {@code group}.
+     */
+    public static WebServer startTls(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
+                                     io.netty.handler.ssl.SslContext ssl) {
+        return start(bind, routes, group, false, ssl);
+    }
+
     public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group) {
         return start(bind, routes, group, false);
     }
 
     private static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group, boolean owned) {
+        return start(bind, routes, group, owned, null);
+    }
+
+    private static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group, boolean owned,
+                                   io.netty.handler.ssl.SslContext ssl) {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(group, "group");
@@ -81,7 +94,10 @@ public final class WebServer implements AutoCloseable {
                 .channel(serverChannelType(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new WebServerInitializer(routes, ch -> track(channels, closed, ch)));
+                .childHandler(new WebServerInitializer(routes, ch -> {
+                    if (ssl != null) ch.pipeline().addFirst("tls", ssl.newHandler(ch.alloc()));
+                    track(channels, closed, ch);
+                }));
         ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();

@@ -245,6 +245,11 @@ public final class LiteSession implements ConnectionHandler {
         return ready;
     }
 
+    /** How the session ended: "code N (reason), clean" or "... lost"; null while open. */
+    public String closeDescription() {
+        return closeDescription;
+    }
+
     public CompletableFuture<Void> closed() {
         return closed;
     }
@@ -425,10 +430,13 @@ public final class LiteSession implements ConnectionHandler {
                 log.warn("session {}: close hook failed", id, e);
             }
         }
+        closeDescription = "code " + code + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
+                + (clean ? ", clean" : ", lost");
         closed.complete(null);
     }
 
     private boolean cleanClose;
+    private String closeDescription;
 
     /** Whether the session ended cleanly (used to pick unannounce vs linger). */
     boolean closedCleanly() {
