@@ -133,7 +133,7 @@ public final class RelayServer implements AutoCloseable {
                     .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions))
                     .build();
             if (config.webHttpListen() != null) {
-                web = WebServer.start(config.webHttpListen(), routes, group);
+                web = WebServer.start(config.webHttpListen(), routes, group, null, acceptHealth(metrics, "web"));
                 log.info("HTTP listening on tcp {}", web.localAddress());
             }
             if (config.webHttps() != null) {
@@ -145,11 +145,11 @@ public final class RelayServer implements AutoCloseable {
                 }
                 io.netty.handler.ssl.SslContext https = io.netty.handler.ssl.SslContextBuilder
                         .forServer(new io.netty.handler.ssl.util.KeyManagerFactoryWrapper(httpsKeys)).build();
-                webHttps = WebServer.startTls(config.webHttps().listen(), routes, group, https);
+                webHttps = WebServer.start(config.webHttps().listen(), routes, group, https, acceptHealth(metrics, "web"));
                 log.info("HTTPS listening on tcp {}", webHttps.localAddress());
             }
             if (config.tcpBind() != null) {
-                tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions);
+                tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions, acceptHealth(metrics, "tcp"));
             }
             if (metrics != null) {
                 internal = InternalListener.start(config.internalListen(), metrics);
@@ -170,6 +170,11 @@ public final class RelayServer implements AutoCloseable {
             server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
         }
         return server;
+    }
+
+    /** Counts accept failures of a TCP listener when metrics are on. */
+    private static io.netty.channel.ChannelHandler acceptHealth(RelayMetrics metrics, String listener) {
+        return metrics == null ? null : new org.moqrelay.relay.metrics.AcceptHealthHandler(metrics.acceptHealth(listener));
     }
 
     private static PeerStreamSink dispatch(QuicChannel ch, String alpn, RelaySessions sessions, WebTransportServer wt) {

@@ -71,7 +71,16 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer startTls(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
                                      io.netty.handler.ssl.SslContext ssl) {
-        return start(bind, routes, group, false, ssl);
+        return start(bind, routes, group, false, ssl, null);
+    }
+
+    /**
+     * The full form: {@code ssl} (or null for plain HTTP), and {@code serverHandler} (or null) on
+     * the listening socket, e.g. to count accept failures.
+     */
+    public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
+                                  io.netty.handler.ssl.SslContext ssl, io.netty.channel.ChannelHandler serverHandler) {
+        return start(bind, routes, group, false, ssl, serverHandler);
     }
 
     public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group) {
@@ -79,11 +88,11 @@ public final class WebServer implements AutoCloseable {
     }
 
     private static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group, boolean owned) {
-        return start(bind, routes, group, owned, null);
+        return start(bind, routes, group, owned, null, null);
     }
 
     private static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group, boolean owned,
-                                   io.netty.handler.ssl.SslContext ssl) {
+                                   io.netty.handler.ssl.SslContext ssl, io.netty.channel.ChannelHandler serverHandler) {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(group, "group");
@@ -94,6 +103,7 @@ public final class WebServer implements AutoCloseable {
                 .channel(serverChannelType(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(serverHandler != null ? serverHandler : new io.netty.channel.ChannelInboundHandlerAdapter())
                 .childHandler(new WebServerInitializer(routes, ch -> {
                     if (ssl != null) ch.pipeline().addFirst("tls", ssl.newHandler(ch.alloc()));
                     track(channels, closed, ch);

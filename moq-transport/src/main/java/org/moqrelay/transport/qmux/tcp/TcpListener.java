@@ -33,10 +33,18 @@ public final class TcpListener implements AutoCloseable {
 
     public static TcpListener bind(InetSocketAddress address, EventLoopGroup group, List<String> alpns,
                                    MoqAcceptor acceptor) throws InterruptedException {
+        return bind(address, group, alpns, acceptor, null);
+    }
+
+    /** As above; {@code serverHandler} (or null) sees the listening socket's events, e.g. accept failures. */
+    public static TcpListener bind(InetSocketAddress address, EventLoopGroup group, List<String> alpns,
+                                   MoqAcceptor acceptor, io.netty.channel.ChannelHandler serverHandler) throws InterruptedException {
         if (!address.getAddress().isLoopbackAddress()) {
             log.warn("plain TCP listener on non-loopback {}: traffic is not encrypted", address);
         }
-        Channel ch = new ServerBootstrap().group(group)
+        ServerBootstrap b = new ServerBootstrap().group(group);
+        if (serverHandler != null) b.handler(serverHandler);
+        Channel ch = b
                 .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
