@@ -147,8 +147,15 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
 
     @Override
     protected void onEnd() {
-        // The subscriber FINs to unsubscribe.
-        cleanup(ErrorCode.CANCEL);
+        // The subscriber FINs to unsubscribe: drop what is in flight and FIN back (§3.4).
+        if (closed) {
+            if (!stream.isClosed()) stream.finish();
+            return;
+        }
+        closed = true;
+        for (GroupWriter w : List.copyOf(inFlight)) w.cancel(ErrorCode.CANCEL);
+        inFlight.clear();
+        release();
         if (!stream.isClosed()) stream.finish();
     }
 
