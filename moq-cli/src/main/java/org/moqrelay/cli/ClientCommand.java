@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code moq publish|subscribe URL}: publishes or checks a test stream through a relay. */
 @Command(name = "moq", mixinStandardHelpOptions = true, version = "moq client for Java 0.1.0",
-        subcommands = {ClientCommand.Publish.class, ClientCommand.Subscribe.class},
+        subcommands = {ClientCommand.Publish.class, ClientCommand.Subscribe.class, ClientCommand.Load.class},
         description = "Publishes and subscribes test streams (frames 'g<group>-f<frame>') through a MoQ relay.")
 public final class ClientCommand {
     abstract static class Common {
@@ -119,6 +119,88 @@ public final class ClientCommand {
             }
             System.out.println(good + " frames verified, " + bad + " mismatched");
             return bad == 0 && good > 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "load", description = {
+            "Load-test a relay: N publishers x M subscribers on K tracks at a fixed frame rate, for a bounded time.",
+            "Prints one key=value line per figure: delivered throughput, end-to-end latency p50/p99/max",
+            "(send timestamp embedded in each payload), losses, and with --relay-pid the relay's CPU and RSS from /proc."})
+    static final class Load implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "URL", description = "relay URL, e.g. moqt://127.0.0.1:4443/anon")
+        URI url;
+
+        @Option(names = "--publishers", defaultValue = "1", description = "publisher clients (default: ${DEFAULT-VALUE})")
+        int publishers;
+
+        @Option(names = "--subscribers", defaultValue = "10", description = "subscriber clients; subscriber j takes track j %% K (default: ${DEFAULT-VALUE})")
+        int subscribers;
+
+        @Option(names = "--tracks", defaultValue = "1", description = "tracks, spread over the publishers (default: ${DEFAULT-VALUE})")
+        int tracks;
+
+        @Option(names = "--rate-kbps", defaultValue = "250", description = "kilobytes (1000 B) per second per track; 0 = idle sessions (default: ${DEFAULT-VALUE})")
+        int rateKBps;
+
+        @Option(names = "--frame-interval-ms", defaultValue = "20", description = "ms between frames (default: ${DEFAULT-VALUE})")
+        int frameIntervalMs;
+
+        @Option(names = "--frame-size", defaultValue = "0", description = "bytes per frame; 0 = rate x interval (default: ${DEFAULT-VALUE})")
+        int frameSize;
+
+        @Option(names = "--group-frames", defaultValue = "50", description = "frames per group (default: ${DEFAULT-VALUE})")
+        int groupFrames;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "measured window (default: ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--warmup-seconds", defaultValue = "2", description = "wait after subscribing before measuring (default: ${DEFAULT-VALUE})")
+        int warmupSeconds;
+
+        @Option(names = "--drain-ms", defaultValue = "1000", description = "wait after the window for frames in flight (default: ${DEFAULT-VALUE})")
+        int drainMillis;
+
+        @Option(names = "--relay-pid", defaultValue = "0", description = "the relay's pid, for CPU and RSS from /proc")
+        long relayPid;
+
+        @Option(names = "--client-threads", defaultValue = "2", description = "event-loop threads for all clients (default: ${DEFAULT-VALUE})")
+        int clientThreads;
+
+        @Option(names = "--connect-concurrency", defaultValue = "32", description = "handshakes in flight (default: ${DEFAULT-VALUE})")
+        int connectConcurrency;
+
+        @Option(names = "--connect-timeout", defaultValue = "60", description = "seconds to connect everyone (default: ${DEFAULT-VALUE})")
+        int connectTimeout;
+
+        @Option(names = "--tls-disable-verify", description = "accept any relay certificate (development only)")
+        boolean insecure;
+
+        @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "pin the relay certificate's SHA-256")
+        String fingerprint;
+
+        @Override
+        public Integer call() throws Exception {
+            org.moqrelay.client.load.LoadOptions o = new org.moqrelay.client.load.LoadOptions(url,
+                    new ClientOptions(insecure, fingerprint), publishers, subscribers, tracks, rateKBps, frameIntervalMs,
+                    frameSize, groupFrames, seconds, warmupSeconds, drainMillis, relayPid, clientThreads,
+                    connectConcurrency, connectTimeout);
+            // A hard bound on the whole run, whatever happens to the relay.
+            long boundSeconds = connectTimeout + warmupSeconds + 10L + seconds + drainMillis / 1000 + 30;
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(boundSeconds * 1000);
+                    System.out.println("error=run exceeded its " + boundSeconds + " s bound");
+                    System.out.flush();
+                    Runtime.getRuntime().halt(3);
+                } catch (InterruptedException ignored) {
+                }
+            }, "moq-load-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            java.util.Map<String, String> r = new org.moqrelay.client.load.LoadTest(o, System.err).run();
+            r.forEach((k, v) -> System.out.println(k + "=" + v));
+            watchdog.interrupt();
+            return Integer.parseInt(r.getOrDefault("subscribers_failed", "0")) == 0 ? 0 : 2;
         }
     }
 

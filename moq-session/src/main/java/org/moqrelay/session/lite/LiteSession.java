@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiteSession implements ConnectionHandler {
     private static final Logger log = LoggerFactory.getLogger(LiteSession.class);
+    /** How often a quiet session sends its keep-alive datagram (the idle timeout is 30 s). */
+    static final long KEEP_ALIVE_MILLIS = 10_000;
+    /** The subscribe id of keep-alive datagrams: the largest varint, never allocated. */
+    static final long KEEP_ALIVE_SUBSCRIBE_ID = VarInts.MAX;
+
     /** A raw-QUIC client must send its SETUP (carrying the path) within this time. */
     static final long SETUP_TIMEOUT_MILLIS = 10_000;
 
@@ -76,6 +81,13 @@ public final class LiteSession implements ConnectionHandler {
 
     private void begin() {
         if (version.hasSetupStream()) sendSetup();
+        if (version.hasDatagrams()) {
+            // QUIC closes a connection after 30 s without packets, and Netty's QUIC has no PING: a
+            // datagram for a subscription that cannot exist keeps quiet sessions alive; peers drop it.
+            ScheduledFuture<?> keepAlive = loop().scheduleAtFixedRate(this::keepAlive,
+                    KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
+            closeHooks.add(() -> keepAlive.cancel(false));
+        }
         if (!config.server()) {
             becomeReady(Authorizer.Grant.all(Path.ROOT));
         } else if (conn.requestPath() != null || !version.hasSetupStream()) {
@@ -152,6 +164,15 @@ public final class LiteSession implements ConnectionHandler {
             s.write(out);
             s.finish();
         });
+    }
+
+    private void keepAlive() {
+        if (isClosed || conn.maxDatagramSize() < 16) return;
+        ByteBuf d = ByteBufAllocator.DEFAULT.buffer(10);
+        VarInts.write(d, KEEP_ALIVE_SUBSCRIBE_ID);
+        VarInts.write(d, 0); // group
+        VarInts.write(d, 0); // timestamp; no payload
+        conn.sendDatagram(d);
     }
 
     // ------------------------------------------------------------ accessors for the stream handlers
