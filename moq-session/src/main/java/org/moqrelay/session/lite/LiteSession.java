@@ -40,8 +40,11 @@ public final class LiteSession implements ConnectionHandler {
     private static final Logger log = LoggerFactory.getLogger(LiteSession.class);
     /** How often a quiet session sends its keep-alive datagram (the idle timeout is 30 s). */
     static final long KEEP_ALIVE_MILLIS = 10_000;
-    /** The subscribe id of keep-alive datagrams: the largest varint, never allocated. */
-    static final long KEEP_ALIVE_SUBSCRIBE_ID = VarInts.MAX;
+    /**
+     * The subscribe id of keep-alive datagrams: never allocated (ids count up from 0), and below
+     * 2^53 so that JavaScript peers decode it exactly before dropping it.
+     */
+    static final long KEEP_ALIVE_SUBSCRIBE_ID = (1L << 53) - 1;
 
     /** A raw-QUIC client must send its SETUP (carrying the path) within this time. */
     static final long SETUP_TIMEOUT_MILLIS = 10_000;
