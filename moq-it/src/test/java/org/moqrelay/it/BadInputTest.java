@@ -239,6 +239,17 @@ class BadInputTest {
         healthy.assertFlowing();
     }
 
+    @Test
+    void moreThanAQuarterMebibyteHeldBeforeSetupClosesThatConnectionWithBoundsExceeded() throws Exception {
+        bad = RawMoqPeer.connect(clients, relay);
+        // A stream of a served type with no SETUP yet: the relay holds its bytes, but not without bound.
+        bad.openBidi(concat(varint(StreamType.BIDI_ANNOUNCE), new byte[300 * 1024]));
+        RawMoqPeer.Close close = bad.awaitClose(WAIT);
+        assertThat(close.application()).isTrue();
+        assertThat(close.code()).isEqualTo(ErrorCode.BOUNDS_EXCEEDED.code());
+        healthy.assertFlowing();
+    }
+
     /** The relay's SETUP timeout is a fixed 10 s, so this one is slow: opt in with -Dmoq.it.slow=true. */
     @Test
     @EnabledIfSystemProperty(named = "moq.it.slow", matches = "true")

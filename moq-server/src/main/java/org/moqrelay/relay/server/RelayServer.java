@@ -61,11 +61,9 @@ public final class RelayServer implements AutoCloseable {
     static final long RELOAD_MILLIS = 2_000;
     private final Origin origin;
     private final long relayId;
-    private final CertificateBundle certificate;
 
     private RelayServer(EventLoopGroup group, ScheduledExecutorService timer, QuicListener quic, WebServer web,
-                        TcpListener tcp, RelayMetrics metrics, InternalListener internal, Origin origin, long relayId,
-                        CertificateBundle certificate) {
+                        TcpListener tcp, RelayMetrics metrics, InternalListener internal, Origin origin, long relayId) {
         this.tcp = tcp;
         this.metrics = metrics;
         this.internal = internal;
@@ -75,7 +73,6 @@ public final class RelayServer implements AutoCloseable {
         this.web = web;
         this.origin = origin;
         this.relayId = relayId;
-        this.certificate = certificate;
     }
 
     public static RelayServer start(RelayConfig config) throws Exception {
@@ -161,7 +158,7 @@ public final class RelayServer implements AutoCloseable {
             throw e;
         }
         log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
-        RelayServer server = new RelayServer(group, timer, quic, web, tcp, metrics, internal, origin, relayId, cert);
+        RelayServer server = new RelayServer(group, timer, quic, web, tcp, metrics, internal, origin, relayId);
         server.sessions = sessions;
         server.keyManager = keyManager;
         server.webHttps = webHttps;

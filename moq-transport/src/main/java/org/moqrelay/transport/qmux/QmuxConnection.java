@@ -335,14 +335,14 @@ public final class QmuxConnection implements Connection {
     private void onMaxStreams(boolean bidi, long max) {
         if (bidi && max > peerMaxBidi) {
             peerMaxBidi = max;
-            drain(waitingBidi, true);
+            drain(waitingBidi);
         } else if (!bidi && max > peerMaxUni) {
             peerMaxUni = max;
-            drain(waitingUni, false);
+            drain(waitingUni);
         }
     }
 
-    private void drain(ArrayDeque<Runnable> q, boolean bidi) {
+    private static void drain(ArrayDeque<Runnable> q) {
         int n = q.size();
         for (int i = 0; i < n && !q.isEmpty(); i++) q.poll().run();
     }

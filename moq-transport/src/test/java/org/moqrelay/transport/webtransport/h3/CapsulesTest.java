@@ -1,5 +1,6 @@
 package org.moqrelay.transport.webtransport.h3;
 
+import org.moqrelay.transport.Hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

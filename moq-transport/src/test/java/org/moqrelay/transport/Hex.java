@@ -1,22 +1,22 @@
-package org.moqrelay.transport.qmux.wire;
+package org.moqrelay.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 
-/** Test helper: hex written like transports.md ("0e 00 | 02", "'abc'" for ASCII, "|" ignored). */
-final class Hex {
+/** Test helper: hex written like the spec's captures ("01 40 ca", "'abc'" for ASCII, "|" ignored). */
+public final class Hex {
     private Hex() {}
 
-    static byte[] bytes(String spec) {
+    public static byte[] bytes(String spec) {
         StringBuilder hex = new StringBuilder();
         int i = 0;
         while (i < spec.length()) {
             char c = spec.charAt(i);
             if (c == '\'') {
                 int close = spec.indexOf('\'', i + 1);
-                for (byte b : spec.substring(i + 1, close).getBytes(StandardCharsets.UTF_8)) {
+                for (byte b : spec.substring(i + 1, close).getBytes(StandardCharsets.ISO_8859_1)) {
                     hex.append(String.format("%02x", b));
                 }
                 i = close + 1;
@@ -28,23 +28,29 @@ final class Hex {
         return ByteBufUtil.decodeHexDump(hex);
     }
 
-    /** An unpooled heap buffer holding {@code spec}. */
-    static ByteBuf buf(String spec) {
+    public static ByteBuf buf(String spec) {
         return Unpooled.wrappedBuffer(bytes(spec));
     }
 
     /** Readable bytes as space-separated lower-case hex, reader index untouched. */
-    static String of(ByteBuf buf) {
-        String hex = ByteBufUtil.hexDump(buf);
+    public static String of(ByteBuf buf) {
+        return spaced(ByteBufUtil.hexDump(buf));
+    }
+
+    public static String of(byte[] bytes) {
+        return spaced(ByteBufUtil.hexDump(bytes));
+    }
+
+    public static String normalize(String spec) {
+        return of(bytes(spec));
+    }
+
+    private static String spaced(String hex) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < hex.length(); i += 2) {
             if (i > 0) sb.append(' ');
             sb.append(hex, i, i + 2);
         }
         return sb.toString();
-    }
-
-    static String normalize(String spec) {
-        return of(Unpooled.wrappedBuffer(bytes(spec)));
     }
 }
