@@ -205,6 +205,7 @@ public final class ClientCommand {
     }
 
     public static void main(String[] args) {
+        NettyDefaults.apply();
         System.exit(new CommandLine(new ClientCommand()).execute(args));
     }
 }

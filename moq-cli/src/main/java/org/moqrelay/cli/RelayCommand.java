@@ -244,6 +244,7 @@ public final class RelayCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        NettyDefaults.apply();
         System.exit(execute(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 }

@@ -3,9 +3,18 @@ package org.moqrelay.model;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One frame of a group: an absolute timestamp in the track's timescale and its payload. The
- * payload handed out by {@link Group#frame(int)} is a retained duplicate of the one cached buffer:
- * the receiver must release it (usually by writing it to a channel).
+ * One frame of a group: an absolute timestamp in the track's timescale and its bytes. The buffer
+ * handed out by {@link Group#frame} is a retained duplicate of the one cached buffer: the receiver
+ * must release it (usually by writing it to a channel). When {@code framingLength} is not zero the
+ * buffer starts with that many bytes of wire framing before the payload ({@link Group#frame(int, int)}).
  */
-public record Frame(long timestamp, ByteBuf payload) {
+public record Frame(long timestamp, ByteBuf payload, int framingLength) {
+    public Frame(long timestamp, ByteBuf payload) {
+        this(timestamp, payload, 0);
+    }
+
+    /** Payload bytes, framing excluded. */
+    public int payloadSize() {
+        return payload.readableBytes() - framingLength;
+    }
 }

@@ -24,7 +24,7 @@ public final class Group {
 
     private final long sequence;
     private final long createdNanos;
-    private final List<Frame> frames = new ArrayList<>();
+    private final List<Cached> frames = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private State state = State.OPEN;
     private Track track;
@@ -64,21 +64,45 @@ public final class Group {
         return createdNanos;
     }
 
+    /**
+     * One cached frame: {@code data} holds {@code headerLength} bytes of framing in {@code format}
+     * (none when {@code format} is {@link #UNFRAMED}), then the payload.
+     */
+    private record Cached(long timestamp, ByteBuf data, int headerLength, int format) {
+        ByteBuf retainedPayload() {
+            return headerLength == 0 ? data.retainedDuplicate()
+                    : data.retainedSlice(data.readerIndex() + headerLength, data.readableBytes() - headerLength);
+        }
+    }
+
+    /** The format tag of a frame cached without its framing. */
+    public static final int UNFRAMED = -1;
+
     /** Appends a frame, taking ownership of {@code payload}. Returns false if the group is closed. */
     public boolean append(long timestamp, ByteBuf payload) {
-        int n = payload.readableBytes();
+        return append(timestamp, payload, 0, UNFRAMED);
+    }
+
+    /**
+     * Appends a frame as it arrived on the wire: {@code headerLength} bytes of framing in a
+     * producer-chosen {@code format}, then the payload. Readers that speak the same format get
+     * these bytes as they are ({@link #framed}), so forwarding costs no encoding and no copy.
+     * Takes ownership of {@code framed}. Returns false if the group is closed.
+     */
+    public boolean append(long timestamp, ByteBuf framed, int headerLength, int format) {
+        int n = framed.readableBytes() - headerLength;
         boolean added = false;
         synchronized (this) {
             if (state != State.OPEN) {
-                payload.release();
+                framed.release();
                 return false;
             }
             if (bytes + n > MAX_BYTES) {
-                payload.release();
+                framed.release();
                 abortLocked(ErrorCode.FRAME_TOO_LARGE);
             } else {
                 bytes += n;
-                frames.add(new Frame(timestamp, payload));
+                frames.add(new Cached(timestamp, framed, headerLength, format));
                 added = true;
             }
         }
@@ -118,7 +142,7 @@ public final class Group {
             error = reason;
             state = State.EVICTED;
             held = bytes;
-            for (Frame f : frames) f.payload().release();
+            for (Cached f : frames) f.data().release();
             frames.clear();
         }
         budget.released(this, held);
@@ -133,8 +157,26 @@ public final class Group {
     /** Frame {@code index} with a retained duplicate payload, or null if not (or no longer) there. */
     public synchronized Frame frame(int index) {
         if (index >= frames.size()) return null;
-        Frame f = frames.get(index);
-        return new Frame(f.timestamp(), f.payload().retainedDuplicate());
+        Cached f = frames.get(index);
+        return new Frame(f.timestamp(), f.retainedPayload());
+    }
+
+    /**
+     * Frame {@code index} as {@link #frame(int)} does, except that a frame cached in
+     * {@code format} comes with its framing ({@link Frame#framingLength()} bytes before the payload),
+     * ready to forward as it is. Null if not (or no longer) there.
+     */
+    public synchronized Frame frame(int index, int format) {
+        if (index >= frames.size()) return null;
+        Cached f = frames.get(index);
+        return f.format() == format
+                ? new Frame(f.timestamp(), f.data().retainedDuplicate(), f.headerLength())
+                : new Frame(f.timestamp(), f.retainedPayload());
+    }
+
+    /** The timestamp of frame {@code index}, or 0 if it is not (or no longer) there. */
+    public synchronized long timestamp(int index) {
+        return index < frames.size() ? frames.get(index).timestamp() : 0;
     }
 
     public synchronized int frameCount() {

@@ -14,8 +14,9 @@ import org.moqrelay.wire.lite.LiteCodec;
 import org.moqrelay.wire.lite.MessageKind;
 
 /**
- * Reads one group stream from a publisher into the shared {@link Group}. Each payload is sliced
- * (retained, not copied) out of the received buffers and cached once for every subscriber.
+ * Reads one group stream from a publisher into the shared {@link Group}. Each frame, header
+ * included, is sliced (retained, not copied) out of the received buffers and cached once for
+ * every subscriber.
  */
 final class GroupReader implements ReadHandler {
     private final LiteSession session;
@@ -48,10 +49,11 @@ final class GroupReader implements ReadHandler {
             while (group != null && buf != null && buf.isReadable()) {
                 Frames.Header h = Frames.peekHeader(buf, timestamps);
                 if (h == null || buf.readableBytes() < h.headerLength() + h.size()) break;
-                buf.skipBytes(h.headerLength());
                 long ts = timestamps ? lastTimestamp + h.timestampDelta() : System.nanoTime() / 1_000_000;
                 lastTimestamp = ts;
-                group.append(ts, buf.readRetainedSlice(h.size()));
+                // Cached with its header: subscribers on the same framing forward these bytes as-is.
+                group.append(ts, buf.readRetainedSlice(h.headerLength() + h.size()), h.headerLength(),
+                        Frames.format(timestamps));
                 metrics.frameReceived(h.size());
             }
         } catch (DecodeException e) {

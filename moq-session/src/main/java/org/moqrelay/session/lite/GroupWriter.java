@@ -17,7 +17,8 @@ import org.moqrelay.wire.lite.StreamType;
 
 /**
  * Copies one cached group onto one subscriber's stream: a GROUP header (for subscriptions), then
- * each frame as it arrives. Payloads are the cache's buffers (retained duplicates, never copied).
+ * each frame as it arrives. Frames are the cache's buffers (retained duplicates, never copied);
+ * when the publisher used this session's framing they are forwarded with their header as received.
  * Writes only while the stream is writable, so a slow subscriber holds no more than the
  * transport's window; it falls behind in the cache instead, where old groups are evicted.
  */
@@ -29,8 +30,8 @@ final class GroupWriter implements Group.Listener {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final SessionMetrics metrics;
     private SendStream stream;
+    private ByteBuf pendingHeader;
     private int next;
-    private long lastTimestamp;
     private boolean done;
 
     /**
@@ -57,10 +58,10 @@ final class GroupWriter implements Group.Listener {
         stream = s;
         metrics.groupSent();
         if (subscribeId != null) {
-            ByteBuf header = ByteBufAllocator.DEFAULT.buffer(16);
-            VarInts.write(header, StreamType.UNI_GROUP);
-            LiteCodec.encode(header, new GroupHeader(subscribeId, group.sequence()), session.version());
-            s.write(header);
+            // Held back until the first frame so both leave in one write (one packet, not two).
+            pendingHeader = ByteBufAllocator.DEFAULT.buffer(16);
+            VarInts.write(pendingHeader, StreamType.UNI_GROUP);
+            LiteCodec.encode(pendingHeader, new GroupHeader(subscribeId, group.sequence()), session.version());
         }
         s.onWritable(this::pump);
         group.addListener(this);
@@ -86,24 +87,30 @@ final class GroupWriter implements Group.Listener {
             return;
         }
         boolean timestamps = session.version().hasFrameTimestamps();
+        int format = Frames.format(timestamps);
         boolean wrote = false;
         while (stream.isWritable()) {
-            Frame f = group.frame(next);
+            Frame f = group.frame(next, format);
             if (f == null) break;
+            ByteBuf out = f.framingLength() > 0 ? f.payload() : frameWithHeader(f, timestamps);
             next++;
-            ByteBuf payload = f.payload();
-            int size = payload.readableBytes();
-            long delta = f.timestamp() - lastTimestamp;
-            lastTimestamp = f.timestamp();
-            ByteBuf header = ByteBufAllocator.DEFAULT.buffer(Frames.headerSize(timestamps, delta, size));
-            Frames.writeHeader(header, timestamps, delta, size);
-            stream.write(Unpooled.wrappedBuffer(header, payload));
-            metrics.frameSent(size);
+            if (pendingHeader != null) {
+                out = Unpooled.wrappedBuffer(pendingHeader, out);
+                pendingHeader = null;
+            }
+            stream.write(out);
+            metrics.frameSent(f.payloadSize());
+            wrote = true;
+        }
+        Group.State state = group.state();
+        boolean ended = state == Group.State.FINISHED && next >= group.frameCount();
+        if (pendingHeader != null && ended) {
+            stream.write(pendingHeader); // an empty group still announces itself
+            pendingHeader = null;
             wrote = true;
         }
         if (wrote) stream.flush();
-        Group.State state = group.state();
-        if (state == Group.State.FINISHED && next >= group.frameCount()) {
+        if (ended) {
             stream.finish();
             finish(true);
         } else if (state == Group.State.ABORTED || state == Group.State.EVICTED) {
@@ -111,6 +118,20 @@ final class GroupWriter implements Group.Listener {
             stream.reset(code.code());
             finish(false);
         }
+    }
+
+    /**
+     * Frames a payload cached without this session's framing (the publisher speaks another
+     * version). The timestamp delta is against the group's previous frame, as every writer starts
+     * a group at frame 0.
+     */
+    private ByteBuf frameWithHeader(Frame f, boolean timestamps) {
+        ByteBuf payload = f.payload();
+        int size = payload.readableBytes();
+        long delta = f.timestamp() - (next == 0 ? 0 : group.timestamp(next - 1));
+        ByteBuf header = ByteBufAllocator.DEFAULT.buffer(Frames.headerSize(timestamps, delta, size));
+        Frames.writeHeader(header, timestamps, delta, size);
+        return Unpooled.wrappedBuffer(header, payload);
     }
 
     /** Abandons the group (subscriber gone, or it fell too far behind). */
@@ -123,6 +144,10 @@ final class GroupWriter implements Group.Listener {
     private void finish(boolean complete) {
         if (done) return;
         done = true;
+        if (pendingHeader != null) {
+            pendingHeader.release();
+            pendingHeader = null;
+        }
         group.removeListener(this);
         onDone.accept(this);
     }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -32,7 +33,10 @@ public final class QuicClient {
                     }
                     Channel udp = ((io.netty.channel.ChannelFuture) bf).channel();
                     QuicConnection[] holder = new QuicConnection[1];
-                    QuicChannel.newBootstrap(udp)
+                    var bootstrap = QuicChannel.newBootstrap(udp);
+                    var gso = QuicCodecs.gso(config);
+                    if (gso != null) bootstrap.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
+                    bootstrap
                             .handler(new ChannelInitializer<QuicChannel>() {
                                 @Override
                                 protected void initChannel(QuicChannel ch) {

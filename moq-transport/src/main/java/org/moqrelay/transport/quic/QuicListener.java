@@ -9,9 +9,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.function.BiFunction;
@@ -57,7 +59,10 @@ public final class QuicListener implements AutoCloseable {
                 }
             }
         };
-        ChannelHandler codec = QuicCodecs.apply(new QuicServerCodecBuilder(), config)
+        QuicServerCodecBuilder builder = QuicCodecs.apply(new QuicServerCodecBuilder(), config);
+        SegmentedDatagramPacketAllocator gso = QuicCodecs.gso(config);
+        if (gso != null) builder.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
+        ChannelHandler codec = builder
                 .sslContext(ssl)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(connectionInit)

@@ -18,6 +18,14 @@ public final class Frames {
     /** A decoded frame header: the timestamp delta (signed) and the payload size. */
     public record Header(long timestampDelta, int size, int headerLength) {}
 
+    /**
+     * A tag naming the frame framing of a version family (with or without timestamp deltas), so
+     * a frame cached as received can be forwarded verbatim to peers using the same framing.
+     */
+    public static int format(boolean timestamps) {
+        return timestamps ? 1 : 0;
+    }
+
     /** Writes a frame header for a payload of {@code size} bytes. */
     public static void writeHeader(ByteBuf out, boolean timestamps, long timestampDelta, int size) {
         if (timestamps) VarInts.write(out, VarInts.zigzag(timestampDelta));
