@@ -73,6 +73,26 @@ public final class RelayCommand implements Callable<Integer> {
                     + "%n  env MOQ_SERVER_TCP_BIND, key server.tcp.bind")
     String tcpBind;
 
+    @Option(names = "--server-quic-congestion-control", paramLabel = "loss|delay",
+            description = "QUIC congestion control: delay (BBR, default) or loss (CUBIC)"
+                    + "%n  env MOQ_SERVER_QUIC_CONGESTION_CONTROL, key server.quic.congestion_control")
+    String quicCongestionControl;
+
+    @Option(names = "--server-quic-gso", paramLabel = "BOOL",
+            description = "UDP generic segmentation offload (default: true where the kernel has it); bare flag = true"
+                    + "%n  env MOQ_SERVER_QUIC_GSO, key server.quic.gso")
+    String quicGso;
+
+    @Option(names = {"--server-quic-max-streams", "--server-max-streams"}, paramLabel = "N",
+            description = "concurrent QUIC streams each way per connection (default: 10000)"
+                    + "%n  env MOQ_SERVER_QUIC_MAX_STREAMS, key server.quic.max_streams")
+    String quicMaxStreams;
+
+    @Option(names = "--server-quic-idle-timeout", paramLabel = "DURATION",
+            description = "drop a QUIC connection idle this long (default: 30s)"
+                    + "%n  env MOQ_SERVER_QUIC_IDLE_TIMEOUT, key server.quic.idle_timeout")
+    String quicIdleTimeout;
+
     @Option(names = "--web-http-listen", paramLabel = "ADDR",
             description = "TCP address for HTTP and WebSocket (certificate hash, announced, fetch)"
                     + "%n  env MOQ_WEB_HTTP_LISTEN, key web.http.listen")
@@ -234,8 +254,8 @@ public final class RelayCommand implements Callable<Integer> {
      * the value, a bare one is rewritten to {@code --flag=true}.
      */
     static String[] normalize(String... args) {
-        List<String> bools = Keys.UNSUPPORTED.stream().filter(Keys.Unsupported::bool)
-                .flatMap(u -> u.flags().stream()).toList();
+        List<String> bools = java.util.stream.Stream.concat(Keys.BOOL_FLAGS.stream(),
+                Keys.UNSUPPORTED.stream().filter(Keys.Unsupported::bool).flatMap(u -> u.flags().stream())).toList();
         String[] out = args.clone();
         for (int i = 0; i < out.length && !out[i].equals("--"); i++) {
             if (bools.contains(out[i])) out[i] = out[i] + "=true";

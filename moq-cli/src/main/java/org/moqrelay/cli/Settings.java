@@ -19,6 +19,7 @@ import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.CacheConfig;
 import org.moqrelay.relay.server.WebHttpsConfig;
 import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
@@ -86,6 +87,10 @@ final class Settings {
         parsers.put("web.https.key", this::string);
         parsers.put("cache.capacity", this::bytes);
         parsers.put("cache.duration", this::millis);
+        parsers.put("server.quic.congestion_control", this::congestionControl);
+        parsers.put("server.quic.gso", this::bool);
+        parsers.put("server.quic.max_streams", this::maxStreams);
+        parsers.put("server.quic.idle_timeout", this::millis);
         parsers.put("file", v -> v.raw);
     }
 
@@ -152,6 +157,8 @@ final class Settings {
         Value capacityV = pick(flags.cacheCapacity, "--cache-capacity", "MOQ_CACHE_CAPACITY", "cache.capacity");
         Value durationV = pick(flags.cacheDuration, "--cache-duration", "MOQ_CACHE_DURATION", "cache.duration");
 
+        QuicTransportConfig quic = quic();
+
         RelayConfig relay;
         try {
             relay = new RelayConfig(bind,
@@ -164,7 +171,8 @@ final class Settings {
                 .withWebHttps(httpsV == null ? null : new WebHttpsConfig(address(httpsV),
                         httpsCertV == null ? null : Path.of(string(httpsCertV)), httpsKeyV == null ? null : Path.of(string(httpsKeyV))))
                 .withCache(new CacheConfig(capacityV == null ? Long.MAX_VALUE : bytes(capacityV),
-                        durationV == null ? Long.MAX_VALUE : millis(durationV)));
+                        durationV == null ? Long.MAX_VALUE : millis(durationV)))
+                .withQuic(quic);
         } catch (IllegalArgumentException e) { // InvalidPathException too
             throw new ConfigException(e.getMessage());
         }
@@ -430,6 +438,66 @@ final class Settings {
         }
         if (s.isEmpty() || total > Long.MAX_VALUE) throw bad(v, problem);
         return (long) total;
+    }
+
+    /** {@code [server.quic]}: congestion control, GSO, stream limit and idle timeout over the defaults. */
+    private QuicTransportConfig quic() {
+        QuicTransportConfig q = QuicTransportConfig.DEFAULT;
+        Value cc = pick(flags.quicCongestionControl, "--server-quic-congestion-control",
+                "MOQ_SERVER_QUIC_CONGESTION_CONTROL", "server.quic.congestion_control");
+        if (cc != null) q = q.withCongestionControl(congestionControl(cc));
+        Value gso = pick(flags.quicGso, "--server-quic-gso", "MOQ_SERVER_QUIC_GSO", "server.quic.gso");
+        if (gso != null) q = q.withGso(bool(gso));
+        Value streams = pick(flags.quicMaxStreams, "--server-quic-max-streams", "MOQ_SERVER_QUIC_MAX_STREAMS",
+                "server.quic.max_streams");
+        if (streams != null) q = q.withMaxStreams(maxStreams(streams));
+        Value idle = pick(flags.quicIdleTimeout, "--server-quic-idle-timeout", "MOQ_SERVER_QUIC_IDLE_TIMEOUT",
+                "server.quic.idle_timeout");
+        if (idle != null) {
+            long ms = millis(idle);
+            if (ms <= 0) throw bad(idle, "must be greater than 0");
+            q = q.withIdleTimeout(java.time.Duration.ofMillis(ms));
+        }
+        return q;
+    }
+
+    private QuicTransportConfig.CongestionControl congestionControl(Value v) {
+        try {
+            return QuicTransportConfig.CongestionControl.parse(string(v).trim());
+        } catch (IllegalArgumentException e) {
+            throw bad(v, "unknown congestion control " + e.getMessage());
+        }
+    }
+
+    /** A TOML boolean, or {@code true} / {@code false} from a flag or variable. */
+    private boolean bool(Value v) {
+        if (v.raw instanceof Boolean b) return b;
+        if (v.raw instanceof String s && v.from != Origin.FILE) {
+            switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "true": return true;
+                case "false": return false;
+                default: throw bad(v, "bad boolean '" + s + "' (expected true or false)");
+            }
+        }
+        throw bad(v, "expected a boolean, got " + describe(v.raw));
+    }
+
+    /** A positive integer (QUIC allows up to 2^60 streams). */
+    private long maxStreams(Value v) {
+        long n;
+        if (v.raw instanceof Long l) {
+            n = l;
+        } else if (v.raw instanceof String s && v.from != Origin.FILE) {
+            try {
+                n = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw bad(v, "bad integer '" + s + "'");
+            }
+        } else {
+            throw bad(v, "expected an integer, got " + describe(v.raw));
+        }
+        if (n < 1 || n > 1L << 60) throw bad(v, n + " is out of range (expected 1 to 2^60)");
+        return n;
     }
 
     /** The hop id: an integer from 1 to 2^53-1 (the reference allows up to 2^62-1; see RelayConfig). */

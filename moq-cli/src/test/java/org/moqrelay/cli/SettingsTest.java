@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.transport.quic.QuicTransportConfig;
 
 /** {@link Settings}: every supported key through file, flag and variable; precedence; errors. */
 class SettingsTest {
@@ -149,7 +150,33 @@ class SettingsTest {
                         l -> l.relay().webHttps().key().toString(), "a.key", "b.key", "c.key"),
                 new Case("cache.duration", List.of("[cache]", "duration = \"30s\""), List.of("--cache-duration", "2s"),
                         Map.of("MOQ_CACHE_DURATION", "1m"), both, l -> l.relay().cache().durationMillis(),
-                        30_000L, 2_000L, 60_000L));
+                        30_000L, 2_000L, 60_000L),
+                new Case("server.quic.congestion_control", List.of("[server.quic]", "congestion_control = \"loss\""),
+                        List.of("--server-quic-congestion-control", "delay"), Map.of("MOQ_SERVER_QUIC_CONGESTION_CONTROL", "LOSS"),
+                        both, l -> l.relay().quic().congestionControl(), QuicTransportConfig.CongestionControl.LOSS,
+                        QuicTransportConfig.CongestionControl.DELAY, QuicTransportConfig.CongestionControl.LOSS),
+                new Case("server.quic.gso", List.of("[server.quic]", "gso = false"), List.of("--server-quic-gso"),
+                        Map.of("MOQ_SERVER_QUIC_GSO", "false"), both, l -> l.relay().quic().gso(), false, true, false),
+                new Case("server.quic.max_streams", List.of("[server.quic]", "max_streams = 100"),
+                        List.of("--server-max-streams", "200"), Map.of("MOQ_SERVER_QUIC_MAX_STREAMS", "300"), both,
+                        l -> l.relay().quic().maxStreams(), 100L, 200L, 300L),
+                new Case("server.quic.idle_timeout", List.of("[server.quic]", "idle_timeout = \"10s\""),
+                        List.of("--server-quic-idle-timeout", "1m"), Map.of("MOQ_SERVER_QUIC_IDLE_TIMEOUT", "500ms"), both,
+                        l -> l.relay().quic().idleTimeout().toMillis(), 10_000L, 60_000L, 500L));
+    }
+
+    @Test
+    void quicDefaultsAndBadValues() throws IOException {
+        assertThat(load(toml(TLS, AUTH), Map.of()).relay().quic()).isEqualTo(QuicTransportConfig.DEFAULT);
+        assertThatThrownBy(() -> load(toml(TLS, AUTH, "[server.quic]", "congestion_control = \"reno\""), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("server.quic.congestion_control")
+                .hasMessageContaining("line 4").hasMessageContaining("reno");
+        assertThatThrownBy(() -> load(toml(TLS, AUTH, "[server.quic]", "gso = \"yes\""), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("server.quic.gso").hasMessageContaining("boolean");
+        assertThatThrownBy(() -> load(toml(TLS, AUTH), Map.of("MOQ_SERVER_QUIC_MAX_STREAMS", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MOQ_SERVER_QUIC_MAX_STREAMS");
+        assertThatThrownBy(() -> load(toml(TLS, AUTH), Map.of(), "--server-quic-idle-timeout", "0"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--server-quic-idle-timeout");
     }
 
     private Path fileOf(Case c) throws IOException {

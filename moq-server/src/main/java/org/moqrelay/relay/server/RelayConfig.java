@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.moqrelay.transport.quic.QuicTransportConfig;
 
 /**
  * Everything a relay needs to start. Built by the CLI from TOML, flags and environment.
@@ -23,11 +24,12 @@ import java.util.Objects;
  *                       or null (disabled); unauthenticated, so bind it to loopback or a private network
  * @param cache         the cache budget ({@code [cache] capacity} and {@code duration})
  * @param webHttps      the HTTPS / WSS listener, or null
+ * @param quic          QUIC transport settings ({@code [server.quic]}); null = the defaults
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                           InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                           InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen, CacheConfig cache,
-                          WebHttpsConfig webHttps) {
+                          WebHttpsConfig webHttps, QuicTransportConfig quic) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
 
     /** A config without the internal ops listener. */
@@ -35,7 +37,7 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
                        InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                        InetSocketAddress tcpBind, Path tlsRoot) {
         this(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId, tcpBind, tlsRoot, null,
-                CacheConfig.UNLIMITED, null);
+                CacheConfig.UNLIMITED, null, null);
     }
 
     public RelayConfig {
@@ -43,6 +45,7 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
         tlsGenerate = tlsGenerate == null ? List.of() : List.copyOf(tlsGenerate);
         if (auth == null) auth = AuthConfig.NONE;
         if (cache == null) cache = CacheConfig.UNLIMITED;
+        if (quic == null) quic = QuicTransportConfig.DEFAULT;
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("tls cert and key must be given together (cert: " + tlsCert + ", key: " + tlsKey + ")");
         }
@@ -58,37 +61,43 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, bind, tlsRoot, internalListen, cache, webHttps);
+                clusterId, bind, tlsRoot, internalListen, cache, webHttps, quic);
     }
 
     /** This config with {@code auth}. */
     public RelayConfig withAuth(AuthConfig a) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic);
     }
 
     /** This config accepting client certificates that chain to the CAs in {@code rootPem}. */
     public RelayConfig withTlsRoot(Path rootPem) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, rootPem, internalListen, cache, webHttps);
+                clusterId, tcpBind, rootPem, internalListen, cache, webHttps, quic);
     }
 
     /** This config with the internal ops listener ({@code --internal-listen}) on {@code listen}; null disables it. */
     public RelayConfig withInternalListen(InetSocketAddress listen) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, listen, cache, webHttps);
+                clusterId, tcpBind, tlsRoot, listen, cache, webHttps, quic);
     }
 
     /** This config with the cache budget {@code c}. */
     public RelayConfig withCache(CacheConfig c) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, c, webHttps);
+                clusterId, tcpBind, tlsRoot, internalListen, c, webHttps, quic);
     }
 
     /** This config with an HTTPS / WSS listener. */
     public RelayConfig withWebHttps(WebHttpsConfig h) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, h);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, h, quic);
+    }
+
+    /** This config with QUIC transport settings {@code q}. */
+    public RelayConfig withQuic(QuicTransportConfig q) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, q);
     }
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */

@@ -24,7 +24,6 @@ import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.PeerStreamSink;
 import org.moqrelay.transport.quic.QuicConnection;
 import org.moqrelay.transport.quic.QuicListener;
-import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.transport.tls.CertificateBundle;
 import org.moqrelay.transport.tls.CertificateReloader;
 import org.moqrelay.transport.tls.Certificates;
@@ -123,7 +122,7 @@ public final class RelayServer implements AutoCloseable {
         TcpListener tcp = null;
         InternalListener internal = null;
         try {
-            quic = QuicListener.bind(config.serverBind(), ssl, group, QuicTransportConfig.DEFAULT,
+            quic = QuicListener.bind(config.serverBind(), ssl, group, config.quic(),
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
             WebRoutes routes = WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
                     .relay(origin, authorizer)

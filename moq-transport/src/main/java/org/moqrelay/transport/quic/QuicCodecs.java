@@ -32,7 +32,8 @@ final class QuicCodecs {
                 .initialMaxStreamDataUnidirectional(c.maxStreamData())
                 .initialMaxStreamsBidirectional(c.maxStreams())
                 .initialMaxStreamsUnidirectional(c.maxStreams())
-                .congestionControlAlgorithm(QuicCongestionControlAlgorithm.BBR)
+                .congestionControlAlgorithm(c.congestionControl() == QuicTransportConfig.CongestionControl.LOSS
+                        ? QuicCongestionControlAlgorithm.CUBIC : QuicCongestionControlAlgorithm.BBR)
                 .datagram(2048, 2048);
     }
 }
