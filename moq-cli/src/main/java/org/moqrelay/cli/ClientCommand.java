@@ -178,12 +178,16 @@ public final class ClientCommand {
         @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "pin the relay certificate's SHA-256")
         String fingerprint;
 
+        @Option(names = "--slow-subscribers", defaultValue = "0",
+                description = "extra, unmeasured subscribers that read the network 10 ms of every 200 ms through a 16 KiB socket buffer (raw QUIC only)")
+        int slowSubscribers;
+
         @Override
         public Integer call() throws Exception {
             org.moqrelay.client.load.LoadOptions o = new org.moqrelay.client.load.LoadOptions(url,
                     new ClientOptions(insecure, fingerprint), publishers, subscribers, tracks, rateKBps, frameIntervalMs,
                     frameSize, groupFrames, seconds, warmupSeconds, drainMillis, relayPid, clientThreads,
-                    connectConcurrency, connectTimeout);
+                    connectConcurrency, connectTimeout, slowSubscribers);
             // A hard bound on the whole run, whatever happens to the relay.
             long boundSeconds = connectTimeout + warmupSeconds + 10L + seconds + drainMillis / 1000 + 30;
             Thread watchdog = new Thread(() -> {

@@ -32,12 +32,15 @@ import org.moqrelay.wire.Path;
  */
 public final class MoqClient implements AutoCloseable {
     private final LiteSession session;
+    private final org.moqrelay.session.spi.Connection connection;
     private final Origin published;
     private final Origin announced;
     private final long originId;
 
-    private MoqClient(LiteSession session, Origin published, Origin announced, long originId) {
+    private MoqClient(LiteSession session, org.moqrelay.session.spi.Connection connection, Origin published,
+                      Origin announced, long originId) {
         this.session = session;
+        this.connection = connection;
         this.published = published;
         this.announced = announced;
         this.originId = originId;
@@ -108,11 +111,11 @@ public final class MoqClient implements AutoCloseable {
         if (version.hasLegacySetup()) {
             LegacyClientSetup.connect(conn, cfg, "client").whenComplete((s, err) -> {
                 if (err != null) result.completeExceptionally(err);
-                else result.complete(new MoqClient(s, published, announced, originId));
+                else result.complete(new MoqClient(s, conn, published, announced, originId));
             });
             return;
         }
-        result.complete(new MoqClient(LiteSession.start(conn, version, cfg, "client"), published, announced, originId));
+        result.complete(new MoqClient(LiteSession.start(conn, version, cfg, "client"), conn, published, announced, originId));
     }
 
     private static QuicSslContext sslContext(ClientOptions o, String host) {
@@ -129,6 +132,11 @@ public final class MoqClient implements AutoCloseable {
                     .endpointIdentificationAlgorithm(null);
         }
         return b.build();
+    }
+
+    /** The transport connection under the session (a QuicConnection for moqt://). */
+    public org.moqrelay.session.spi.Connection connection() {
+        return connection;
     }
 
     /** Starts publishing a broadcast at {@code path} (relative to the session's root). */

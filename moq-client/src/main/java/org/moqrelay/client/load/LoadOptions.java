@@ -18,12 +18,22 @@ import org.moqrelay.client.ClientOptions;
  * @param clientThreads      event-loop threads shared by all the tool's clients
  * @param connectConcurrency handshakes in flight at once
  * @param connectTimeoutSeconds bound on connecting (and subscribing) everyone
+ * @param slowSubscribers    extra subscribers (raw QUIC only) that read from the network only
+ *                           {@link #SLOW_READ_MILLIS} ms of every {@link #SLOW_PERIOD_MILLIS} ms
+ *                           through a {@link #SLOW_RECEIVE_BUFFER}-byte socket buffer:
+ *                           they are not measured; they show whether a slow peer hurts the others
  */
 public record LoadOptions(URI url, ClientOptions client, int publishers, int subscribers, int tracks,
                           int rateKBps, int frameIntervalMs, int frameSize, int groupFrames, int seconds,
                           int warmupSeconds, int drainMillis, long relayPid, int clientThreads,
-                          int connectConcurrency, int connectTimeoutSeconds) {
+                          int connectConcurrency, int connectTimeoutSeconds, int slowSubscribers) {
+    public static final int SLOW_READ_MILLIS = 10;
+    public static final int SLOW_PERIOD_MILLIS = 200;
+    /** Kernel receive buffer of a slow subscriber's socket: what arrives beyond it while paused is dropped. */
+    public static final int SLOW_RECEIVE_BUFFER = 16 * 1024;
+
     public LoadOptions {
+        if (slowSubscribers < 0) throw new IllegalArgumentException("--slow-subscribers must be >= 0");
         if (publishers < 1) throw new IllegalArgumentException("--publishers must be >= 1");
         if (tracks < 1) throw new IllegalArgumentException("--tracks must be >= 1");
         if (subscribers < 0) throw new IllegalArgumentException("--subscribers must be >= 0");

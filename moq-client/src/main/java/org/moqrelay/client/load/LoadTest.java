@@ -27,6 +27,7 @@ import org.moqrelay.model.Group;
 import org.moqrelay.model.Subscription;
 import org.moqrelay.model.Track;
 import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.transport.quic.QuicConnection;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
 
@@ -51,6 +52,8 @@ public final class LoadTest {
     private final AtomicLong allFrames = new AtomicLong();
     private final AtomicLong allBytes = new AtomicLong();
     private final AtomicLong shortFrames = new AtomicLong();
+    private final AtomicLong slowFrames = new AtomicLong();
+    private final LatencyHistogram slowLatency = new LatencyHistogram();
     private final AtomicInteger trackErrors = new AtomicInteger();
     private final AtomicInteger ready = new AtomicInteger();
     private final AtomicLongArray sentInWindow;
@@ -85,8 +88,14 @@ public final class LoadTest {
         r.put("rate_per_subscriber_kBps", fmt(o.idle() ? 0 : size * 1000.0 / o.frameIntervalMs() / 1000));
 
         EventLoopGroup group = EventLoops.newGroup(o.clientThreads(), "moq-load");
+        EventLoopGroup slowGroup = EventLoops.newGroup(1, "moq-load-slow");
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(rn -> {
             Thread t = new Thread(rn, "moq-load-publisher");
+            t.setDaemon(true);
+            return t;
+        });
+        ScheduledExecutorService slowTicker = Executors.newSingleThreadScheduledExecutor(rn -> {
+            Thread t = new Thread(rn, "moq-load-slow");
             t.setDaemon(true);
             return t;
         });
@@ -149,6 +158,11 @@ public final class LoadTest {
             r.put("subscribers_failed", Integer.toString(o.subscribers() - connected));
             r.put("connect_s", fmt(connectSeconds));
             log.printf(Locale.ROOT, "load: %d/%d subscribers connected in %.2f s%n", connected, o.subscribers(), connectSeconds);
+
+            // Their own event loop, so their bursts of catching up do not delay the measured clients.
+            List<MoqClient> slow = connectSlow(slowGroup, deadline, slowTicker);
+            clients.addAll(slow);
+            r.put("slow_subscribers_connected", Integer.toString(slow.size()));
 
             // Warm-up: every subscriber gets its first frame (bounded), then the set time.
             long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
@@ -217,9 +231,15 @@ public final class LoadTest {
                 r.put("tool_cpu_pct", fmt(100.0 * (self1.cpuMillis() - self0.cpuMillis()) / 1000.0 / window));
             }
             r.put("publisher_late_ticks", Long.toString(publisher.late.get()));
+            if (o.slowSubscribers() > 0) {
+                r.put("slow_frames_received", Long.toString(slowFrames.get()));
+                r.put("slow_latency_p50_ms", ms(slowLatency.percentileMicros(0.50)));
+                r.put("slow_latency_max_ms", ms(slowLatency.maxMicros()));
+            }
             return r;
         } finally {
             ticker.shutdownNow();
+            slowTicker.shutdownNow();
             for (Subscription s : subscriptions) {
                 try {
                     s.close();
@@ -235,7 +255,67 @@ public final class LoadTest {
             }
             Thread.sleep(200); // let the closes leave
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3_000);
+            slowGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3_000);
         }
+    }
+
+    /**
+     * The unmeasured slow subscribers: each subscribes to track {@code j % tracks}, then reads its
+     * socket (a small kernel buffer, so the rest is dropped) only {@link LoadOptions#SLOW_READ_MILLIS}
+     * ms of every {@link LoadOptions#SLOW_PERIOD_MILLIS} ms.
+     */
+    private List<MoqClient> connectSlow(EventLoopGroup group, long deadline, ScheduledExecutorService slowTicker)
+            throws Exception {
+        List<MoqClient> slow = new ArrayList<>();
+        for (int j = 0; j < o.slowSubscribers(); j++) {
+            int k = j % o.tracks();
+            MoqClient c = MoqClient.connect(group, o.url(), o.client()).get(remaining(deadline), TimeUnit.NANOSECONDS);
+            slow.add(c);
+            Track t = c.consume(broadcastPath(k % o.publishers())).track(trackName(k));
+            t.subscribe(Demand.LATEST, new Track.Listener() {
+                @Override
+                public void onGroup(Track track, Group g) {
+                    g.addListener(new Group.Listener() {
+                        private int next;
+
+                        @Override
+                        public synchronized void onGroupChanged(Group gr) {
+                            Frame f;
+                            while ((f = gr.frame(next)) != null) {
+                                next++;
+                                slowFrames.incrementAndGet();
+                                ByteBuf p = f.payload();
+                                if (p.readableBytes() >= 16) slowLatency.record((System.nanoTime() - p.getLong(p.readerIndex())) / 1000);
+                                p.release();
+                            }
+                            if (gr.state() != Group.State.OPEN && next >= gr.frameCount()) gr.removeListener(this);
+                        }
+                    });
+                }
+
+                @Override
+                public void onEnd(Track track) {
+                }
+            });
+        }
+        if (!slow.isEmpty()) {
+            List<QuicConnection> conns = new ArrayList<>();
+            for (MoqClient c : slow) {
+                if (!(c.connection() instanceof QuicConnection q)) {
+                    throw new IllegalArgumentException("--slow-subscribers needs a raw QUIC (moqt://) relay URL");
+                }
+                q.receiveBuffer(LoadOptions.SLOW_RECEIVE_BUFFER);
+                q.pauseReading(true);
+                conns.add(q);
+            }
+            slowTicker.scheduleAtFixedRate(() -> {
+                for (QuicConnection q : conns) q.pauseReading(false);
+                slowTicker.schedule(() -> {
+                    for (QuicConnection q : conns) q.pauseReading(true);
+                }, LoadOptions.SLOW_READ_MILLIS, TimeUnit.MILLISECONDS);
+            }, LoadOptions.SLOW_PERIOD_MILLIS, LoadOptions.SLOW_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        return slow;
     }
 
     private ProcStats relayStats() {

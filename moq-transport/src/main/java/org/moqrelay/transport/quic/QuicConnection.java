@@ -39,6 +39,20 @@ public final class QuicConnection extends ChannelInboundHandlerAdapter implement
         this.protocol = protocol;
     }
 
+    /**
+     * Stops (or resumes) reading this connection's UDP socket, so the peer sees a slow or stalled
+     * receiver. Meant for a client, which owns its socket (load tests); on a relay the socket is
+     * shared by every connection.
+     */
+    public void pauseReading(boolean paused) {
+        channel.parent().config().setAutoRead(!paused);
+    }
+
+    /** Sets the kernel receive buffer of this connection's UDP socket (a client's own socket). */
+    public void receiveBuffer(int bytes) {
+        channel.parent().config().setOption(io.netty.channel.ChannelOption.SO_RCVBUF, bytes);
+    }
+
     @Override
     public EventLoop eventLoop() {
         return channel.eventLoop();
