@@ -182,12 +182,16 @@ public final class ClientCommand {
                 description = "extra, unmeasured subscribers that read the network 10 ms of every 200 ms through a 16 KiB socket buffer (raw QUIC only)")
         int slowSubscribers;
 
+        @Option(names = "--relay-metrics", paramLabel = "URL",
+                description = "the relay's internal /metrics (e.g. http://127.0.0.1:9090/metrics): reports its own forward delay")
+        java.net.URI relayMetrics;
+
         @Override
         public Integer call() throws Exception {
             org.moqrelay.client.load.LoadOptions o = new org.moqrelay.client.load.LoadOptions(url,
                     new ClientOptions(insecure, fingerprint), publishers, subscribers, tracks, rateKBps, frameIntervalMs,
                     frameSize, groupFrames, seconds, warmupSeconds, drainMillis, relayPid, clientThreads,
-                    connectConcurrency, connectTimeout, slowSubscribers);
+                    connectConcurrency, connectTimeout, slowSubscribers, relayMetrics);
             // A hard bound on the whole run, whatever happens to the relay.
             long boundSeconds = connectTimeout + warmupSeconds + 10L + seconds + drainMillis / 1000 + 30;
             Thread watchdog = new Thread(() -> {

@@ -68,7 +68,7 @@ public final class Group {
      * One cached frame: {@code data} holds {@code headerLength} bytes of framing in {@code format}
      * (none when {@code format} is {@link #UNFRAMED}), then the payload.
      */
-    private record Cached(long timestamp, ByteBuf data, int headerLength, int format) {
+    private record Cached(long timestamp, ByteBuf data, int headerLength, int format, long arrivedNanos) {
         ByteBuf retainedPayload() {
             return headerLength == 0 ? data.retainedDuplicate()
                     : data.retainedSlice(data.readerIndex() + headerLength, data.readableBytes() - headerLength);
@@ -102,7 +102,7 @@ public final class Group {
                 abortLocked(ErrorCode.FRAME_TOO_LARGE);
             } else {
                 bytes += n;
-                frames.add(new Cached(timestamp, framed, headerLength, format));
+                frames.add(new Cached(timestamp, framed, headerLength, format, System.nanoTime()));
                 added = true;
             }
         }
@@ -158,7 +158,7 @@ public final class Group {
     public synchronized Frame frame(int index) {
         if (index >= frames.size()) return null;
         Cached f = frames.get(index);
-        return new Frame(f.timestamp(), f.retainedPayload());
+        return new Frame(f.timestamp(), f.retainedPayload(), 0, f.arrivedNanos());
     }
 
     /**
@@ -170,8 +170,8 @@ public final class Group {
         if (index >= frames.size()) return null;
         Cached f = frames.get(index);
         return f.format() == format
-                ? new Frame(f.timestamp(), f.data().retainedDuplicate(), f.headerLength())
-                : new Frame(f.timestamp(), f.retainedPayload());
+                ? new Frame(f.timestamp(), f.data().retainedDuplicate(), f.headerLength(), f.arrivedNanos())
+                : new Frame(f.timestamp(), f.retainedPayload(), 0, f.arrivedNanos());
     }
 
     /** The timestamp of frame {@code index}, or 0 if it is not (or no longer) there. */

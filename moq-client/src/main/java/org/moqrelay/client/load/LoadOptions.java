@@ -22,11 +22,12 @@ import org.moqrelay.client.ClientOptions;
  *                           {@link #SLOW_READ_MILLIS} ms of every {@link #SLOW_PERIOD_MILLIS} ms
  *                           through a {@link #SLOW_RECEIVE_BUFFER}-byte socket buffer:
  *                           they are not measured; they show whether a slow peer hurts the others
+ * @param relayMetrics       the relay's internal {@code /metrics} URL, for its own forward delay; or null
  */
 public record LoadOptions(URI url, ClientOptions client, int publishers, int subscribers, int tracks,
                           int rateKBps, int frameIntervalMs, int frameSize, int groupFrames, int seconds,
                           int warmupSeconds, int drainMillis, long relayPid, int clientThreads,
-                          int connectConcurrency, int connectTimeoutSeconds, int slowSubscribers) {
+                          int connectConcurrency, int connectTimeoutSeconds, int slowSubscribers, URI relayMetrics) {
     public static final int SLOW_READ_MILLIS = 10;
     public static final int SLOW_PERIOD_MILLIS = 200;
     /** Kernel receive buffer of a slow subscriber's socket: what arrives beyond it while paused is dropped. */

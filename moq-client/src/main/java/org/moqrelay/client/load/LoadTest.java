@@ -178,12 +178,14 @@ public final class LoadTest {
 
             // The measured window.
             ProcStats self0 = ProcStats.read(0);
+            RelayForwardDelay forward0 = RelayForwardDelay.scrape(o.relayMetrics());
             ProcStats relay1 = relayStats();
             windowStart = System.nanoTime();
             log.printf("load: measuring for %d s%n", o.seconds());
             Thread.sleep(TimeUnit.SECONDS.toMillis(o.seconds()));
             windowEnd = System.nanoTime();
             ProcStats relay2 = relayStats();
+            RelayForwardDelay forward1 = RelayForwardDelay.scrape(o.relayMetrics());
             ProcStats self1 = ProcStats.read(0);
             double window = (windowEnd - windowStart) / 1e9;
             Thread.sleep(o.drainMillis());
@@ -211,6 +213,17 @@ public final class LoadTest {
             r.put("latency_p999_ms", ms(latency.percentileMicros(0.999)));
             r.put("latency_max_ms", ms(latency.maxMicros()));
             r.put("latency_mean_ms", fmt(latency.meanMicros() / 1000));
+            if (forward0 != null && forward1 != null) {
+                // Coarse (histogram buckets): "p99 <= X ms" of the relay's own arrival-to-hand-off time.
+                RelayForwardDelay d = forward1.since(forward0);
+                r.put("relay_forward_frames", fmt(d.count()));
+                r.put("relay_forward_mean_ms", d.count() == 0 ? "nan" : fmt3(1000 * d.sumSeconds() / d.count()));
+                r.put("relay_forward_p50_le_ms", fmt3(1000 * d.quantileBound(0.50)));
+                r.put("relay_forward_p99_le_ms", fmt3(1000 * d.quantileBound(0.99)));
+                r.put("relay_forward_p999_le_ms", fmt3(1000 * d.quantileBound(0.999)));
+            } else if (o.relayMetrics() != null) {
+                r.put("relay_forward", "unavailable (no moq_relay_forward_delay_seconds at " + o.relayMetrics() + ")");
+            }
             if (relay1 != null && relay2 != null) {
                 long cpuMs = relay2.cpuMillis() - relay1.cpuMillis();
                 r.put("relay_pid", Long.toString(o.relayPid()));

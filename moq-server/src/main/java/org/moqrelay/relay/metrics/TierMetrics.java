@@ -2,6 +2,9 @@ package org.moqrelay.relay.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.moqrelay.session.lite.SessionMetrics;
 
 /**
@@ -10,6 +13,12 @@ import org.moqrelay.session.lite.SessionMetrics;
  * {@code subscriber} is ingress (what it received from publishers).
  */
 final class TierMetrics implements SessionMetrics {
+    /** Histogram bucket bounds of {@code moq_relay_forward_delay_seconds}: 100 us to 5 s. */
+    static final Duration[] FORWARD_BUCKETS = {
+        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+        Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(1000), Duration.ofMillis(5000)};
+
     static final String PUBLISHER = "publisher";
     static final String SUBSCRIBER = "subscriber";
 
@@ -38,8 +47,15 @@ final class TierMetrics implements SessionMetrics {
     private final Counter viewersClosed;
     private final Counter sessionsOpened;
     private final Counter sessionsClosed;
+    private final Timer forwardDelay;
 
     TierMetrics(MeterRegistry registry, String tier) {
+        forwardDelay = Timer.builder("moq_relay_forward_delay")
+                .description("Time from a frame's arrival in the relay to its hand-off to a subscriber's stream"
+                        + " (this relay's share of the latency; not in the reference).")
+                .tag("tier", tier)
+                .serviceLevelObjectives(FORWARD_BUCKETS)
+                .register(registry);
         bytesIn = traffic(registry, "moq_relay_bytes_total", "Media payload bytes transferred.", tier, SUBSCRIBER);
         framesIn = traffic(registry, "moq_relay_frames_total", "Media frames transferred.", tier, SUBSCRIBER);
         groupsIn = traffic(registry, "moq_relay_groups_total", "Media groups transferred.", tier, SUBSCRIBER);
@@ -100,6 +116,11 @@ final class TierMetrics implements SessionMetrics {
     public void frameSent(int bytes) {
         framesOut.increment();
         bytesOut.increment(bytes);
+    }
+
+    @Override
+    public void frameForwarded(long nanos) {
+        forwardDelay.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

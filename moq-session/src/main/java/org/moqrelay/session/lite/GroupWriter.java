@@ -92,6 +92,7 @@ final class GroupWriter implements Group.Listener {
         while (stream.isWritable()) {
             Frame f = group.frame(next, format);
             if (f == null) break;
+            int size = f.payloadSize(); // before the write, which consumes the buffer
             ByteBuf out = f.framingLength() > 0 ? f.payload() : frameWithHeader(f, timestamps);
             next++;
             if (pendingHeader != null) {
@@ -99,7 +100,8 @@ final class GroupWriter implements Group.Listener {
                 pendingHeader = null;
             }
             stream.write(out);
-            metrics.frameSent(f.payloadSize());
+            metrics.frameSent(size);
+            if (f.arrivedNanos() != 0) metrics.frameForwarded(System.nanoTime() - f.arrivedNanos());
             wrote = true;
         }
         Group.State state = group.state();

@@ -28,6 +28,12 @@ public interface SessionMetrics {
     /** A frame of {@code bytes} payload bytes was written towards the peer. */
     default void frameSent(int bytes) {}
 
+    /**
+     * A frame was handed to the peer's stream {@code nanos} after it arrived in the relay's cache
+     * (for the relay's own share of the end-to-end latency).
+     */
+    default void frameForwarded(long nanos) {}
+
     /** We subscribed to a track of the peer's. */
     default void upstreamSubscriptionOpened() {}
 
