@@ -9,8 +9,16 @@
 # measured window, divided by the bytes delivered in it), latency and RSS, and ends with
 #   ratio R      (R = relay CPU per delivered byte / quinn-fanout CPU per delivered byte)
 #
+# Both sides measure a steady state: quinn-fanout from its first 5-s report (connections up), the
+# relay after WARMUP_SECONDS of traffic once every subscriber receives (the JIT compiles the hot
+# path in the first seconds; quinn-fanout is ahead-of-time compiled). Both use CUBIC (quinn 0.9's
+# default): the relay runs with --server-quic-congestion-control loss unless RELAY_CC=delay (BBR,
+# the relay's default). The relay's own share of the latency (moq_relay_forward_delay_seconds, read
+# from its internal /metrics) is printed next to the end-to-end figure.
+#
 # Environment: QUINN_FANOUT_SRC (default /work/shared/bench/quinn-fanout; copied, never built in place),
-# QUINN_PORT (4470), RELAY_PORT (4471), MOQ_JAVA_OPTS (relay JVM options), LOAD_CLIENT_THREADS (2).
+# QUINN_PORT (4470), RELAY_PORT (4471), RELAY_METRICS_PORT (4472), MOQ_JAVA_OPTS (relay JVM options),
+# LOAD_CLIENT_THREADS (2), WARMUP_SECONDS (10), RELAY_CC (loss), RELAY_ARGS (extra relay flags).
 # Bounded: every process gets a time limit and is killed by pid on exit.
 set -euo pipefail
 if [ $# -ne 3 ]; then echo "usage: $0 SUBSCRIBERS RATE_KBPS SECONDS" >&2; exit 64; fi
@@ -19,6 +27,9 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 QSRC=${QUINN_FANOUT_SRC:-/work/shared/bench/quinn-fanout}
 QPORT=${QUINN_PORT:-4470}
 RPORT=${RELAY_PORT:-4471}
+MPORT=${RELAY_METRICS_PORT:-4472}
+WARMUP=${WARMUP_SECONDS:-10}
+RELAY_CC=${RELAY_CC:-loss}
 work=$(mktemp -d "${TMPDIR:-/tmp}/fanout-vs-quinn.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
@@ -35,6 +46,7 @@ done
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(uname -r)"
 echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the box skews every figure)"
 echo "workload: 1 publisher, $SUBS subscribers, $RATE kB/s each as a chunk every 20 ms, ${SECS} s window"
+echo "relay: congestion control $RELAY_CC, ${WARMUP} s warm-up${RELAY_ARGS:+, flags: $RELAY_ARGS}"
 
 # ---------------------------------------------------------------- builds
 log "building quinn-fanout (offline, Debian crates) ..."
@@ -86,7 +98,8 @@ echo "quinn window_s=$q_win delivered_MBps=$q_mbps server_cpu_pct=$q_cpu server_
 
 # ---------------------------------------------------------------- the relay + moq load
 "${JAVA[@]}" ${MOQ_JAVA_OPTS:-} -jar "$work/moq-relay.jar" --server-bind "127.0.0.1:$RPORT" --tls-generate localhost \
-  --auth-public "" --log-level warn >"$work/relay.log" 2>&1 &
+  --auth-public "" --log-level warn --internal-listen "127.0.0.1:$MPORT" \
+  --server-quic-congestion-control "$RELAY_CC" ${RELAY_ARGS:-} >"$work/relay.log" 2>&1 &
 rp=$!; pids+=("$rp")
 for _ in $(seq 1 300); do
   ss -Huln "sport = :$RPORT" 2>/dev/null | grep -q . && break
@@ -97,6 +110,7 @@ sleep 1
 timeout $(( SECS + 180 )) "${JAVA[@]}" -cp "$work/moq-relay.jar" org.moqrelay.cli.ClientCommand load \
   "moqt://127.0.0.1:$RPORT/anon" --publishers 1 --subscribers "$SUBS" --tracks 1 --rate-kbps "$RATE" \
   --frame-interval-ms 20 --group-frames 50 --seconds "$SECS" --relay-pid "$rp" --tls-disable-verify \
+  --warmup-seconds "$WARMUP" --relay-metrics "http://127.0.0.1:$MPORT/metrics" \
   --client-threads "${LOAD_CLIENT_THREADS:-2}" >"$work/load.out" 2>"$work/load.err" || true
 kill "$rp" 2>/dev/null || true; wait "$rp" 2>/dev/null || true
 get() { sed -n "s/^$1=//p" "$work/load.out"; }
@@ -104,7 +118,7 @@ if [ -z "$(get relay_cpu_ns_per_byte)" ]; then echo "moq load failed:" >&2; cat 
 sed 's/^/  load: /' "$work/load.out"
 grep -vE '^load: (measuring|[0-9]+/[0-9]+ subscribers connected)' "$work/load.err" | head -n 20 | sed 's/^/  load stderr: /' || true
 grep -E 'WARN|ERROR' "$work/relay.log" | head -n 10 | sed 's/^/  relay log: /' || true
-echo "relay window_s=$(get window_s) delivered_MBps=$(get delivered_MBps) server_cpu_pct=$(get relay_cpu_pct) server_cpu_ns_per_byte=$(get relay_cpu_ns_per_byte) server_rss_kb=$(get relay_rss_kb) latency_p50_ms=$(get latency_p50_ms) latency_p99_ms=$(get latency_p99_ms) latency_max_ms=$(get latency_max_ms) loss_pct=$(get loss_pct)"
+echo "relay window_s=$(get window_s) delivered_MBps=$(get delivered_MBps) server_cpu_pct=$(get relay_cpu_pct) server_cpu_ns_per_byte=$(get relay_cpu_ns_per_byte) server_rss_kb=$(get relay_rss_kb) latency_p50_ms=$(get latency_p50_ms) latency_p99_ms=$(get latency_p99_ms) latency_max_ms=$(get latency_max_ms) relay_forward_mean_ms=$(get relay_forward_mean_ms) relay_forward_p99_le_ms=$(get relay_forward_p99_le_ms) loss_pct=$(get loss_pct)"
 echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ratio $(awk -v r="$(get relay_cpu_ns_per_byte)" -v q="$q_ns" 'BEGIN { if (q > 0) printf "%.2f\n", r / q; else print "nan" }')"
 rm -rf "$work"
