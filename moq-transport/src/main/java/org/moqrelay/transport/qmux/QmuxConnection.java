@@ -583,6 +583,11 @@ public final class QmuxConnection implements Connection {
     }
 
     private void sendFrame(QmuxFrame f) {
+        if (f instanceof QmuxFrame.Stream s) {
+            // Media: the data (often a cached frame shared by every subscriber) is not copied.
+            link.send(QmuxCodec.encodeStream(ByteBufAllocator.DEFAULT, s, version));
+            return;
+        }
         ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
         try {
             QmuxCodec.encode(out, f, version);

@@ -43,10 +43,11 @@ public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
 
     @Override
     public void send(ByteBuf frames) {
-        ByteBuf record = channel.alloc().buffer(frames.readableBytes() + 8);
-        QmuxRecords.writeRecord(record, frames);
-        frames.release();
-        channel.write(record, channel.voidPromise());
+        // The record's length prefix, then the frames themselves: no copy of the payload.
+        ByteBuf length = channel.alloc().buffer(8);
+        QmuxRecords.writeRecordLength(length, frames.readableBytes());
+        channel.write(length, channel.voidPromise());
+        channel.write(frames, channel.voidPromise());
     }
 
     @Override

@@ -22,13 +22,18 @@ import org.moqrelay.wire.VarInts;
 final class LegacyFrames {
     private LegacyFrames() {}
 
+    /** Writes a legacy STREAM frame up to (not including) its data. */
+    static void encodeStreamHeader(ByteBuf out, Stream s) {
+        // No offset field: the message order is the stream order.
+        out.writeByte(s.fin() ? LEGACY_STREAM_FIN : LEGACY_STREAM);
+        VarInts.write(out, s.streamId());
+    }
+
     /** Writes one legacy frame; the caller has checked the frame kind exists in this format. */
     static void encode(ByteBuf out, QmuxFrame frame) {
         switch (frame) {
             case Stream s -> {
-                // No offset field: the message order is the stream order.
-                out.writeByte(s.fin() ? LEGACY_STREAM_FIN : LEGACY_STREAM);
-                VarInts.write(out, s.streamId());
+                encodeStreamHeader(out, s);
                 out.writeBytes(s.data(), s.data().readerIndex(), s.data().readableBytes());
             }
             case ResetStream r -> {

@@ -3,6 +3,7 @@ package org.moqrelay.transport.qmux.wire;
 import static org.moqrelay.transport.qmux.wire.QmuxException.FRAME_ENCODING_ERROR;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +61,24 @@ public final class QmuxCodec {
         } else {
             QmuxFrames.encode(out, frame);
         }
+    }
+
+    /**
+     * A STREAM frame as a buffer that shares the frame's data instead of copying it: a small
+     * header followed by the data (a composite). Takes ownership of the data.
+     */
+    public static ByteBuf encodeStream(ByteBufAllocator alloc, QmuxFrame.Stream s, QmuxVersion version) {
+        ByteBuf header = alloc.buffer(32);
+        if (version == QmuxVersion.WEBTRANSPORT) {
+            LegacyFrames.encodeStreamHeader(header, s);
+        } else {
+            QmuxFrames.encodeStreamHeader(header, s);
+        }
+        if (!s.data().isReadable()) {
+            s.data().release();
+            return header;
+        }
+        return alloc.compositeBuffer(2).addComponents(true, header, s.data());
     }
 
     /**

@@ -25,16 +25,21 @@ import org.moqrelay.wire.VarInts;
 final class QmuxFrames {
     private QmuxFrames() {}
 
+    /** Writes a STREAM frame up to (not including) its data. */
+    static void encodeStreamHeader(ByteBuf out, Stream s) {
+        // Senders always set OFF and LEN, so a frame never depends on where its message ends.
+        VarInts.write(out, STREAM | STREAM_OFF | STREAM_LEN | (s.fin() ? STREAM_FIN : 0));
+        VarInts.write(out, s.streamId());
+        VarInts.write(out, s.offset());
+        VarInts.write(out, s.data().readableBytes());
+    }
+
     /** Writes one frame; the caller has checked the frame kind exists in the version. */
     static void encode(ByteBuf out, QmuxFrame frame) {
         switch (frame) {
             case Padding p -> out.writeZero(p.length());
             case Stream s -> {
-                // Senders always set OFF and LEN, so a frame never depends on where its message ends.
-                VarInts.write(out, STREAM | STREAM_OFF | STREAM_LEN | (s.fin() ? STREAM_FIN : 0));
-                VarInts.write(out, s.streamId());
-                VarInts.write(out, s.offset());
-                VarInts.write(out, s.data().readableBytes());
+                encodeStreamHeader(out, s);
                 out.writeBytes(s.data(), s.data().readerIndex(), s.data().readableBytes());
             }
             case ResetStream r -> {

@@ -35,9 +35,14 @@ public final class QmuxRecords {
         return cumulation.readRetainedSlice((int) size);
     }
 
+    /** Appends the length prefix of a record of {@code length} bytes (the frames follow it). */
+    public static void writeRecordLength(ByteBuf out, int length) {
+        VarInts.write(out, length);
+    }
+
     /** Appends a record holding the readable bytes of {@code frames} (not consumed or released). */
     public static void writeRecord(ByteBuf out, ByteBuf frames) {
-        VarInts.write(out, frames.readableBytes());
+        writeRecordLength(out, frames.readableBytes());
         out.writeBytes(frames, frames.readerIndex(), frames.readableBytes());
     }
 }

@@ -69,6 +69,28 @@ class QmuxCodecTest {
         assertRoundTrip(new Stream(3, 5, data("aa"), true), QMUX_01, "0f 03 05 01 aa");
     }
 
+    @ParameterizedTest
+    @EnumSource(QmuxVersion.class)
+    void encodeStreamSharesTheDataAndMatchesEncode(QmuxVersion v) {
+        ByteBuf payload = Unpooled.directBuffer(4).writeBytes(new byte[] {1, 2, 3, 4});
+        ByteBuf copied = Unpooled.buffer();
+        Stream plain = new Stream(4, v == WEBTRANSPORT ? 0 : 9, payload.retainedDuplicate(), true);
+        QmuxCodec.encode(copied, plain, v);
+        plain.release();
+
+        ByteBuf shared = QmuxCodec.encodeStream(io.netty.buffer.ByteBufAllocator.DEFAULT,
+                new Stream(4, v == WEBTRANSPORT ? 0 : 9, payload.retainedDuplicate(), true), v);
+        assertThat(io.netty.buffer.ByteBufUtil.hexDump(shared)).isEqualTo(io.netty.buffer.ByteBufUtil.hexDump(copied));
+        // The payload is referenced, not copied: the frame holds one of its references.
+        assertThat(payload.refCnt()).isEqualTo(2);
+        payload.setByte(0, 9);
+        assertThat(shared.getByte(shared.writerIndex() - 4)).isEqualTo((byte) 9);
+        shared.release();
+        copied.release();
+        assertThat(payload.refCnt()).isEqualTo(1);
+        payload.release();
+    }
+
     @Test
     void legacyStreamIsIdThenPayloadToTheEnd() {
         assertRoundTrip(new Stream(0, 0, data("01 02"), false), WEBTRANSPORT, "08 00 01 02");
