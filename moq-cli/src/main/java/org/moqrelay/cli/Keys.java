@@ -60,6 +60,7 @@ final class Keys {
             new Supported("web.https.cert", List.of("--web-https-cert"), "MOQ_WEB_HTTPS_CERT"),
             new Supported("web.https.key", List.of("--web-https-key"), "MOQ_WEB_HTTPS_KEY"),
             new Supported("cache.capacity", List.of("--cache-capacity"), "MOQ_CACHE_CAPACITY"),
+            new Supported("cache.headroom", List.of("--cache-headroom"), "MOQ_CACHE_HEADROOM"),
             new Supported("cache.duration", List.of("--cache-duration"), "MOQ_CACHE_DURATION"),
             new Supported("server.quic.congestion_control", List.of("--server-quic-congestion-control"),
                     "MOQ_SERVER_QUIC_CONGESTION_CONTROL"),
@@ -85,7 +86,6 @@ final class Keys {
     private static final String IROH = "iroh P2P";
     private static final String HTTPS = "HTTPS/WSS listener";
     private static final String UNIX = "Unix-socket listener";
-    private static final String CACHE = "cache sizing";
     private static final String AUTH_TLS = "TLS settings for auth HTTP fetches";
 
     static final List<Unsupported> UNSUPPORTED;
@@ -154,8 +154,6 @@ final class Keys {
         u.add(bool("cluster.mesh", CLUSTER, "false", "--cluster-mesh"));
         u.add(value("cluster.token", CLUSTER, "--cluster-token"));
         u.add(value("cluster.tier", TIERS, "--cluster-tier"));
-
-        u.add(value("cache.headroom", "adaptive cache headroom", "--cache-headroom"));
 
         u.add(bool("stats.enabled", STATS, "false", "--stats-enabled"));
         u.add(value("stats.prefix", STATS, "--stats-prefix"));

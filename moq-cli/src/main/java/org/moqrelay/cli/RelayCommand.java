@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * {@code MOQ_*} environment variables override the TOML file ({@link Settings}).
  *
  * <p>The flags of features this relay does not have yet ({@link Keys#UNSUPPORTED}: clustering,
- * QUIC tuning, the HTTPS listener, ...) exist too, hidden from {@code --help}: giving one stops
+ * QUIC tuning, stats, ...) exist too, hidden from {@code --help}: giving one stops
  * start-up with "--flag is not supported yet (feature)" rather than "unknown option", like the
  * matching TOML key and variable. Configuration errors exit with status 2 and one line on stderr.
  */
@@ -30,10 +30,9 @@ import picocli.CommandLine.Parameters;
         footer = {"",
                 "Each flag has the environment variable shown. A flag wins over its variable,",
                 "which wins over CONFIG. Settings of the reference relay's features this relay",
-                "does not have yet (clustering, QUIC tuning, HTTPS listener, internal listener,",
-                "auth API, stats, cache, iroh, client.*) are recognized in CONFIG, the",
-                "environment and on the command line, and stop start-up with \"... is not",
-                "supported yet\". Configuration errors exit with status 2."})
+                "does not have yet (clustering, QUIC tuning, auth API, stats, iroh, client.*)",
+                "are recognized in CONFIG, the environment and on the command line, and stop",
+                "start-up with \"... is not supported yet\". Configuration errors exit with status 2."})
 public final class RelayCommand implements Callable<Integer> {
     /** How long a stopping relay waits for sessions to leave after GOAWAY. */
     static final long DRAIN_MILLIS = 5_000;
@@ -146,6 +145,11 @@ public final class RelayCommand implements Callable<Integer> {
             description = "bytes all tracks together may cache, e.g. 512MiB, 2GB, or 25%% of RAM (default unlimited)"
                     + "%n  env MOQ_CACHE_CAPACITY, key cache.capacity")
     String cacheCapacity;
+
+    @Option(names = "--cache-headroom", paramLabel = "SIZE",
+            description = "memory to keep available: the cache grows into the rest and gives it back first, e.g. 2GiB or 10%%"
+                    + " (default off)%n  env MOQ_CACHE_HEADROOM, key cache.headroom")
+    String cacheHeadroom;
 
     @Option(names = "--cache-duration", paramLabel = "DURATION",
             description = "longest a non-latest group stays cached (default: each track's latency window)"

@@ -86,6 +86,7 @@ final class Settings {
         parsers.put("web.https.cert", this::string);
         parsers.put("web.https.key", this::string);
         parsers.put("cache.capacity", this::bytes);
+        parsers.put("cache.headroom", this::headroom);
         parsers.put("cache.duration", this::millis);
         parsers.put("server.quic.congestion_control", this::congestionControl);
         parsers.put("server.quic.gso", this::bool);
@@ -156,6 +157,7 @@ final class Settings {
         Value internalV = pick(flags.internalListen, "--internal-listen", "MOQ_INTERNAL_LISTEN", "internal.listen");
         Value capacityV = pick(flags.cacheCapacity, "--cache-capacity", "MOQ_CACHE_CAPACITY", "cache.capacity");
         Value durationV = pick(flags.cacheDuration, "--cache-duration", "MOQ_CACHE_DURATION", "cache.duration");
+        Value headroomV = pick(flags.cacheHeadroom, "--cache-headroom", "MOQ_CACHE_HEADROOM", "cache.headroom");
 
         QuicTransportConfig quic = quic();
 
@@ -171,7 +173,7 @@ final class Settings {
                 .withWebHttps(httpsV == null ? null : new WebHttpsConfig(address(httpsV),
                         httpsCertV == null ? null : Path.of(string(httpsCertV)), httpsKeyV == null ? null : Path.of(string(httpsKeyV))))
                 .withCache(new CacheConfig(capacityV == null ? Long.MAX_VALUE : bytes(capacityV),
-                        durationV == null ? Long.MAX_VALUE : millis(durationV)))
+                        durationV == null ? Long.MAX_VALUE : millis(durationV), headroomV == null ? 0 : headroom(headroomV)))
                 .withQuic(quic);
         } catch (IllegalArgumentException e) { // InvalidPathException too
             throw new ConfigException(e.getMessage());
@@ -384,40 +386,63 @@ final class Settings {
         for (String u : List.of("years", "year", "y")) UNIT_MILLIS.put(u, 31_557_600e3);
     }
 
-    /** A duration as humantime writes it: {@code 5s}, {@code 500ms}, {@code 1m 30s}, or {@code 0}. */
-    /** {@code 1048576}, {@code 512MiB}, {@code 2GB}, {@code 64k}, or {@code 25%} of the machine's memory. */
+    /** {@code cache.capacity}: a size above zero ({@link #size}). */
     private long bytes(Value v) {
+        long bytes = size(v);
+        if (bytes <= 0) throw bad(v, sizeProblem(v));
+        return bytes;
+    }
+
+    /** {@code cache.headroom}: a size above zero ({@link #size}); zero is refused as the reference does. */
+    private long headroom(Value v) {
+        long bytes = size(v);
+        if (bytes <= 0) throw bad(v, "must be non-zero (leave it unset for no headroom)");
+        return bytes;
+    }
+
+    /**
+     * A size as the reference's bytesize reads it (any case): {@code 1048576}, {@code 64k},
+     * {@code 2GB}, {@code 512MiB}, {@code 1.5Gi}, or a share of the machine's memory,
+     * {@code 25%} (the container's limit when it has one).
+     */
+    private long size(Value v) {
         String s = string(v).trim();
-        String problem = "bad size '" + s + "' (expected e.g. 536870912, 512MiB, 2GB or 25%)";
         Matcher m = SIZE.matcher(s);
-        if (!m.matches()) throw bad(v, problem);
+        if (!m.matches()) throw bad(v, sizeProblem(v));
         double n = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(java.util.Locale.ROOT);
         double scale;
         switch (unit) {
             case "", "b" -> scale = 1;
             case "k", "kb" -> scale = 1e3;
-            case "kib" -> scale = 1L << 10;
+            case "ki", "kib" -> scale = 1L << 10;
             case "m", "mb" -> scale = 1e6;
-            case "mib" -> scale = 1L << 20;
+            case "mi", "mib" -> scale = 1L << 20;
             case "g", "gb" -> scale = 1e9;
-            case "gib" -> scale = 1L << 30;
+            case "gi", "gib" -> scale = 1L << 30;
             case "t", "tb" -> scale = 1e12;
-            case "tib" -> scale = 1L << 40;
+            case "ti", "tib" -> scale = 1L << 40;
+            case "p", "pb" -> scale = 1e15;
+            case "pi", "pib" -> scale = 1L << 50;
             case "%" -> {
-                if (n <= 0 || n > 100) throw bad(v, problem);
+                if (n <= 0 || n > 100) throw bad(v, "memory percentage must be within (0, 100], got " + m.group(1));
                 var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
                 scale = os.getTotalMemorySize() / 100.0;
             }
-            default -> throw bad(v, problem);
+            default -> throw bad(v, sizeProblem(v));
         }
-        long bytes = (long) (n * scale);
-        if (bytes <= 0) throw bad(v, problem);
-        return bytes;
+        double bytes = n * scale;
+        if (bytes >= Long.MAX_VALUE) throw bad(v, sizeProblem(v));
+        return (long) bytes;
+    }
+
+    private String sizeProblem(Value v) {
+        return "bad size '" + String.valueOf(v.raw).trim() + "' (expected e.g. 536870912, 512MiB, 2GB or 25%)";
     }
 
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z%]+)?");
 
+    /** A duration as humantime writes it: {@code 5s}, {@code 500ms}, {@code 1m 30s}, or {@code 0}. */
     private long millis(Value v) {
         String s = string(v).trim();
         String problem = "bad duration '" + s + "' (expected e.g. 5s, 500ms, 1m 30s, or 0)";

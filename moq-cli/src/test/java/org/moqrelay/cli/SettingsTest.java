@@ -148,6 +148,9 @@ class SettingsTest {
                         List.of("--web-https-listen", ":1", "--web-https-cert", "b.pem", "--web-https-key", "b.key"),
                         Map.of("MOQ_WEB_HTTPS_LISTEN", ":1", "MOQ_WEB_HTTPS_CERT", "c.pem", "MOQ_WEB_HTTPS_KEY", "c.key"), both,
                         l -> l.relay().webHttps().key().toString(), "a.key", "b.key", "c.key"),
+                new Case("cache.headroom", List.of("[cache]", "headroom = \"2GiB\""), List.of("--cache-headroom", "512MB"),
+                        Map.of("MOQ_CACHE_HEADROOM", "1.5 Ki"), both, l -> l.relay().cache().headroomBytes(),
+                        2_147_483_648L, 512_000_000L, 1536L),
                 new Case("cache.duration", List.of("[cache]", "duration = \"30s\""), List.of("--cache-duration", "2s"),
                         Map.of("MOQ_CACHE_DURATION", "1m"), both, l -> l.relay().cache().durationMillis(),
                         30_000L, 2_000L, 60_000L),
@@ -246,6 +249,8 @@ class SettingsTest {
         assertThat(r.clusterId()).isZero(); // random
         assertThat(r.auth().key()).isNull();
         assertThat(r.auth().keyDir()).isNull();
+        assertThat(r.cache()).isEqualTo(org.moqrelay.relay.server.CacheConfig.UNLIMITED);
+        assertThat(r.cache().headroomBytes()).isZero(); // no governor
         assertThat(l.logLevel()).isEqualTo(Level.INFO);
     }
 
@@ -288,6 +293,56 @@ class SettingsTest {
         assertThat(relay(f, "--cluster-linger", "2min").lingerMillis()).isEqualTo(120_000);
         assertThat(relay(f, "--cluster-linger", "1h 1ms").lingerMillis()).isEqualTo(3_600_001);
         assertThat(relay(f, "--cluster-linger", "1500us").lingerMillis()).isEqualTo(1);
+    }
+
+    @Test
+    void sizesAsBytesizeReadsThem() throws IOException {
+        Path f = toml(TLS, AUTH);
+        for (String flag : List.of("--cache-capacity", "--cache-headroom")) {
+            Function<String, Long> size = v -> {
+                var c = relay(f, flag, v).cache();
+                return flag.equals("--cache-capacity") ? c.capacityBytes() : c.headroomBytes();
+            };
+            assertThat(size.apply("1073741824")).isEqualTo(1L << 30);
+            assertThat(size.apply("8GiB")).isEqualTo(8L << 30);
+            assertThat(size.apply("8gi")).isEqualTo(8L << 30);
+            assertThat(size.apply("512MB")).isEqualTo(512_000_000L);
+            assertThat(size.apply("64k")).isEqualTo(64_000L);
+            assertThat(size.apply("3 mib")).isEqualTo(3L << 20);
+            assertThat(size.apply("1.5TB")).isEqualTo(1_500_000_000_000L);
+            assertThat(size.apply("2P")).isEqualTo(2_000_000_000_000_000L);
+            assertThat(size.apply("1PiB")).isEqualTo(1L << 50);
+            // A share of the machine's memory (the container's limit when there is one).
+            long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize();
+            assertThat(size.apply("100%")).isEqualTo(total);
+            assertThat(size.apply("10 %")).isBetween(total / 10 - 1, total / 10 + 1);
+        }
+    }
+
+    @Test
+    void badSizesNameTheFlagVariableOrKey() throws IOException {
+        Path f = toml(TLS, AUTH);
+        String expected = "(expected e.g. 536870912, 512MiB, 2GB or 25%)";
+        fails(f, "--cache-headroom: bad size 'lots' " + expected, "--cache-headroom", "lots");
+        fails(f, "--cache-headroom: bad size '5 parsecs' " + expected, "--cache-headroom", "5 parsecs");
+        fails(f, "--cache-headroom: must be non-zero (leave it unset for no headroom)", "--cache-headroom", "0");
+        fails(f, Map.of("MOQ_CACHE_HEADROOM", "150%"), "MOQ_CACHE_HEADROOM: memory percentage must be within (0, 100], got 150");
+        fails(f, Map.of("MOQ_CACHE_HEADROOM", "0%"), "MOQ_CACHE_HEADROOM: memory percentage must be within (0, 100], got 0");
+        fails(f, Map.of("MOQ_CACHE_CAPACITY", "-1"), "MOQ_CACHE_CAPACITY: bad size '-1' " + expected);
+        fails(f, "--cache-capacity: bad size '99999999999PiB' " + expected, "--cache-capacity", "99999999999PiB");
+        Path file = toml(TLS, AUTH, "[cache]", "headroom = 1024");
+        fails(file, file + ": key 'cache.headroom' at line 4: expected a string, got the integer 1024");
+        Path zero = toml(TLS, AUTH, "cache.headroom = \"0B\"");
+        fails(zero, zero + ": key 'cache.headroom' at line 3: must be non-zero (leave it unset for no headroom)");
+    }
+
+    @Test
+    void headroomAndCapacityTogether() throws IOException {
+        var c = relay(toml(TLS, AUTH, "[cache]", "capacity = \"1GiB\"", "headroom = \"256MiB\"", "duration = \"10s\"")).cache();
+        assertThat(c.capacityBytes()).isEqualTo(1L << 30);
+        assertThat(c.headroomBytes()).isEqualTo(256L << 20);
+        assertThat(c.durationMillis()).isEqualTo(10_000);
     }
 
     // ---------------------------------------------------------------------------------------------

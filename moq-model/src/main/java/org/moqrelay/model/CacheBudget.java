@@ -5,25 +5,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A byte budget shared by every track of an origin ({@code [cache] capacity}). When the cached
- * payloads exceed it, the oldest groups are evicted first, except the latest group of each track,
- * which is always kept (relay.md §3). Eviction happens as tracks write; there is no reaper thread.
- * Thread-safe.
+ * A byte budget shared by every track of an origin ({@code [cache] capacity}, and the target the
+ * headroom governor sets). When the cached payloads exceed it, the oldest groups are evicted
+ * first, except the latest group of each track, which is always kept (relay.md §3). Eviction
+ * happens as tracks write and when the budget shrinks; there is no reaper thread. Thread-safe.
  */
 public final class CacheBudget {
-    /** No limit: groups leave the cache only by age. */
-    public static final CacheBudget UNLIMITED = new CacheBudget(Long.MAX_VALUE);
+    /** No limit and no accounting: groups leave the cache only by age. Cannot be resized. */
+    public static final CacheBudget UNLIMITED = new CacheBudget(Long.MAX_VALUE, false);
 
-    private final long capacity;
+    /** Whether groups and bytes are counted (every budget but {@link #UNLIMITED}). */
+    private final boolean tracking;
+    /** Cached groups, oldest first. */
     private final ArrayDeque<Group> groups = new ArrayDeque<>();
+    private long capacity;
     private long used;
 
     public CacheBudget(long capacityBytes) {
+        this(capacityBytes, true);
         if (capacityBytes <= 0) throw new IllegalArgumentException("capacity: " + capacityBytes + " (expected: > 0)");
-        this.capacity = capacityBytes;
     }
 
-    public long capacity() {
+    private CacheBudget(long capacityBytes, boolean tracking) {
+        this.capacity = capacityBytes;
+        this.tracking = tracking;
+    }
+
+    /** A budget that counts what is cached but has no limit until {@link #resize} gives it one. */
+    public static CacheBudget resizable() {
+        return new CacheBudget(Long.MAX_VALUE, true);
+    }
+
+    /** The current target in bytes; {@link Long#MAX_VALUE} when unlimited. */
+    public synchronized long capacity() {
         return capacity;
     }
 
@@ -32,33 +46,61 @@ public final class CacheBudget {
         return used;
     }
 
+    /**
+     * Sets a new target. A target below what is cached evicts the oldest groups now, on the
+     * caller's thread, until the cache fits or only the latest group of each track is left.
+     */
+    public void resize(long capacityBytes) {
+        if (!tracking) throw new UnsupportedOperationException("the UNLIMITED budget cannot be resized");
+        if (capacityBytes < 0) throw new IllegalArgumentException("capacity: " + capacityBytes + " (expected: >= 0)");
+        synchronized (this) {
+            capacity = capacityBytes;
+        }
+        shrink();
+    }
+
     synchronized void register(Group g) {
-        if (capacity != Long.MAX_VALUE) groups.addLast(g);
+        if (tracking) groups.addLast(g);
     }
 
     /** {@code n} more bytes were cached in {@code g}; evicts old groups if that went over budget. */
     void added(Group g, long n) {
-        if (capacity == Long.MAX_VALUE) return;
-        List<Group> candidates;
+        if (!tracking) return;
         synchronized (this) {
             used += n;
             if (used <= capacity) return;
-            candidates = new ArrayList<>(groups);
         }
-        // Outside our lock: evicting takes the track's and the group's locks, which are taken
-        // in the other order when a track caches a new group.
-        for (Group old : candidates) {
-            if (used() <= capacity) break;
-            if (old.state() == Group.State.EVICTED || old.isLatestOfTrack()) continue;
-            old.evictFromTrack();
+        shrink();
+    }
+
+    /** {@code g} left the cache (evicted, aged out, track gone): forget its bytes. */
+    void released(Group g, long bytes) {
+        if (!tracking) return;
+        synchronized (this) {
+            if (groups.remove(g)) used -= bytes;
         }
     }
 
-    /** {@code g} left the cache for another reason (age, track gone): forget its bytes. */
-    void released(Group g, long bytes) {
-        if (capacity == Long.MAX_VALUE) return;
-        synchronized (this) {
-            if (groups.remove(g)) used -= bytes;
+    /**
+     * Evicts the oldest groups until the cache fits. Victims are picked under our lock (looking
+     * at their track's latest group takes the track's lock: neither a track nor a group ever calls
+     * in here while holding its own lock, so the order is safe) and evicted outside it, since
+     * evicting calls back into {@link #released}.
+     */
+    private void shrink() {
+        while (true) {
+            List<Group> victims = new ArrayList<>();
+            synchronized (this) {
+                long excess = used - capacity;
+                for (Group g : groups) {
+                    if (excess <= 0) break;
+                    if (g.state() == Group.State.EVICTED || g.isLatestOfTrack()) continue;
+                    victims.add(g);
+                    excess -= g.bytes();
+                }
+            }
+            if (victims.isEmpty()) return;
+            for (Group g : victims) g.evictFromTrack();
         }
     }
 }

@@ -70,4 +70,61 @@ class CacheBudgetTest {
         assertThat(g1.frameCount()).isEqualTo(1);
         origin.closeAll();
     }
+
+    @Test
+    void shrinkingTheBudgetEvictsTheOldestGroupsAtOnceButKeepsEveryTracksLatest() {
+        CacheBudget budget = CacheBudget.resizable();
+        Origin origin = new Origin(timer, 0, budget, Long.MAX_VALUE);
+        Broadcast b = Broadcast.local(Path.of("b"));
+        origin.publish(b);
+        TrackInfo info = new TrackInfo(0, false, 3_600_000, 1000);
+        Track a = b.createTrack("a", info);
+        Track c = b.createTrack("c", info);
+        List<Group> all = new ArrayList<>();
+        for (long seq = 0; seq < 10; seq++) {
+            for (Track t : List.of(a, c)) {
+                Group g = t.createGroup(seq);
+                g.append(0, Unpooled.wrappedBuffer(new byte[1000]));
+                g.finish();
+                all.add(g);
+            }
+        }
+        // Unlimited until resized, but counted.
+        assertThat(budget.capacity()).isEqualTo(Long.MAX_VALUE);
+        assertThat(budget.used()).isEqualTo(20_000);
+        assertThat(all).allSatisfy(g -> assertThat(g.state()).isEqualTo(Group.State.FINISHED));
+
+        budget.resize(12_000);
+        assertThat(budget.used()).isEqualTo(12_000);
+        // The oldest went first: groups 0..3 of both tracks.
+        assertThat(all.subList(0, 8)).allSatisfy(g -> assertThat(g.state()).isEqualTo(Group.State.EVICTED));
+        assertThat(all.subList(8, 20)).allSatisfy(g -> assertThat(g.state()).isEqualTo(Group.State.FINISHED));
+        assertThat(a.group(3)).isNull();
+        assertThat(a.group(4)).isNotNull();
+
+        // Below what the latest groups alone hold: only they stay.
+        budget.resize(0);
+        assertThat(budget.used()).isEqualTo(2_000);
+        assertThat(a.cachedGroups()).isEqualTo(1);
+        assertThat(c.cachedGroups()).isEqualTo(1);
+        assertThat(a.latest().sequence()).isEqualTo(9);
+        assertThat(c.latest().state()).isEqualTo(Group.State.FINISHED);
+
+        // Growing the budget again evicts nothing and lets new groups stay.
+        budget.resize(100_000);
+        Group g10 = a.createGroup(10);
+        g10.append(0, Unpooled.wrappedBuffer(new byte[1000]));
+        assertThat(a.cachedGroups()).isEqualTo(2);
+        assertThat(budget.used()).isEqualTo(3_000);
+        origin.closeAll();
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void theUnlimitedBudgetCannotBeResized() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CacheBudget.UNLIMITED.resize(1))
+                .isInstanceOf(UnsupportedOperationException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CacheBudget.resizable().resize(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -9,7 +9,10 @@ import java.security.SecureRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.moqrelay.model.CacheBudget;
 import org.moqrelay.model.Origin;
+import org.moqrelay.relay.cache.AvailableMemory;
+import org.moqrelay.relay.cache.CacheGovernor;
 import org.moqrelay.relay.auth.RelayAuthorizer;
 import org.moqrelay.relay.metrics.InternalListener;
 import org.moqrelay.relay.metrics.RelayMetrics;
@@ -56,6 +59,7 @@ public final class RelayServer implements AutoCloseable {
     private WebServer webHttps;
     private CertificateReloader httpsReloader;
     private CertificateReloader reloader;
+    private CacheGovernor governor;
     /** How often certificate files are checked for a renewal. */
     static final long RELOAD_MILLIS = 2_000;
     private final Origin origin;
@@ -85,10 +89,8 @@ public final class RelayServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Origin origin = new Origin(timer, config.lingerMillis(),
-                config.cache().capacityBytes() == Long.MAX_VALUE ? org.moqrelay.model.CacheBudget.UNLIMITED
-                        : new org.moqrelay.model.CacheBudget(config.cache().capacityBytes()),
-                config.cache().durationMillis());
+        CacheBudget budget = budget(config.cache());
+        Origin origin = new Origin(timer, config.lingerMillis(), budget, config.cache().durationMillis());
         KeyResolver keys = null;
         if (config.auth().key() != null || config.auth().keyDir() != null) {
             // The historical claim names (pub, sub, cluster) are honoured as the reference once did,
@@ -158,6 +160,14 @@ public final class RelayServer implements AutoCloseable {
         }
         log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
         RelayServer server = new RelayServer(group, timer, quic, web, tcp, metrics, internal, origin, relayId);
+        if (config.cache().headroomBytes() > 0) {
+            server.governor = new CacheGovernor(budget, config.cache().capacityBytes(), config.cache().headroomBytes(),
+                    new AvailableMemory()).start(timer);
+            log.info("cache governor enabled: keeping {} bytes of memory available (capacity {})",
+                    config.cache().headroomBytes(), capacityText(config.cache()));
+        } else if (config.cache().capacityBytes() != Long.MAX_VALUE) {
+            log.info("cache capacity {} bytes", config.cache().capacityBytes());
+        }
         server.sessions = sessions;
         server.keyManager = keyManager;
         server.webHttps = webHttps;
@@ -166,6 +176,20 @@ public final class RelayServer implements AutoCloseable {
             server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
         }
         return server;
+    }
+
+    /** The origin's byte budget: counted (and resizable) whenever a capacity or a headroom is set. */
+    private static CacheBudget budget(CacheConfig c) {
+        if (c.headroomBytes() > 0) {
+            CacheBudget b = CacheBudget.resizable();
+            if (c.capacityBytes() != Long.MAX_VALUE) b.resize(c.capacityBytes());
+            return b;
+        }
+        return c.capacityBytes() == Long.MAX_VALUE ? CacheBudget.UNLIMITED : new CacheBudget(c.capacityBytes());
+    }
+
+    private static String capacityText(CacheConfig c) {
+        return c.capacityBytes() == Long.MAX_VALUE ? "unlimited" : c.capacityBytes() + " bytes";
     }
 
     /** Counts accept failures of a TCP listener when metrics are on. */
@@ -260,6 +284,7 @@ public final class RelayServer implements AutoCloseable {
     @Override
     public void close() {
         if (reloader != null) reloader.close();
+        if (governor != null) governor.close();
         quic.close();
         if (web != null) web.close();
         if (webHttps != null) webHttps.close();
