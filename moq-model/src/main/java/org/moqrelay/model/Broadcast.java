@@ -127,6 +127,12 @@ public final class Broadcast {
         o.timer().schedule(() -> t.idleCheck(generation), Track.IDLE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /** Checks {@code t} for idleness after the linger period; without an origin (no timer) it stays until the broadcast closes. */
+    void recheckIdleLater(Track t, long generation) {
+        Origin o = origin;
+        if (o != null) o.timer().schedule(() -> t.idleCheck(generation), Track.IDLE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public String toString() {
         return "Broadcast[" + path + " hops=" + hops + "]";

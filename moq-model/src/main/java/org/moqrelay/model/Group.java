@@ -134,12 +134,15 @@ public final class Group {
         evict(ErrorCode.OLD);
     }
 
-    /** Drops the payloads; readers still behind see {@link State#EVICTED} with {@code reason}. */
+    /**
+     * Drops the payloads; readers still behind see {@link State#EVICTED} with {@code reason}, or
+     * with the code the group was aborted with, which says better why it ended.
+     */
     void evict(ErrorCode reason) {
         long held;
         synchronized (this) {
             if (state == State.EVICTED) return;
-            error = reason;
+            if (state != State.ABORTED) error = reason;
             state = State.EVICTED;
             held = bytes;
             for (Cached f : frames) f.data().release();

@@ -2,6 +2,7 @@ package org.moqrelay.model;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,15 @@ public final class Track {
 
         /** Nobody is watching: cancel the upstream subscription. */
         void unsubscribe(Track track);
+
+        /**
+         * Fetch group {@code sequence}, which is not cached, from upstream: called once per group
+         * however many fetchers wait for it. Answer with {@link Track#fetched} when its data starts
+         * to arrive, or {@link Track#fetchFailed}. A source that cannot fetch says NotFound.
+         */
+        default void fetch(Track track, long sequence, int priority) {
+            track.fetchFailed(sequence, ErrorCode.NOT_FOUND);
+        }
     }
 
     public enum State { LIVE, ENDED, ABORTED }
@@ -66,6 +76,10 @@ public final class Track {
      */
     private final ArrayDeque<Runnable> sourceCalls = new ArrayDeque<>();
     private boolean callingSource;
+    /** Upstream fetches in flight, by group: every fetcher of a group shares one. */
+    private final Map<Long, CompletableFuture<Group>> fetching = new HashMap<>();
+    /** Fetched groups still being filled; the track is not forgotten while there are any. */
+    private final List<Group> filling = new ArrayList<>();
 
     Track(Broadcast broadcast, String name, Source source, TrackInfo knownInfo) {
         this.broadcast = broadcast;
@@ -190,6 +204,7 @@ public final class Track {
     private void end(State newState, ErrorCode code) {
         List<Listener> targets;
         List<Group> open = new ArrayList<>();
+        List<CompletableFuture<Group>> fetches;
         boolean release;
         synchronized (this) {
             if (state != State.LIVE) return;
@@ -199,7 +214,11 @@ public final class Track {
             for (Group g : cache.values()) open.add(g);
             targets = new ArrayList<>(listeners);
             release = subscribers.isEmpty();
+            fetches = new ArrayList<>(fetching.values());
+            fetching.clear();
         }
+        TrackException failure = new TrackException(code == null ? ErrorCode.NOT_FOUND : code);
+        for (CompletableFuture<Group> f : fetches) f.completeExceptionally(failure);
         for (Group g : open) {
             if (code == null) g.finish();
             else g.abort(code);
@@ -222,9 +241,99 @@ public final class Track {
         synchronized (this) {
             all = new ArrayList<>(cache.values());
             cache.clear();
+            filling.clear();
             latest = null;
         }
         for (Group g : all) g.evict();
+    }
+
+    // ------------------------------------------------------------ one-shot fetches
+
+    /**
+     * Group {@code sequence} for a one-shot FETCH: the cached group, or else one fetched through
+     * the source (the publisher's session), shared by every concurrent fetcher of that group. The
+     * fetched group joins the cache (and its budget) but is not announced to live subscribers.
+     * Fails with a {@link TrackException} (possibly wrapped: see {@link TrackException#codeOf}):
+     * NotFound when the group does not exist (or this track has no source to ask), else the
+     * source's or the ended track's code.
+     */
+    public CompletableFuture<Group> fetchGroup(long sequence, int priority) {
+        CompletableFuture<Group> f;
+        long generation = -1;
+        synchronized (this) {
+            Group g = cache.get(sequence);
+            if (g != null && (source == null ? g.state() != Group.State.EVICTED : servable(g))) {
+                return CompletableFuture.completedFuture(g);
+            }
+            f = fetching.get(sequence);
+            // A copy: a fetcher cancelling its future must not fail the others.
+            if (f != null) return f.copy();
+            if (state != State.LIVE || source == null) {
+                return CompletableFuture.failedFuture(new TrackException(error == null ? ErrorCode.NOT_FOUND : error));
+            }
+            f = new CompletableFuture<>();
+            fetching.put(sequence, f);
+            // Unwatched: forget the track some time after the fetch, as after a last unsubscribe.
+            if (subscribers.isEmpty()) generation = ++idleGeneration;
+        }
+        try {
+            source.fetch(this, sequence, priority);
+        } catch (RuntimeException e) {
+            fetchFailed(sequence, ErrorCode.CANCEL);
+        }
+        if (generation >= 0) broadcast.recheckIdleLater(this, generation);
+        return f.copy();
+    }
+
+    /** A cached group a fetch can be served from: aborted or evicted ones are fetched again. */
+    private static boolean servable(Group g) {
+        Group.State s = g.state();
+        return s == Group.State.OPEN || s == Group.State.FINISHED;
+    }
+
+    /**
+     * Source side: the data of fetched group {@code sequence} started to arrive. Caches a group for
+     * it (replacing an aborted one) and hands it to the waiting fetchers; the source then appends
+     * the frames and finishes or aborts it. Returns null when nobody waits for it any more (the
+     * track ended, or the group arrived live meanwhile): the source should stop.
+     */
+    public Group fetched(long sequence) {
+        CompletableFuture<Group> f;
+        Group g;
+        Group replaced = null;
+        boolean arrivedLive = false;
+        synchronized (this) {
+            f = fetching.remove(sequence);
+            if (f == null) return null;
+            g = cache.get(sequence);
+            if (g != null && servable(g)) {
+                arrivedLive = true;
+            } else {
+                replaced = g;
+                g = new Group(sequence, System.nanoTime());
+                cache.put(sequence, g);
+                if (latest == null || sequence >= latest.sequence()) latest = g;
+                filling.removeIf(x -> x.state() != Group.State.OPEN);
+                filling.add(g);
+            }
+        }
+        if (arrivedLive) {
+            f.complete(g);
+            return null;
+        }
+        if (replaced != null) replaced.evict();
+        g.cachedBy(this, broadcast.budget());
+        f.complete(g);
+        return g;
+    }
+
+    /** Source side: the upstream fetch of {@code sequence} failed before any data; fails its fetchers. */
+    public void fetchFailed(long sequence, ErrorCode code) {
+        CompletableFuture<Group> f;
+        synchronized (this) {
+            f = fetching.remove(sequence);
+        }
+        if (f != null) f.completeExceptionally(new TrackException(code));
     }
 
     // ------------------------------------------------------------ consumer side
@@ -352,8 +461,16 @@ public final class Track {
 
     /** Called by the broadcast's timer: forget a track nobody watched for {@link #IDLE_LINGER_MILLIS}. */
     void idleCheck(long generation) {
+        boolean busy;
         synchronized (this) {
             if (generation != idleGeneration || !subscribers.isEmpty()) return;
+            filling.removeIf(g -> g.state() != Group.State.OPEN);
+            busy = !fetching.isEmpty() || !filling.isEmpty();
+        }
+        if (busy) {
+            // A fetch is still in flight or filling its group: look again later.
+            broadcast.recheckIdleLater(this, generation);
+            return;
         }
         broadcast.forget(this);
         releaseCache();

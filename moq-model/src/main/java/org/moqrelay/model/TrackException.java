@@ -15,4 +15,11 @@ public final class TrackException extends RuntimeException {
     public ErrorCode code() {
         return code;
     }
+
+    /** The code a failed future carries ({@code fallback} for anything but a TrackException). */
+    public static ErrorCode codeOf(Throwable failure, ErrorCode fallback) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+        return t instanceof TrackException e ? e.code() : fallback;
+    }
 }
