@@ -145,6 +145,8 @@ class MetricsEndToEndTest {
                 assertThat(during.value("moq_relay_forward_delay_seconds_bucket", "tier", RelayMetrics.DEFAULT_TIER, "le", "+Inf"))
                         .isEqualTo(frames + 3);
                 assertThat(during.value("moq_relay_forward_delay_seconds_sum", "tier", RelayMetrics.DEFAULT_TIER)).isPositive();
+                // The fetched group was cached: the relay did not fetch it from the publisher.
+                assertThat(during.traffic("moq_relay_fetches_total", "subscriber")).isZero();
                 assertThat(during.traffic("moq_relay_datagrams_total", "subscriber")).isZero();
                 assertThat(during.traffic("moq_relay_subscriptions_opened_total", "subscriber")).isEqualTo(1);
                 assertThat(during.traffic("moq_relay_subscriptions_opened_total", "publisher")).isEqualTo(1);

@@ -40,6 +40,7 @@ final class TierMetrics implements SessionMetrics {
     private final Counter bytesOut;
     private final Counter framesOut;
     private final Counter groupsOut;
+    private final Counter fetchesIn;
     private final Counter fetchesOut;
     private final Counter subscriptionsOpenedOut;
     private final Counter subscriptionsClosedOut;
@@ -60,7 +61,7 @@ final class TierMetrics implements SessionMetrics {
         framesIn = traffic(registry, "moq_relay_frames_total", "Media frames transferred.", tier, SUBSCRIBER);
         groupsIn = traffic(registry, "moq_relay_groups_total", "Media groups transferred.", tier, SUBSCRIBER);
         datagramsIn = traffic(registry, "moq_relay_datagrams_total", DATAGRAMS, tier, SUBSCRIBER);
-        traffic(registry, "moq_relay_fetches_total", FETCHES, tier, SUBSCRIBER);
+        fetchesIn = traffic(registry, "moq_relay_fetches_total", FETCHES, tier, SUBSCRIBER);
         subscriptionsOpenedIn = traffic(registry, "moq_relay_subscriptions_opened_total", SUBS_OPENED, tier, SUBSCRIBER);
         subscriptionsClosedIn = traffic(registry, "moq_relay_subscriptions_closed_total", SUBS_CLOSED, tier, SUBSCRIBER);
         traffic(registry, "moq_relay_viewers_opened_total", VIEWERS_OPENED, tier, SUBSCRIBER);
@@ -156,6 +157,11 @@ final class TierMetrics implements SessionMetrics {
     @Override
     public void fetchServed() {
         fetchesOut.increment();
+    }
+
+    @Override
+    public void upstreamFetchOpened() {
+        fetchesIn.increment();
     }
 
     @Override

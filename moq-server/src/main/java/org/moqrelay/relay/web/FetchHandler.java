@@ -24,13 +24,17 @@ import org.moqrelay.model.Group;
 import org.moqrelay.model.Origin;
 import org.moqrelay.model.Subscription;
 import org.moqrelay.model.Track;
+import org.moqrelay.model.TrackException;
 import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.Path;
 
 /**
  * {@code GET /fetch/{broadcast...}/{track}?group=N|latest}: one group's frame payloads,
  * concatenated and streamed as they arrive (relay.md §6). Waits up to 30 s for the broadcast and
- * the group: 404 when the track or group does not exist, 504 when the wait runs out.
+ * the group: 404 when the track or group does not exist, 504 when the wait runs out. A group
+ * number the relay has not cached is fetched from the publisher; 500 when that fails otherwise
+ * than NotFound (e.g. a publisher older than lite-05, which has no FETCH).
  */
 final class FetchHandler implements WebHandler {
     static final long TIMEOUT_MILLIS = 30_000;
@@ -91,6 +95,7 @@ final class FetchHandler implements WebHandler {
         private Subscription subscription;
         private Group group;
         private int next;
+        private boolean fetching;
         private boolean headersSent;
         private boolean done;
 
@@ -130,7 +135,7 @@ final class FetchHandler implements WebHandler {
         public void onUnannounce(Broadcast b) {}
 
         private void onBroadcast(Broadcast b) {
-            if (done || subscription != null || group != null) return;
+            if (done || subscription != null || group != null || fetching) return;
             closeWatch();
             Track t = b.track(trackName);
             if (t == null) {
@@ -138,12 +143,12 @@ final class FetchHandler implements WebHandler {
                 return;
             }
             if (wanted != null) {
-                Group g = t.group(wanted);
-                if (g == null) {
-                    fail(HttpResponseStatus.NOT_FOUND, "group not found\n");
-                    return;
-                }
-                follow(g);
+                // From the cache, or fetched from the publisher (shared with other fetchers of it).
+                fetching = true;
+                t.fetchGroup(wanted, 0).whenComplete((g, err) -> loop.execute(() -> {
+                    if (err == null) follow(g);
+                    else failWith(TrackException.codeOf(err, ErrorCode.CANCEL));
+                }));
                 return;
             }
             subscription = t.subscribe(Demand.LATEST, this);
@@ -184,7 +189,15 @@ final class FetchHandler implements WebHandler {
 
         private void pump() {
             if (done) return;
+            Group.State s = group.state();
             if (!headersSent) {
+                // The status waits for the group's first frame or its end: a group that fails
+                // before any data (e.g. the publisher does not have it) still gets its own status.
+                if ((s == Group.State.ABORTED || s == Group.State.EVICTED) && group.frameCount() == 0) {
+                    failWith(group.error() == null ? ErrorCode.CANCEL : group.error());
+                    return;
+                }
+                if (s == Group.State.OPEN && group.frameCount() == 0) return;
                 HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 r.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
                 ctx.write(r);
@@ -197,7 +210,7 @@ final class FetchHandler implements WebHandler {
                 ctx.write(new DefaultHttpContent(f.payload()));
             }
             ctx.flush();
-            Group.State s = group.state();
+            s = group.state();
             if (s == Group.State.FINISHED && next >= group.frameCount()) {
                 done = true;
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -207,6 +220,12 @@ final class FetchHandler implements WebHandler {
                 ctx.close(); // truncated: the client sees the chunked body end without its last chunk
                 cleanup();
             }
+        }
+
+        /** 404 when the group does not exist, 500 for any other failure (as the reference). */
+        private void failWith(ErrorCode code) {
+            if (code == ErrorCode.NOT_FOUND) fail(HttpResponseStatus.NOT_FOUND, "group not found\n");
+            else fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "fetch failed: " + code.name().toLowerCase(java.util.Locale.ROOT) + "\n");
         }
 
         private void fail(HttpResponseStatus status, String body) {

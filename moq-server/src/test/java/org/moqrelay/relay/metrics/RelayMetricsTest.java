@@ -89,6 +89,8 @@ class RelayMetricsTest {
         m.viewerOpened();
         m.viewerClosed();
         m.fetchServed();
+        m.upstreamFetchOpened();
+        m.upstreamFetchOpened();
         m.sessionOpened();
         m.sessionOpened();
         m.sessionClosed();
@@ -101,6 +103,7 @@ class RelayMetricsTest {
         assertThat(traffic("moq_relay_viewers_closed_total", DEFAULT, "publisher")).isEqualTo(1);
         assertThat(traffic("moq_relay_viewers_opened_total", DEFAULT, "subscriber")).isZero();
         assertThat(traffic("moq_relay_fetches_total", DEFAULT, "publisher")).isEqualTo(1);
+        assertThat(traffic("moq_relay_fetches_total", DEFAULT, "subscriber")).isEqualTo(2);
         assertThat(sessions("moq_relay_sessions_opened_total", DEFAULT)).isEqualTo(2);
         assertThat(sessions("moq_relay_sessions_closed_total", DEFAULT)).isEqualTo(1);
     }

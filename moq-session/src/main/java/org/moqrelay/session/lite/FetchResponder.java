@@ -9,10 +9,15 @@ import org.moqrelay.wire.lite.Fetch;
 import org.moqrelay.wire.lite.LiteMessage;
 import org.moqrelay.wire.lite.MessageKind;
 
-/** Serves FETCH of one cached group: its frames straight onto the FETCH stream, then FIN. */
+/**
+ * Serves FETCH of one group: its frames straight onto the FETCH stream, then FIN. A group the
+ * relay has not cached is fetched from its publisher first ({@link Track#fetchGroup}, shared with
+ * any other fetcher of it); when that fails, the stream is reset with the publisher's code.
+ */
 final class FetchResponder extends MessageReader {
     private final BidiStream stream;
     private boolean requested;
+    private boolean cancelled;
     private GroupWriter writer;
 
     FetchResponder(LiteSession session, BidiStream stream) {
@@ -41,9 +46,13 @@ final class FetchResponder extends MessageReader {
             stream.reset(e.code().code());
             return;
         }
-        Group g = track.group(f.group());
-        if (g == null || g.state() == Group.State.EVICTED) {
-            stream.reset(ErrorCode.NOT_FOUND.code());
+        track.fetchGroup(f.group(), f.priority()).whenComplete((g, err) -> session.run(() -> serve(g, err)));
+    }
+
+    private void serve(Group g, Throwable err) {
+        if (cancelled || stream.isClosed()) return;
+        if (err != null) {
+            stream.reset(TrackException.codeOf(err, ErrorCode.CANCEL).code());
             return;
         }
         writer = new GroupWriter(session, g, null, w -> {});
@@ -55,6 +64,7 @@ final class FetchResponder extends MessageReader {
 
     @Override
     protected void onAbort(long code) {
+        cancelled = true;
         if (writer != null) writer.cancel(ErrorCode.CANCEL);
         else if (!stream.isClosed()) stream.reset(ErrorCode.CANCEL.code());
     }

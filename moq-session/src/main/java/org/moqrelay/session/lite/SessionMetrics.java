@@ -55,6 +55,9 @@ public interface SessionMetrics {
     /** The peer asked to FETCH a group (counted when asked, found or not). */
     default void fetchServed() {}
 
+    /** We FETCHed a group from the peer (once per uncached group, however many local fetchers wanted it). */
+    default void upstreamFetchOpened() {}
+
     /** A session was authorized and is serving. */
     default void sessionOpened() {}
 

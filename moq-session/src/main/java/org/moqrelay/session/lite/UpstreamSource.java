@@ -15,7 +15,8 @@ import org.moqrelay.wire.lite.TrackRequest;
 
 /**
  * The tracks of one of the peer's broadcasts, fetched through this session: TRACK for the info,
- * and ONE upstream SUBSCRIBE per track however many local subscribers share it.
+ * ONE upstream SUBSCRIBE per track however many local subscribers share it, and one FETCH per
+ * uncached group however many local fetchers want it.
  */
 final class UpstreamSource implements Track.Source {
     private final LiteSession session;
@@ -67,6 +68,20 @@ final class UpstreamSource implements Track.Source {
         session.run(() -> {
             UpstreamSubscription sub = subscriptions.remove(track);
             if (sub != null) sub.cancel();
+        });
+    }
+
+    @Override
+    public void fetch(Track track, long sequence, int priority) {
+        session.run(() -> {
+            if (!session.isOpen()) {
+                track.fetchFailed(sequence, ErrorCode.CANCEL);
+            } else if (!session.version().hasTrackStream()) {
+                // FETCH exists from lite-05 on; the reference answers older publishers' groups with Version.
+                track.fetchFailed(sequence, ErrorCode.VERSION);
+            } else {
+                UpstreamFetch.open(session, peerPath, track, sequence, priority);
+            }
         });
     }
 

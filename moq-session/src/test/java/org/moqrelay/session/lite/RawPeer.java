@@ -56,8 +56,12 @@ final class RawPeer implements ConnectionHandler {
         return r;
     }
 
+    /** Bidi streams the relay opened to this peer, for a test to answer by hand. */
+    final java.util.List<BidiStream> incoming = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public void onBidiStream(BidiStream stream) {
+        incoming.add(stream);
         stream.read(new Reply());
     }
 
