@@ -18,7 +18,7 @@ import org.moqrelay.wire.lite.StreamType;
  * The relay's own FETCH of a group it has not cached, sent to the publisher's session for every
  * local fetcher of that group ({@link Track#fetchGroup} coalesces them). The first frame (or an
  * empty group's FIN) puts the group in the track's cache and hands it to the fetchers; the frames
- * are sliced from the received buffers, as on group streams. A reset before any data fails the
+ * are sliced, with their framing, from the received buffers, as on group streams. A reset before any data fails the
  * fetchers with the publisher's code; after, it aborts the group with it.
  */
 final class UpstreamFetch implements ReadHandler {
@@ -62,10 +62,12 @@ final class UpstreamFetch implements ReadHandler {
                 Frames.Header h = Frames.peekHeader(buf, timestamps);
                 if (h == null || buf.readableBytes() < h.headerLength() + h.size()) break;
                 if (group == null && !start()) return;
-                buf.skipBytes(h.headerLength());
                 long ts = timestamps ? lastTimestamp + h.timestampDelta() : System.nanoTime() / 1_000_000;
                 lastTimestamp = ts;
-                if (!group.append(ts, buf.readRetainedSlice(h.size()))) {
+                // Cached with its header, as on group streams: a FETCH response frames a group's
+                // frames the same way (deltas from 0 at its first frame), so they forward as-is.
+                if (!group.append(ts, buf.readRetainedSlice(h.headerLength() + h.size()), h.headerLength(),
+                        Frames.format(timestamps))) {
                     // The group was aborted here (the track ended, or the group outgrew its cap).
                     done = true;
                     release();
