@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A byte budget shared by every track of an origin ({@code [cache] capacity}, and the target the
  * headroom governor sets). When the cached payloads exceed it, the oldest groups are evicted
- * first, except the latest group of each track, which is always kept (relay.md §3). Eviction
+ * first, except the latest group of each track, which is always kept (relay.md §3), and a fetched
+ * group while it is being filled (its fetchers are reading it). Eviction
  * happens as tracks write and when the budget shrinks; there is no reaper thread. Thread-safe.
  */
 public final class CacheBudget {
@@ -94,7 +95,8 @@ public final class CacheBudget {
                 long excess = used - capacity;
                 for (Group g : groups) {
                     if (excess <= 0) break;
-                    if (g.state() == Group.State.EVICTED || g.isLatestOfTrack()) continue;
+                    // Spared: a track's live edge, and a fetched group its fetchers are still receiving.
+                    if (g.state() == Group.State.EVICTED || g.isLatestOfTrack() || g.isBeingFetched()) continue;
                     victims.add(g);
                     excess -= g.bytes();
                 }

@@ -31,6 +31,8 @@ public final class Group {
     private CacheBudget budget = CacheBudget.UNLIMITED;
     private ErrorCode error;
     private long bytes;
+    /** Filled by a one-shot fetch rather than a live subscription ({@link Track#fetched}). */
+    private volatile boolean fetched;
 
     public Group(long sequence, long createdNanos) {
         this.sequence = sequence;
@@ -42,6 +44,15 @@ public final class Group {
         track = t;
         budget = b;
         b.register(this);
+    }
+
+    void markFetched() {
+        fetched = true;
+    }
+
+    /** A fetched group still being filled: someone is reading it right now, so the budget spares it. */
+    boolean isBeingFetched() {
+        return fetched && state() == State.OPEN;
     }
 
     boolean isLatestOfTrack() {

@@ -322,6 +322,7 @@ public final class Track {
             return null;
         }
         if (replaced != null) replaced.evict();
+        g.markFetched();
         g.cachedBy(this, broadcast.budget());
         f.complete(g);
         return g;

@@ -189,6 +189,28 @@ class TrackFetchTest {
         payloads.assertAllReleased();
     }
 
+    @Test
+    void theBudgetSparesAFetchedGroupWhileItIsFilledAndEvictsItAfter() {
+        origin.publish(broadcast);
+        Track track = broadcast.track("video");
+        Group live = track.createGroup(9);
+        payloads.fill(live, 1);
+        track.fetchGroup(3, 0);
+        Group fetched = track.fetched(3);
+        payloads.fill(fetched, 2);
+
+        budget.resize(0);
+        assertThat(fetched.state()).isEqualTo(Group.State.OPEN);
+        fetched.finish();
+        budget.resize(0);
+        assertThat(fetched.state()).isEqualTo(Group.State.EVICTED);
+        assertThat(fetched.error()).isEqualTo(ErrorCode.EVICTED);
+        assertThat(track.latest()).isSameAs(live);
+        assertThat(live.state()).isEqualTo(Group.State.OPEN);
+        origin.closeAll();
+        payloads.assertAllReleased();
+    }
+
     /** Runs, now, every check the timer holds, as if the idle linger had passed. */
     private int runScheduledChecks() {
         List<Runnable> due = new ArrayList<>(timer.getQueue());
