@@ -122,11 +122,23 @@ public final class LiteSession implements ConnectionHandler {
             if (!g.canPublish() && !g.canSubscribe()) {
                 throw new SessionRefusedException(ErrorCode.UNAUTHORIZED, "role " + role + " is not granted");
             }
+            if (log.isInfoEnabled()) {
+                log.info("session {} authorized: root '{}', publish {}, subscribe {}{}", id, g.root(), prefixes(g.publish()),
+                        prefixes(g.subscribe()), g.tier().isEmpty() ? "" : ", tier '" + g.tier() + "'");
+            }
             becomeReady(g);
         } catch (SessionRefusedException e) {
             log.info("session {} refused: {}", id, e.getMessage());
             close(e.closeCode(), e.getMessage());
         }
+    }
+
+    /** {@code ['', 'cam']}, or {@code none}: the root prefix must not print as an empty list. */
+    private static String prefixes(List<Path> paths) {
+        if (paths.isEmpty()) return "none";
+        StringBuilder out = new StringBuilder("[");
+        for (Path p : paths) out.append(out.length() > 1 ? ", '" : "'").append(p).append('\'');
+        return out.append(']').toString();
     }
 
     private void becomeReady(Authorizer.Grant g) {
