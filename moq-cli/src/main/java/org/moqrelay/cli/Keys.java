@@ -53,8 +53,13 @@ final class Keys {
             // [auth.public] subscribe / publish. The flags add to whatever auth.public gives, as in the reference.
             new Supported("auth.public.subscribe", List.of("--auth-public-subscribe"), "MOQ_AUTH_PUBLIC_SUBSCRIBE"),
             new Supported("auth.public.publish", List.of("--auth-public-publish"), "MOQ_AUTH_PUBLIC_PUBLISH"),
+            new Supported("auth.auth_api", List.of("--auth-api"), "MOQ_AUTH_API"),
+            new Supported("auth.domains", List.of("--auth-domain"), "MOQ_AUTH_DOMAIN"),
+            new Supported("auth.mtls_tier", List.of("--auth-mtls-tier"), "MOQ_AUTH_MTLS_TIER"),
             new Supported("cluster.id", List.of("--cluster-id"), "MOQ_CLUSTER_ID"),
             new Supported("cluster.linger", List.of("--cluster-linger"), "MOQ_CLUSTER_LINGER"),
+            // Only for this relay's own cluster dials, which it does not make yet (cluster.connect is unsupported).
+            new Supported("cluster.tier", List.of("--cluster-tier"), "MOQ_CLUSTER_TIER"),
             new Supported("internal.listen", List.of("--internal-listen"), "MOQ_INTERNAL_LISTEN"),
             new Supported("web.https.listen", List.of("--web-https-listen"), "MOQ_WEB_HTTPS_LISTEN"),
             new Supported("web.https.cert", List.of("--web-https-cert"), "MOQ_WEB_HTTPS_CERT"),
@@ -81,7 +86,6 @@ final class Keys {
     private static final String QUIC = "QUIC transport tuning";
     private static final String CLIENT = "outbound client settings for cluster dials";
     private static final String CLUSTER = "clustering";
-    private static final String TIERS = "stats tiers";
     private static final String STATS = "stats broadcasts";
     private static final String IROH = "iroh P2P";
     private static final String HTTPS = "HTTPS/WSS listener";
@@ -138,11 +142,7 @@ final class Keys {
         // WebSocket is always served on web.http.listen: "true" is accepted, "false" is not.
         u.add(bool("web.ws", "turning WebSocket off; it is always on", "true", "--web-ws"));
 
-
-        u.add(value("auth.auth_api", "unified auth API", "MOQ_AUTH_API", "--auth-api"));
         u.add(value("auth.public.api", "public access API", "--auth-public-api"));
-        u.add(value("auth.domains", "subdomain-to-path routing", "MOQ_AUTH_DOMAIN", "--auth-domain"));
-        u.add(value("auth.mtls_tier", TIERS, "--auth-mtls-tier"));
         u.add(value("auth.tls.root", AUTH_TLS, "--auth-tls-root"));
         u.add(value("auth.tls.cert", AUTH_TLS, "--auth-tls-cert"));
         u.add(value("auth.tls.key", AUTH_TLS, "--auth-tls-key"));
@@ -153,7 +153,6 @@ final class Keys {
         u.add(value("cluster.node", CLUSTER, "--cluster-node"));
         u.add(bool("cluster.mesh", CLUSTER, "false", "--cluster-mesh"));
         u.add(value("cluster.token", CLUSTER, "--cluster-token"));
-        u.add(value("cluster.tier", TIERS, "--cluster-tier"));
 
         u.add(bool("stats.enabled", STATS, "false", "--stats-enabled"));
         u.add(value("stats.prefix", STATS, "--stats-prefix"));

@@ -30,9 +30,10 @@ import picocli.CommandLine.Parameters;
         footer = {"",
                 "Each flag has the environment variable shown. A flag wins over its variable,",
                 "which wins over CONFIG. Settings of the reference relay's features this relay",
-                "does not have yet (clustering, QUIC tuning, auth API, stats, iroh, client.*)",
-                "are recognized in CONFIG, the environment and on the command line, and stop",
-                "start-up with \"... is not supported yet\". Configuration errors exit with status 2."})
+                "does not have yet (clustering, some QUIC tuning, public access API, stats, iroh,",
+                "client.*, ...) are recognized in CONFIG, the environment and on the command",
+                "line, and stop start-up with \"... is not supported yet\". Configuration errors",
+                "exit with status 2."})
 public final class RelayCommand implements Callable<Integer> {
     /** How long a stopping relay waits for sessions to leave after GOAWAY. */
     static final long DRAIN_MILLIS = 5_000;
@@ -120,6 +121,21 @@ public final class RelayCommand implements Callable<Integer> {
                     + "%n  env MOQ_AUTH_PUBLIC_PUBLISH; file: [auth.public] publish")
     List<String> authPublicPublish;
 
+    @Option(names = "--auth-api", paramLabel = "URL",
+            description = "auth API asked about every connection (GET URL?root=PATH&kid=...): key, public access,"
+                    + " alias, tier; instead of --auth-key, --auth-key-dir and --auth-public%n  env MOQ_AUTH_API, key auth.auth_api")
+    String authApi;
+
+    @Option(names = "--auth-domain", paramLabel = "SUFFIX",
+            description = "host suffix whose subdomain labels prefix the path: a.b.SUFFIX/x is authorized as /b/a/x (repeatable)"
+                    + "%n  env MOQ_AUTH_DOMAIN (one suffix), key auth.domains (string or array)")
+    List<String> authDomain;
+
+    @Option(names = "--auth-mtls-tier", paramLabel = "LABEL",
+            description = "metrics tier of client-certificate peers the auth API puts in none (default: the default tier)"
+                    + "%n  env MOQ_AUTH_MTLS_TIER, key auth.mtls_tier")
+    String authMtlsTier;
+
     @Option(names = "--cluster-id", paramLabel = "ID",
             description = "this relay's hop id, 1 to 2^53-1 (default random)%n  env MOQ_CLUSTER_ID, key cluster.id")
     String clusterId;
@@ -160,6 +176,11 @@ public final class RelayCommand implements Callable<Integer> {
             description = "how long a broadcast survives its publisher's abrupt loss (default 5s; 0 disables)"
                     + "%n  env MOQ_CLUSTER_LINGER, key cluster.linger")
     String linger;
+
+    @Option(names = "--cluster-tier", paramLabel = "LABEL",
+            description = "metrics tier of this relay's own cluster dials; accepted, but this relay dials no peers yet"
+                    + "%n  env MOQ_CLUSTER_TIER, key cluster.tier")
+    String clusterTier;
 
     /** Values of the unsupported features' flags, by TOML key (see {@link Keys#UNSUPPORTED}). */
     final Map<String, String> unsupported = new HashMap<>();

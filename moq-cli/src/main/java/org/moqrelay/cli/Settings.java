@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.moqrelay.relay.auth.AuthDomains;
 import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.CacheConfig;
 import org.moqrelay.relay.server.WebHttpsConfig;
 import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.token.AuthApi;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -79,6 +81,10 @@ final class Settings {
         parsers.put("auth.public", this::publicPrefixes);
         parsers.put("auth.public.subscribe", v -> strings(v, false));
         parsers.put("auth.public.publish", v -> strings(v, false));
+        parsers.put("auth.auth_api", this::authApi);
+        parsers.put("auth.domains", this::domains);
+        parsers.put("auth.mtls_tier", this::string);
+        parsers.put("cluster.tier", this::string);
         parsers.put("cluster.id", this::clusterId);
         parsers.put("cluster.linger", this::millis);
         parsers.put("internal.listen", this::address);
@@ -156,6 +162,7 @@ final class Settings {
         }
         Value internalV = pick(flags.internalListen, "--internal-listen", "MOQ_INTERNAL_LISTEN", "internal.listen");
         Value capacityV = pick(flags.cacheCapacity, "--cache-capacity", "MOQ_CACHE_CAPACITY", "cache.capacity");
+        Value clusterTierV = pick(flags.clusterTier, "--cluster-tier", "MOQ_CLUSTER_TIER", "cluster.tier");
         Value durationV = pick(flags.cacheDuration, "--cache-duration", "MOQ_CACHE_DURATION", "cache.duration");
         Value headroomV = pick(flags.cacheHeadroom, "--cache-headroom", "MOQ_CACHE_HEADROOM", "cache.headroom");
 
@@ -174,7 +181,8 @@ final class Settings {
                         httpsCertV == null ? null : Path.of(string(httpsCertV)), httpsKeyV == null ? null : Path.of(string(httpsKeyV))))
                 .withCache(new CacheConfig(capacityV == null ? Long.MAX_VALUE : bytes(capacityV),
                         durationV == null ? Long.MAX_VALUE : millis(durationV), headroomV == null ? 0 : headroom(headroomV)))
-                .withQuic(quic);
+                .withQuic(quic)
+                .withClusterTier(clusterTierV == null ? null : string(clusterTierV));
         } catch (IllegalArgumentException e) { // InvalidPathException too
             throw new ConfigException(e.getMessage());
         }
@@ -182,9 +190,10 @@ final class Settings {
     }
 
     /**
-     * auth.key / auth.key_dir, and the public prefixes. As in the reference, {@code --auth-public} (or
-     * MOQ_AUTH_PUBLIC) replaces the file's whole {@code auth.public} (string, array or table), while
-     * {@code --auth-public-subscribe} / {@code --auth-public-publish} add to it.
+     * auth.key / auth.key_dir, and the public prefixes; or auth.auth_api instead of all of them. As in the
+     * reference, {@code --auth-public} (or MOQ_AUTH_PUBLIC) replaces the file's whole {@code auth.public}
+     * (string, array or table), while {@code --auth-public-subscribe} / {@code --auth-public-publish} add to it.
+     * auth.domains and auth.mtls_tier apply either way.
      */
     private AuthConfig auth(boolean mtls) {
         Value keyV = pick(flags.authKey, "--auth-key", "MOQ_AUTH_KEY", "auth.key");
@@ -194,6 +203,7 @@ final class Settings {
         }
         List<String> subscribe = new ArrayList<>();
         List<String> publish = new ArrayList<>();
+        List<String> publicOrigins = new ArrayList<>();
         Value pubV = pick(flags.authPublic, "--auth-public", "MOQ_AUTH_PUBLIC", "auth.public");
         if (pubV != null && pubV.raw instanceof TomlTable) {
             subscribe.addAll(list(fileValue("auth.public.subscribe"), false));
@@ -203,19 +213,60 @@ final class Settings {
             subscribe.addAll(both);
             publish.addAll(both);
         }
-        subscribe.addAll(list(pick(flags.authPublicSubscribe, "--auth-public-subscribe", "MOQ_AUTH_PUBLIC_SUBSCRIBE"), false));
-        publish.addAll(list(pick(flags.authPublicPublish, "--auth-public-publish", "MOQ_AUTH_PUBLIC_PUBLISH"), false));
+        if (pubV != null && !(subscribe.isEmpty() && publish.isEmpty())) publicOrigins.add(pubV.origin);
+        Value pubSubV = pick(flags.authPublicSubscribe, "--auth-public-subscribe", "MOQ_AUTH_PUBLIC_SUBSCRIBE");
+        Value pubPubV = pick(flags.authPublicPublish, "--auth-public-publish", "MOQ_AUTH_PUBLIC_PUBLISH");
+        subscribe.addAll(list(pubSubV, false));
+        publish.addAll(list(pubPubV, false));
+        for (Value v : new Value[] {pubSubV, pubPubV}) if (v != null) publicOrigins.add(v.origin);
         String key = keyV == null ? null : string(keyV);
         String dir = dirV == null ? null : string(dirV);
-        if (key == null && dir == null && subscribe.isEmpty() && publish.isEmpty() && !mtls) {
-            throw new ConfigException("no authentication configured: set auth.key, auth.key_dir or auth.public"
-                    + " (--auth-key, --auth-key-dir, --auth-public; --auth-public \"\" makes everything public)");
+
+        Value apiV = pick(flags.authApi, "--auth-api", "MOQ_AUTH_API", "auth.auth_api");
+        String api = apiV == null ? null : authApi(apiV);
+        if (api != null && (key != null || dir != null || !publicOrigins.isEmpty())) {
+            List<String> others = new ArrayList<>();
+            if (keyV != null) others.add(keyV.origin);
+            if (dirV != null) others.add(dirV.origin);
+            others.addAll(publicOrigins);
+            // The API gives the key and the public prefixes itself, as in the reference.
+            throw new ConfigException("auth.auth_api cannot be combined with auth.key, auth.key_dir or auth.public ("
+                    + apiV.origin + "; " + String.join("; ", others) + ")");
         }
+        if (api == null && key == null && dir == null && subscribe.isEmpty() && publish.isEmpty() && !mtls) {
+            throw new ConfigException("no authentication configured: set auth.key, auth.key_dir, auth.public or auth.auth_api"
+                    + " (--auth-key, --auth-key-dir, --auth-public, --auth-api; --auth-public \"\" makes everything public)");
+        }
+        Value domainsV = pick(flags.authDomain, "--auth-domain", "MOQ_AUTH_DOMAIN", "auth.domains");
+        Value mtlsTierV = pick(flags.authMtlsTier, "--auth-mtls-tier", "MOQ_AUTH_MTLS_TIER", "auth.mtls_tier");
         try {
-            return new AuthConfig(key, dir, subscribe, publish);
+            return new AuthConfig(key, dir, subscribe, publish, api,
+                    domainsV == null ? List.of() : domains(domainsV), mtlsTierV == null ? null : string(mtlsTierV));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /** An {@code http://} or {@code https://} URL with a host. */
+    private String authApi(Value v) {
+        String url = string(v);
+        try {
+            AuthApi.builder(url);
+        } catch (IllegalArgumentException e) {
+            throw bad(v, e.getMessage());
+        }
+        return url;
+    }
+
+    /** Host suffixes, none empty. */
+    private List<String> domains(Value v) {
+        List<String> suffixes = strings(v, false);
+        try {
+            AuthDomains.of(suffixes);
+        } catch (IllegalArgumentException e) {
+            throw bad(v, e.getMessage());
+        }
+        return suffixes;
     }
 
     // ---------------------------------------------------------------------------------------------

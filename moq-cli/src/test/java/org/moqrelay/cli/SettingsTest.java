@@ -126,6 +126,22 @@ class SettingsTest {
                 new Case("auth.public (publish side)", List.of("auth.public = \"a\""), List.of("--auth-public", "b"),
                         Map.of("MOQ_AUTH_PUBLIC", ""), List.of(TLS), l -> l.relay().auth().publicPublish(),
                         List.of("a"), List.of("b"), List.of("")),
+                new Case("auth.auth_api", List.of("auth.auth_api = \"https://a.example/auth\""),
+                        List.of("--auth-api", "http://127.0.0.1:8080/b?region=eu"), Map.of("MOQ_AUTH_API", "https://c.example/"),
+                        List.of(TLS), l -> l.relay().auth().authApi(),
+                        "https://a.example/auth", "http://127.0.0.1:8080/b?region=eu", "https://c.example/"),
+                new Case("auth.domains", List.of("auth.domains = [\"a.example\", \"a2.example\"]"),
+                        List.of("--auth-domain", "b.example", "--auth-domain", "b2.example"), Map.of("MOQ_AUTH_DOMAIN", "c.example"),
+                        both, l -> l.relay().auth().domains(),
+                        List.of("a.example", "a2.example"), List.of("b.example", "b2.example"), List.of("c.example")),
+                new Case("auth.domains (string form)", List.of("auth.domains = \"a.example\""),
+                        List.of("--auth-domain", "b.example"), Map.of("MOQ_AUTH_DOMAIN", "c.example,c2.example"),
+                        List.of(TLS, "auth.key = \"k.jwk\""), l -> l.relay().auth().domains(),
+                        List.of("a.example"), List.of("b.example"), List.of("c.example,c2.example")),
+                new Case("auth.mtls_tier", List.of("auth.mtls_tier = \"edge\""), List.of("--auth-mtls-tier", "region/sjc"),
+                        Map.of("MOQ_AUTH_MTLS_TIER", ""), both, l -> l.relay().auth().mtlsTier(), "edge", "region/sjc", ""),
+                new Case("cluster.tier", List.of("cluster.tier = \"region\""), List.of("--cluster-tier", "peers"),
+                        Map.of("MOQ_CLUSTER_TIER", "backbone"), both, l -> l.relay().clusterTier(), "region", "peers", "backbone"),
                 new Case("cluster.id", List.of("cluster.id = 12345"), List.of("--cluster-id", "67890"),
                         Map.of("MOQ_CLUSTER_ID", "9007199254740991"), both, l -> l.relay().clusterId(),
                         12345L, 67890L, 9007199254740991L),
@@ -406,6 +422,58 @@ class SettingsTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // auth.auth_api, auth.domains, the tiers.
+
+    @Test
+    void theAuthApiAloneIsEnoughAuthAndNothingElseIsSet() throws IOException {
+        RelayConfig r = relay(toml(TLS, "[auth]", "auth_api = \"https://api.example/auth\"", "domains = [\"cdn.example\"]",
+                "mtls_tier = \"peers\""));
+        assertThat(r.auth().authApi()).isEqualTo("https://api.example/auth");
+        assertThat(r.auth().key()).isNull();
+        assertThat(r.auth().publicSubscribe()).isEmpty();
+        assertThat(r.auth().domains()).containsExactly("cdn.example");
+        assertThat(r.auth().mtlsTier()).isEqualTo("peers");
+        assertThat(relay(toml(TLS), Map.of("MOQ_AUTH_API", "http://127.0.0.1:1/"), "--server-tls-root", "ca.pem").auth().authApi())
+                .isEqualTo("http://127.0.0.1:1/");
+    }
+
+    @Test
+    void theAuthApiExcludesKeysAndPublicPrefixesNamingWhereEachCameFrom() throws IOException {
+        String prefix = "auth.auth_api cannot be combined with auth.key, auth.key_dir or auth.public (";
+        Path key = toml(TLS, "auth.key = \"k.jwk\"", "auth.auth_api = \"https://api.example/\"");
+        fails(key, prefix + key + ": key 'auth.auth_api' at line 3; " + key + ": key 'auth.key' at line 2)");
+        Path pub = toml(TLS, AUTH);
+        fails(pub, prefix + "--auth-api; " + pub + ": key 'auth.public' at line 2)", "--auth-api", "https://api.example/");
+        fails(toml(TLS), Map.of("MOQ_AUTH_API", "https://api.example/", "MOQ_AUTH_KEY_DIR", "keys"),
+                prefix + "MOQ_AUTH_API; MOQ_AUTH_KEY_DIR; --auth-public-subscribe)", "--auth-public-subscribe", "x");
+        fails(toml(TLS), prefix + "--auth-api; --auth-public-publish)", "--auth-api", "https://api.example/", "--auth-public-publish", "x");
+        // An empty auth.public is no public access, as in the reference.
+        assertThat(relay(toml(TLS, "auth.public = []", "auth.auth_api = \"https://api.example/\"")).auth().authApi()).isNotNull();
+    }
+
+    @Test
+    void theAuthApiUrlMustBeHttpWithAHost() throws IOException {
+        Path f = toml(TLS, "auth.auth_api = \"ftp://api.example/\"");
+        fails(f, f + ": key 'auth.auth_api' at line 2: invalid auth API URL 'ftp://api.example/'"
+                + " (expected http://HOST/... or https://HOST/...)");
+        fails(toml(TLS), "--auth-api: invalid auth API URL 'api.example/auth' (expected http://HOST/... or https://HOST/...)",
+                "--auth-api", "api.example/auth");
+        fails(toml(TLS), Map.of("MOQ_AUTH_API", "https://bad host/"), "MOQ_AUTH_API: invalid auth API URL 'https://bad host/':"
+                + " Illegal character in authority at index 11: https://bad host/");
+    }
+
+    @Test
+    void domainSuffixesMustNotBeEmpty() throws IOException {
+        Path f = toml(TLS, AUTH, "auth.domains = [\"cdn.example\", \".\"]");
+        fails(f, f + ": key 'auth.domains' at line 3: auth-domain suffix must not be empty (got '.')");
+        fails(toml(TLS, AUTH), "--auth-domain: auth-domain suffix must not be empty (got '')", "--auth-domain", "");
+        fails(toml(TLS, AUTH), Map.of("MOQ_AUTH_DOMAIN", ""), "MOQ_AUTH_DOMAIN: auth-domain suffix must not be empty (got '')");
+        // A flag replaces the file's list, as for every setting.
+        assertThat(relay(toml(TLS, AUTH, "auth.domains = [\"a.example\", \"b.example\"]"), "--auth-domain", "c.example")
+                .auth().domains()).containsExactly("c.example");
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Unknown keys, syntax, bad values.
 
     private void fails(Path file, String message, String... args) {
@@ -480,6 +548,13 @@ class SettingsTest {
                 Arguments.of("auth.key_dir = 1.5", "auth.key_dir", "expected a string, got the number 1.5"),
                 Arguments.of("auth.public = 5", "auth.public", "expected a string, an array of strings or a table {subscribe, publish}, got the integer 5"),
                 Arguments.of("auth.public.subscribe = [true]", "auth.public.subscribe", "expected a string or an array of strings, got the boolean true in the array"),
+                Arguments.of("auth.auth_api = 1", "auth.auth_api", "expected a string, got the integer 1"),
+                Arguments.of("auth.auth_api = \"/auth\"", "auth.auth_api",
+                        "invalid auth API URL '/auth' (expected http://HOST/... or https://HOST/...)"),
+                Arguments.of("auth.domains = 5", "auth.domains", "expected a string or an array of strings, got the integer 5"),
+                Arguments.of("auth.domains = [\"\"]", "auth.domains", "auth-domain suffix must not be empty (got '')"),
+                Arguments.of("auth.mtls_tier = [\"a\"]", "auth.mtls_tier", "expected a string, got an array"),
+                Arguments.of("cluster.tier = true", "cluster.tier", "expected a string, got the boolean true"),
                 Arguments.of("cluster.id = \"12\"", "cluster.id", "expected an integer, got the string \"12\""),
                 Arguments.of("cluster.id = 0", "cluster.id", "must be non-zero (leave it unset for a random id)"),
                 Arguments.of("cluster.id = -1", "cluster.id", "-1 is out of range (expected 1 to 2^53-1)"),
@@ -543,8 +618,11 @@ class SettingsTest {
         Path twoRoots = toml(TLS, "server.tls.root = [\"a.pem\", \"b.pem\"]");
         fails(twoRoots, "server.tls.root: more than one CA file is not supported yet (put all the CA certificates in one PEM file)");
         Path noAuth = toml(TLS);
-        fails(noAuth, "no authentication configured: set auth.key, auth.key_dir or auth.public"
-                + " (--auth-key, --auth-key-dir, --auth-public; --auth-public \"\" makes everything public)");
+        fails(noAuth, "no authentication configured: set auth.key, auth.key_dir, auth.public or auth.auth_api"
+                + " (--auth-key, --auth-key-dir, --auth-public, --auth-api; --auth-public \"\" makes everything public)");
+        fails(toml(TLS, "auth.domains = \"cdn.example\"", "auth.mtls_tier = \"x\""), "no authentication configured: set auth.key,"
+                + " auth.key_dir, auth.public or auth.auth_api (--auth-key, --auth-key-dir, --auth-public, --auth-api;"
+                + " --auth-public \"\" makes everything public)");
         Path keyAndDir = toml(TLS, "auth.key = \"k.jwk\"", "auth.key_dir = \"keys\"");
         fails(keyAndDir, "auth.key and auth.key_dir cannot both be set (" + keyAndDir + ": key 'auth.key' at line 2; "
                 + keyAndDir + ": key 'auth.key_dir' at line 3)");

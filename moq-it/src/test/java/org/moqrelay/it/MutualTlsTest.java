@@ -33,6 +33,7 @@ import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
+import org.moqrelay.it.auth.AuthApiServer;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
@@ -45,12 +46,16 @@ import org.moqrelay.wire.lite.TrackInfo;
 
 /**
  * mTLS ({@code --server-tls-root}): a client certificate from a trusted CA gets full access within
- * its path; no certificate falls through to tokens and public paths; a rogue CA is refused.
+ * its path; no certificate falls through to tokens and public paths; a rogue CA is refused. With the
+ * auth API, a certificate peer lands on the API's alias and tier (else {@code --auth-mtls-tier}).
  */
 class MutualTlsTest {
     @TempDir
     static Path dir;
     static RelayServer relay;
+    /** The same CA, plus the auth API, the mTLS tier "peers" and the metrics listener. */
+    static RelayServer withApi;
+    static AuthApiServer api;
     static EventLoopGroup clients;
     static CertificateBundle trusted;
     static CertificateBundle rogue;
@@ -73,20 +78,61 @@ class MutualTlsTest {
         RelayConfig cfg = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
                 .withAuth(AuthConfig.NONE).withTlsRoot(caPem);
         relay = RelayServer.start(cfg);
+        api = AuthApiServer.start();
+        api.answer(q -> switch (q.get("root")) {
+            case "room" -> AuthApiServer.Answer.json("{\"alias\":\"peer-7\"}");
+            case "edge" -> AuthApiServer.Answer.json("{\"tier\":\"edge\"}");
+            default -> new AuthApiServer.Answer(503, "");
+        });
+        withApi = RelayServer.start(cfg.withAuth(AuthConfig.api(api.url()).withMtlsTier("peers"))
+                .withInternalListen(new InetSocketAddress("127.0.0.1", 0)));
         clients = EventLoops.newGroup(1, "it-mtls");
     }
 
     @AfterAll
     static void stop() {
         if (relay != null) relay.close();
+        if (withApi != null) withApi.close();
+        if (api != null) api.close();
         if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
     }
 
     static MoqClient connect(CertificateBundle cert) throws Exception {
-        ClientOptions o = ClientOptions.pinned(relay.certificateSha256());
+        return connect(relay, cert, "/room");
+    }
+
+    static MoqClient connect(RelayServer r, CertificateBundle cert, String path) throws Exception {
+        ClientOptions o = ClientOptions.pinned(r.certificateSha256());
         if (cert != null) o = o.withClientCertificate(cert);
-        URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/room");
+        URI url = URI.create("moqt://127.0.0.1:" + r.quicAddress().getPort() + path);
         return MoqClient.connect(clients, url, o).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void withTheAuthApiACertificatePeerLandsOnTheAliasInTheMtlsTierOrTheApisTier() throws Exception {
+        try (MoqClient pub = connect(withApi, trusted, "/room"); MoqClient edge = connect(withApi, trusted, "/edge")) {
+            pub.publish(org.moqrelay.wire.Path.of("cam")).createTrack("video", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(withApi.origin(), org.moqrelay.wire.Path.of("peer-7/cam"), 10);
+            edge.publish(org.moqrelay.wire.Path.of("cam")).createTrack("video", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(withApi.origin(), org.moqrelay.wire.Path.of("edge/cam"), 10);
+            assertThat(api.requestsFor("room")).contains(java.util.Map.of("root", "room", "mtls", "true", "transport", "quic"));
+
+            MetricsEndToEndTest.Scrape s = scrape(withApi);
+            assertThat(s.value("moq_relay_sessions_opened_total", "tier", "peers")).as("the API chose no tier").isEqualTo(1);
+            assertThat(s.value("moq_relay_sessions_opened_total", "tier", "edge")).isEqualTo(1);
+        }
+        // The API failing refuses the peer, certificate or not (566 = 64 + 502): it would land on no alias.
+        MoqClient refused = connect(withApi, trusted, "/other");
+        refused.session().closed().get(10, TimeUnit.SECONDS);
+        assertThat(refused.session().closeDescription()).startsWith("code 566");
+    }
+
+    static MetricsEndToEndTest.Scrape scrape(RelayServer r) throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            var res = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.internalAddress().getPort()
+                    + "/metrics")).timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new MetricsEndToEndTest.Scrape(res.body());
+        }
     }
 
     @Test

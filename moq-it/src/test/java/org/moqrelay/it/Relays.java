@@ -24,6 +24,11 @@ final class Relays {
      * browser clients expect: they fetch http://host:port/certificate.sha256, then dial UDP port.
      */
     static RelayServer startDevSamePort() throws Exception {
+        return startSamePort(c -> c);
+    }
+
+    /** As {@link #startDevSamePort()}, with the development config changed by {@code customize}. */
+    static RelayServer startSamePort(java.util.function.UnaryOperator<RelayConfig> customize) throws Exception {
         Exception last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port;
@@ -31,8 +36,8 @@ final class Relays {
                 port = probe.getLocalPort();
             }
             try {
-                return RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", port),
-                        new InetSocketAddress("127.0.0.1", port)));
+                return RelayServer.start(customize.apply(RelayConfig.development(new InetSocketAddress("127.0.0.1", port),
+                        new InetSocketAddress("127.0.0.1", port))));
             } catch (Exception e) {
                 last = e; // the port was taken in between: try another
             }

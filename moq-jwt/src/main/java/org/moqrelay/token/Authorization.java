@@ -58,6 +58,28 @@ public final class Authorization {
     }
 
     /**
+     * {@link #authorize(String, Claims)} at {@code connectionPath}, with the result anchored at {@code routeRoot}
+     * instead: the auth API's {@code alias}, the canonical name of the path the client dialed (moq
+     * {@code Auth::finalize}). The token root is checked against the path the client dialed; the grants, relative
+     * to it, carry over unchanged, which is why both must have the same number of segments
+     * ({@link TokenException.Reason#ROOT_MISMATCH} otherwise).
+     */
+    public static Permissions authorize(String connectionPath, String routeRoot, Claims claims) {
+        String route = TokenPaths.normalize(Objects.requireNonNull(routeRoot, "routeRoot"));
+        String path = TokenPaths.normalize(Objects.requireNonNull(connectionPath, "connectionPath"));
+        if (depth(path) != depth(route)) {
+            throw new TokenException(TokenException.Reason.ROOT_MISMATCH,
+                    "alias `" + route + "` does not have as many segments as the path `" + path + "`");
+        }
+        Permissions p = authorize(path, claims);
+        return new Permissions(route, p.publish(), p.subscribe(), p.expires());
+    }
+
+    private static int depth(String normalized) {
+        return normalized.isEmpty() ? 0 : normalized.split("/", -1).length;
+    }
+
+    /**
      * The claims public access gives an anonymous session at {@code connectionPath}, or empty when no public
      * prefix overlaps the path (path under a prefix, or a prefix under the path). When present they are
      * {@code {root: "", get: subscribe, put: publish}}, to be passed to {@link #authorize}.

@@ -42,7 +42,7 @@ public final class KeyResolver implements AutoCloseable {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final HttpClient ownedClient;
-    private final HttpKeyCache http;
+    private final HttpCache<Key> http;
 
     private KeyResolver(Builder b) {
         String source = b.key != null ? b.key : b.keyDir;
@@ -60,7 +60,8 @@ public final class KeyResolver implements AutoCloseable {
             this.ownedClient = client == null
                     ? HttpClient.newBuilder().connectTimeout(b.timeout).followRedirects(HttpClient.Redirect.NORMAL).executor(executor).build()
                     : null;
-            this.http = new HttpKeyCache(client != null ? client : ownedClient, executor, b.timeout, b.clock, b.maxCachedKeys, b.maxKeyBytes);
+            this.http = new HttpCache<>(client != null ? client : ownedClient, executor, b.timeout, b.clock, b.maxCachedKeys,
+                    b.maxKeyBytes, KEY_READER);
         } else {
             Path p = Path.of(source);
             if (dir && !Files.isDirectory(p)) throw new IllegalArgumentException("auth-key-dir path is not a directory: " + source);
@@ -72,6 +73,34 @@ public final class KeyResolver implements AutoCloseable {
             this.http = null;
         }
     }
+
+    /** A key URL's answers: 404 is {@code KEY_NOT_FOUND}, a bad key {@code INVALID_KEY}, any other failure {@code KEY_UNAVAILABLE}. */
+    private static final HttpCache.Reader<Key> KEY_READER = new HttpCache.Reader<>() {
+        @Override
+        public Key parse(URI uri, String body) {
+            try {
+                return Key.parse(body);
+            } catch (TokenException e) {
+                throw new TokenException(TokenException.Reason.INVALID_KEY, "key from " + uri + " is unusable: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public TokenException failed(URI uri, int status) {
+            if (status == 404) return new TokenException(TokenException.Reason.KEY_NOT_FOUND, "key not found at " + uri + " (HTTP 404)");
+            return new TokenException(TokenException.Reason.KEY_UNAVAILABLE, "key server answered HTTP " + status + " for " + uri);
+        }
+
+        @Override
+        public TokenException unreachable(URI uri, String detail) {
+            return new TokenException(TokenException.Reason.KEY_UNAVAILABLE, "key request to " + uri + " failed: " + detail);
+        }
+
+        @Override
+        public TokenException tooLarge(URI uri, int maxBytes) {
+            return new TokenException(TokenException.Reason.INVALID_KEY, "key from " + uri + " is larger than " + maxBytes + " bytes");
+        }
+    };
 
     /** {@code --auth-key}: one key file or URL, defaults otherwise. */
     public static KeyResolver forKey(String fileOrUrl) {

@@ -7,7 +7,8 @@ import java.util.Objects;
  * signature or key material.
  *
  * <p>{@link #reason()} lets a caller map the failure without parsing the message; the relay answers
- * {@link Reason#KEY_UNAVAILABLE} with 502 and everything else with 401 (moq {@code rs/moq-relay/src/auth.rs}).
+ * {@link Reason#KEY_UNAVAILABLE} and {@link Reason#AUTH_API_UNAVAILABLE} with 502, {@link Reason#INVALID_URL}
+ * with 500 and everything else with 401 (moq {@code rs/moq-relay/src/auth.rs}).
  */
 public final class TokenException extends RuntimeException {
     /** What went wrong, coarsely. */
@@ -56,6 +57,13 @@ public final class TokenException extends RuntimeException {
         KEY_NOT_FOUND,
         /** The key server failed (network, timeout, non-404 error status). */
         KEY_UNAVAILABLE,
+        /**
+         * The auth API ({@link AuthApi}) failed: network, timeout, a status other than 2xx, or an answer that
+         * is not the expected JSON (an unusable {@code key} included).
+         */
+        AUTH_API_UNAVAILABLE,
+        /** A request URL could not be made from the configured base and the connection. */
+        INVALID_URL,
         /** Reading or writing a key file failed. */
         IO
     }

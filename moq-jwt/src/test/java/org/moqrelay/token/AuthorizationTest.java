@@ -80,6 +80,20 @@ class AuthorizationTest {
     }
 
     @Test
+    void anAliasTakesThePlaceOfTheRootWhenItIsAsDeepAsThePath() {
+        Claims c = claims("demo", List.of("room/cam"), List.of("room"));
+        Permissions p = Authorization.authorize("/demo/room/", "x7k2qp//room", c);
+        assertThat(p.root()).isEqualTo("x7k2qp/room");
+        assertThat(p.subscribe()).containsExactly("cam");
+        assertThat(p.publish()).containsExactly("");
+        assertThat(Authorization.authorize("", "", claims("", List.of(""), List.of())).root()).isEmpty();
+        assertRefused(Reason.ROOT_MISMATCH, () -> Authorization.authorize("demo/room", "x7k2qp", c))
+                .hasMessageContaining("alias `x7k2qp`");
+        assertRefused(Reason.ROOT_MISMATCH, () -> Authorization.authorize("demo", "x7k2qp/room", c));
+        assertRefused(Reason.ROOT_MISMATCH, () -> Authorization.authorize("other/room", "x7k2qp/room", c));
+    }
+
+    @Test
     void expiryIsCarriedOver() {
         Instant exp = Instant.ofEpochSecond(4102444800L);
         assertThat(Authorization.authorize("demo", claims("demo", List.of(""), List.of())).expires()).isNull();

@@ -31,10 +31,17 @@ public final class BrowserPage implements AutoCloseable {
 
     /** As {@link #open(ResultServer, String, Map)}, optionally with a Chromium net-log. */
     public static BrowserPage open(ResultServer server, String name, Map<String, String> params, boolean netLog) {
+        return open(server, name, params, netLog, java.util.List.of());
+    }
+
+    /** As {@link #open(ResultServer, String, Map, boolean)}, with extra Chromium switches. */
+    public static BrowserPage open(ResultServer server, String name, Map<String, String> params, boolean netLog,
+                                   java.util.List<String> chromiumArgs) {
         BrowserSupport.requireBrowser();
         ResultServer.PageRun run = server.newRun(name, params);
         HeadlessChromium.Builder b = HeadlessChromium.builder(run.url()).name(run.id()).logDir(server.logDir());
         if (netLog) b.netLog(true);
+        chromiumArgs.forEach(b::arg);
         return new BrowserPage(run, b.launch());
     }
 

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.moqrelay.session.lite.SessionMetrics;
+import org.moqrelay.session.lite.TieredMetrics;
 
 /**
  * One relay's meter registry: the reference relay's traffic, session and accept counters
@@ -20,7 +21,7 @@ import org.moqrelay.session.lite.SessionMetrics;
  * <p>Thread-safe. Sessions count through the {@link SessionMetrics} of their tier, whose counters
  * are looked up once per tier, so the per-frame cost is a counter increment.
  */
-public final class RelayMetrics implements AutoCloseable {
+public final class RelayMetrics implements TieredMetrics, AutoCloseable {
     /** The tier of sessions no tier was chosen for; empty, as the reference labels its default tier. */
     public static final String DEFAULT_TIER = "";
     /** The content type of {@link #scrape}: the Prometheus text exposition format 0.0.4. */
@@ -43,6 +44,7 @@ public final class RelayMetrics implements AutoCloseable {
     }
 
     /** The session hooks counting under {@code tier} (labels are created on first use, then reused). */
+    @Override
     public SessionMetrics forTier(String tier) {
         Objects.requireNonNull(tier, "tier");
         return tiers.computeIfAbsent(tier, t -> new TierMetrics(registry, t));

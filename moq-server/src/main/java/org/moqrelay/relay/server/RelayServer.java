@@ -16,8 +16,11 @@ import org.moqrelay.relay.cache.CacheGovernor;
 import org.moqrelay.relay.auth.RelayAuthorizer;
 import org.moqrelay.relay.metrics.InternalListener;
 import org.moqrelay.relay.metrics.RelayMetrics;
-import org.moqrelay.session.lite.SessionMetrics;
+import org.moqrelay.relay.auth.AuthDomains;
+import org.moqrelay.session.lite.TieredMetrics;
+import org.moqrelay.token.AuthApi;
 import org.moqrelay.token.KeyResolver;
+import org.moqrelay.token.TokenVerifier;
 import org.moqrelay.relay.web.WebRoutes;
 import org.moqrelay.relay.web.WebServer;
 import org.moqrelay.relay.web.WebSocketUpgrade;
@@ -55,6 +58,7 @@ public final class RelayServer implements AutoCloseable {
     private final RelayMetrics metrics;
     private final InternalListener internal;
     private RelaySessions sessions;
+    private RelayAuthorizer authorizer;
     private ReloadingKeyManager keyManager;
     private WebServer webHttps;
     private CertificateReloader httpsReloader;
@@ -91,19 +95,10 @@ public final class RelayServer implements AutoCloseable {
         });
         CacheBudget budget = budget(config.cache());
         Origin origin = new Origin(timer, config.lingerMillis(), budget, config.cache().durationMillis());
-        KeyResolver keys = null;
-        if (config.auth().key() != null || config.auth().keyDir() != null) {
-            // The historical claim names (pub, sub, cluster) are honoured as the reference once did,
-            // so tokens from older issuers keep working.
-            KeyResolver.Builder kb = KeyResolver.builder()
-                    .verifier(org.moqrelay.token.TokenVerifier.builder().legacyClaimNames(true).build());
-            keys = config.auth().key() != null ? kb.key(config.auth().key()).build() : kb.keyDir(config.auth().keyDir()).build();
-        }
-        RelayAuthorizer authorizer = new RelayAuthorizer(keys, config.auth().publicSubscribe(), config.auth().publicPublish());
+        RelayAuthorizer authorizer = authorizer(config.auth());
         // Counters only when someone can read them.
         RelayMetrics metrics = config.internalListen() != null ? new RelayMetrics() : null;
-        RelaySessions sessions = new RelaySessions(origin, relayId, authorizer,
-                metrics == null ? SessionMetrics.NOOP : metrics.forTier(RelayMetrics.DEFAULT_TIER));
+        RelaySessions sessions = new RelaySessions(origin, relayId, authorizer, metrics == null ? TieredMetrics.NOOP : metrics);
         WebTransportServer webTransport = new WebTransportServer(sessions);
         // The key manager is asked on every handshake: a renewed certificate on disk is picked up
         // for new connections without a restart.
@@ -128,7 +123,7 @@ public final class RelayServer implements AutoCloseable {
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
             WebRoutes routes = WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
                     .relay(origin, authorizer)
-                    .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions))
+                    .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions::acceptAuthorized))
                     .build();
             if (config.webHttpListen() != null) {
                 web = WebServer.start(config.webHttpListen(), routes, group, null, acceptHealth(metrics, "web"));
@@ -154,6 +149,7 @@ public final class RelayServer implements AutoCloseable {
             }
         } catch (Exception e) {
             if (metrics != null) metrics.close();
+            authorizer.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             timer.shutdownNow();
             throw e;
@@ -169,6 +165,7 @@ public final class RelayServer implements AutoCloseable {
             log.info("cache capacity {} bytes", config.cache().capacityBytes());
         }
         server.sessions = sessions;
+        server.authorizer = authorizer;
         server.keyManager = keyManager;
         server.webHttps = webHttps;
         server.httpsReloader = httpsReloader;
@@ -190,6 +187,24 @@ public final class RelayServer implements AutoCloseable {
 
     private static String capacityText(CacheConfig c) {
         return c.capacityBytes() == Long.MAX_VALUE ? "unlimited" : c.capacityBytes() + " bytes";
+    }
+
+    /** Keys and public prefixes, or the auth API; subdomain routing and the mTLS tier either way. */
+    private static RelayAuthorizer authorizer(AuthConfig auth) {
+        // The historical claim names (pub, sub, cluster) are honoured as the reference once did,
+        // so tokens from older issuers keep working.
+        TokenVerifier verifier = TokenVerifier.builder().legacyClaimNames(true).build();
+        RelayAuthorizer.Builder b = RelayAuthorizer.builder()
+                .domains(AuthDomains.of(auth.domains()))
+                .mtlsTier(auth.mtlsTier());
+        if (auth.authApi() != null) {
+            return b.api(AuthApi.builder(auth.authApi()).verifier(verifier).build()).build();
+        }
+        if (auth.key() != null || auth.keyDir() != null) {
+            KeyResolver.Builder kb = KeyResolver.builder().verifier(verifier);
+            b.keys(auth.key() != null ? kb.key(auth.key()).build() : kb.keyDir(auth.keyDir()).build());
+        }
+        return b.publicAccess(auth.publicSubscribe(), auth.publicPublish()).build();
     }
 
     /** Counts accept failures of a TCP listener when metrics are on. */
@@ -295,5 +310,6 @@ public final class RelayServer implements AutoCloseable {
         timer.shutdownNow();
         if (internal != null) internal.close();
         if (metrics != null) metrics.close();
+        authorizer.close();
     }
 }

@@ -6,7 +6,7 @@ import org.moqrelay.session.lite.Authorizer;
 import org.moqrelay.session.lite.LegacyNegotiation;
 import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.session.lite.SessionConfig;
-import org.moqrelay.session.lite.SessionMetrics;
+import org.moqrelay.session.lite.TieredMetrics;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.wire.LiteVersion;
@@ -22,16 +22,16 @@ public final class RelaySessions implements MoqAcceptor {
     private final Origin origin;
     private final long relayId;
     private final Authorizer authorizer;
-    private final SessionMetrics metrics;
+    private final TieredMetrics metrics;
     private final AtomicLong ids = new AtomicLong();
     private final java.util.Set<LiteSession> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RelaySessions(Origin origin, long relayId, Authorizer authorizer) {
-        this(origin, relayId, authorizer, SessionMetrics.NOOP);
+        this(origin, relayId, authorizer, TieredMetrics.NOOP);
     }
 
-    /** Sessions counting their traffic, and themselves, in {@code metrics}. */
-    public RelaySessions(Origin origin, long relayId, Authorizer authorizer, SessionMetrics metrics) {
+    /** Sessions counting their traffic, and themselves, in {@code metrics}, each in the tier its grant names. */
+    public RelaySessions(Origin origin, long relayId, Authorizer authorizer, TieredMetrics metrics) {
         this.origin = origin;
         this.relayId = relayId;
         this.authorizer = authorizer;
@@ -40,14 +40,26 @@ public final class RelaySessions implements MoqAcceptor {
 
     @Override
     public void accept(Connection connection, LiteVersion version) {
+        start(connection, version, authorizer);
+    }
+
+    /**
+     * A connection whose request was authorized before it existed (the WebSocket upgrade, which has the
+     * {@code Host} header): its session gets {@code grant} without asking again.
+     */
+    public void acceptAuthorized(Connection connection, LiteVersion version, Authorizer.Grant grant) {
+        start(connection, version, Authorizer.granting(grant));
+    }
+
+    private void start(Connection connection, LiteVersion version, Authorizer auth) {
         String id = "s" + ids.incrementAndGet();
-        SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, authorizer, metrics);
+        SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, auth, metrics);
         if (version == null) {
             // moql, WebTransport without a protocol, bare qmux framings: lite-01/02 via legacy SETUP.
-            LegacyNegotiation.accept(connection, cfg, id, session -> opened(id, connection, session, live, metrics));
+            LegacyNegotiation.accept(connection, cfg, id, session -> opened(id, connection, session, live));
             return;
         }
-        opened(id, connection, LiteSession.start(connection, version, cfg, id), live, metrics);
+        opened(id, connection, LiteSession.start(connection, version, cfg, id), live);
     }
 
     /** Sessions open right now. */
@@ -55,14 +67,8 @@ public final class RelaySessions implements MoqAcceptor {
         return live;
     }
 
-    private static void opened(String id, Connection connection, LiteSession session, java.util.Set<LiteSession> live,
-                               SessionMetrics metrics) {
+    private static void opened(String id, Connection connection, LiteSession session, java.util.Set<LiteSession> live) {
         live.add(session);
-        // Counted once authorized, as the reference counts a session when its stats context is made.
-        session.ready().thenRun(() -> {
-            metrics.sessionOpened();
-            session.closed().thenRun(metrics::sessionClosed);
-        });
         session.closed().thenRun(() -> live.remove(session));
         log.info("session {} open: {} {} path '{}'", id, connection.describe(), session.liteVersion().draftName(),
                 connection.requestPath() == null ? "(from SETUP)" : Authorizer.stripQuery(connection.requestPath()));

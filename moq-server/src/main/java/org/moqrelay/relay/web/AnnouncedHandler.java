@@ -30,9 +30,12 @@ final class AnnouncedHandler implements WebHandler {
         QueryStringDecoder q = new QueryStringDecoder(request.uri());
         String rest = q.path().substring("/announced".length());
         request.retain();
-        authorizer.authorize(rest + queryOf(request.uri())).whenComplete((grant, err) -> ctx.executor().execute(() -> {
+        Authorizer.Request auth = Authorizer.Request.of(rest + queryOf(request.uri()));
+        authorizer.authorize(auth).whenComplete((grant, err) -> ctx.executor().execute(() -> {
             try {
-                if (err != null || !grant.canSubscribe()) {
+                if (err != null) {
+                    Refusals.send(ctx, request, err, "/announced");
+                } else if (!grant.canSubscribe()) {
                     // No subscribe grant at this prefix (e.g. a publish-only token) is a 401 as well,
                     // as in the reference (cluster.subscriber(&token) is None).
                     WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));

@@ -71,9 +71,14 @@ final class FetchHandler implements WebHandler {
         }
         Long wanted = group;
         request.retain();
-        authorizer.authorize("/" + broadcastPath + AnnouncedHandler.queryOf(request.uri()))
+        authorizer.authorize(Authorizer.Request.of("/" + broadcastPath + AnnouncedHandler.queryOf(request.uri())))
                 .whenComplete((grant, err) -> ctx.executor().execute(() -> {
-                    if (err != null || !grant.maySubscribe(Path.ROOT)) {
+                    if (err != null) {
+                        Refusals.send(ctx, request, err, "/fetch");
+                        request.release();
+                        return;
+                    }
+                    if (!grant.maySubscribe(Path.ROOT)) {
                         WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.UNAUTHORIZED, "unauthorized\n"));
                         request.release();
                         return;

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.moqrelay.session.lite.Authorizer;
-import org.moqrelay.transport.MoqAcceptor;
+import org.moqrelay.session.spi.Connection;
+import org.moqrelay.transport.Authorities;
 import org.moqrelay.transport.qmux.QmuxConnection;
 import org.moqrelay.transport.qmux.wire.QmuxParams;
 import org.moqrelay.transport.qmux.ws.WebSocketLink;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Upgrades a request on any path to a qmux-over-WebSocket MoQ session (spec/transports.md §3):
  * the subprotocol is picked by our preference; an offer with nothing acceptable gets 400; the
- * path and {@code ?jwt=} are checked before the upgrade (401 when refused).
+ * path, {@code ?jwt=} and {@code Host} are checked before the upgrade, which is refused with the
+ * refusal's status (401; 502 when a key or the auth API cannot be reached), and the session starts
+ * with that decision.
  */
 public final class WebSocketUpgrade implements WebHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketUpgrade.class);
@@ -36,14 +39,20 @@ public final class WebSocketUpgrade implements WebHandler {
     /** qmux-01's default record size: the most we put in one message. */
     static final int SEND_MESSAGE = 16_382;
 
+    /** Starts the session of an upgraded connection with the grant its upgrade request got. */
+    @FunctionalInterface
+    public interface SessionStarter {
+        void start(Connection connection, LiteVersion version, Authorizer.Grant grant);
+    }
+
     private final WebSocketSubprotocols subprotocols;
     private final Authorizer authorizer;
-    private final MoqAcceptor acceptor;
+    private final SessionStarter sessions;
 
-    public WebSocketUpgrade(List<String> alpns, Authorizer authorizer, MoqAcceptor acceptor) {
+    public WebSocketUpgrade(List<String> alpns, Authorizer authorizer, SessionStarter sessions) {
         this.subprotocols = new WebSocketSubprotocols(alpns);
         this.authorizer = authorizer;
-        this.acceptor = acceptor;
+        this.sessions = sessions;
     }
 
     @Override
@@ -63,16 +72,13 @@ public final class WebSocketUpgrade implements WebHandler {
         }
         request.retain();
         WebSocketSubprotocols.Choice chosen = choice;
-        authorizer.authorize(request.uri()).whenComplete((grant, err) -> ctx.executor().execute(() -> {
+        Authorizer.Request auth = new Authorizer.Request(request.uri(), host(request), "websocket", null);
+        authorizer.authorize(auth).whenComplete((grant, err) -> ctx.executor().execute(() -> {
             try {
                 if (err != null) {
-                    Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
-                    log.info("websocket upgrade from {} refused: {}", ctx.channel().remoteAddress(), cause.getMessage());
-                    int status = cause instanceof org.moqrelay.session.lite.SessionRefusedException r ? r.httpStatus() : 401;
-                    WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.valueOf(status),
-                            status == 401 ? "unauthorized\n" : "authorization unavailable\n"));
+                    Refusals.send(ctx, request, err, "websocket upgrade");
                 } else if (ctx.channel().isActive()) {
-                    upgrade(ctx, request, offered, chosen);
+                    upgrade(ctx, request, offered, chosen, grant);
                 }
             } finally {
                 request.release();
@@ -81,7 +87,7 @@ public final class WebSocketUpgrade implements WebHandler {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, List<String> offered,
-                         WebSocketSubprotocols.Choice choice) {
+                         WebSocketSubprotocols.Choice choice, Authorizer.Grant grant) {
         String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 "ws://" + host + request.uri(), offered.isEmpty() ? null : choice.subprotocol(), false, MAX_MESSAGE)
@@ -103,7 +109,21 @@ public final class WebSocketUpgrade implements WebHandler {
         QmuxConnection conn = new QmuxConnection(link, choice.framing(), true, QmuxParams.DEFAULTS, choice.alpn(), request.uri());
         link.attach(conn);
         conn.start();
-        acceptor.accept(conn, LiteVersion.fromAlpn(choice.alpn()));
+        sessions.start(conn, LiteVersion.fromAlpn(choice.alpn()), grant);
+    }
+
+    /** The host the client addressed: an absolute-form request URI's, else the {@code Host} header's. */
+    static String host(FullHttpRequest request) {
+        String uri = request.uri();
+        if (!uri.startsWith("/")) {
+            try {
+                String authority = java.net.URI.create(uri).getRawAuthority();
+                if (authority != null) return Authorities.host(authority);
+            } catch (IllegalArgumentException e) {
+                // not an absolute URI: fall back to the header
+            }
+        }
+        return Authorities.host(request.headers().get(HttpHeaderNames.HOST));
     }
 
     /** The client's {@code Sec-WebSocket-Protocol} entries, in its order. */

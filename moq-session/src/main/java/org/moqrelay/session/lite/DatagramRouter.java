@@ -22,7 +22,7 @@ final class DatagramRouter {
             int size = data.readableBytes();
             g.append(timestamp, data.readRetainedSlice(size));
             g.finish();
-            session.config().metrics().datagramReceived(size);
+            session.metrics().datagramReceived(size);
         } catch (DecodeException e) {
             // A malformed datagram is unreliable data: drop it.
         }

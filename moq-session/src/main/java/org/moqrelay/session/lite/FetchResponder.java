@@ -38,7 +38,7 @@ final class FetchResponder extends MessageReader {
             return;
         }
         Fetch f = (Fetch) m;
-        session.config().metrics().fetchServed();
+        session.metrics().fetchServed();
         Track track;
         try {
             track = TrackLookup.find(session, f.broadcast(), f.track());

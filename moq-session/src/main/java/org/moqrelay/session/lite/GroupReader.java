@@ -30,7 +30,7 @@ final class GroupReader implements ReadHandler {
     GroupReader(LiteSession session, RecvStream stream) {
         this.session = session;
         this.stream = stream;
-        this.metrics = session.config().metrics();
+        this.metrics = session.metrics();
     }
 
     @Override

@@ -43,7 +43,7 @@ final class GroupWriter implements Group.Listener {
         this.group = group;
         this.subscribeId = subscribeId;
         this.onDone = onDone;
-        this.metrics = session.config().metrics();
+        this.metrics = session.metrics();
     }
 
     Group group() {

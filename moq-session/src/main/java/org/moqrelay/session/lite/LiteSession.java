@@ -62,6 +62,8 @@ public final class LiteSession implements ConnectionHandler {
     private final Map<Path, Integer> viewers = new HashMap<>();
     private long nextSubscribeId;
     private Authorizer.Grant grant;
+    /** Nothing is counted before the session is authorized: its tier is not known yet. */
+    private SessionMetrics metrics = SessionMetrics.NOOP;
     private Setup peerSetup;
     private boolean authorizing;
     private boolean isClosed;
@@ -102,16 +104,8 @@ public final class LiteSession implements ConnectionHandler {
     }
 
     private void authorize(String pathAndQuery) {
-        java.security.cert.X509Certificate cert = conn.peerCertificate();
-        if (cert != null) {
-            // mTLS: a certificate that chains to a configured root grants everything within the
-            // connection path, until it expires (relay.md §5.8).
-            Path root = Path.of(Authorizer.stripQuery(pathAndQuery));
-            log.info("session {}: client certificate '{}' accepted", id, cert.getSubjectX500Principal().getName());
-            authorized(new Authorizer.Grant(root, List.of(Path.ROOT), List.of(Path.ROOT), cert.getNotAfter().toInstant()), null);
-            return;
-        }
-        config.authorizer().authorize(pathAndQuery).whenComplete((g, err) -> run(() -> authorized(g, err)));
+        Authorizer.Request request = new Authorizer.Request(pathAndQuery, conn.requestHost(), conn.transport(), conn.peerCertificate());
+        config.authorizer().authorize(request).whenComplete((g, err) -> run(() -> authorized(g, err)));
     }
 
     private void authorized(Authorizer.Grant g, Throwable err) {
@@ -128,6 +122,10 @@ public final class LiteSession implements ConnectionHandler {
             if (!g.canPublish() && !g.canSubscribe()) {
                 throw new SessionRefusedException(ErrorCode.UNAUTHORIZED, "role " + role + " is not granted");
             }
+            if (log.isInfoEnabled()) {
+                log.info("session {} authorized: root '{}', publish {}, subscribe {}{}", id, g.root(), prefixes(g.publish()),
+                        prefixes(g.subscribe()), g.tier().isEmpty() ? "" : ", tier '" + g.tier() + "'");
+            }
             becomeReady(g);
         } catch (SessionRefusedException e) {
             log.info("session {} refused: {}", id, e.getMessage());
@@ -135,8 +133,21 @@ public final class LiteSession implements ConnectionHandler {
         }
     }
 
+    /** {@code ['', 'cam']}, or {@code none}: the root prefix must not print as an empty list. */
+    private static String prefixes(List<Path> paths) {
+        if (paths.isEmpty()) return "none";
+        StringBuilder out = new StringBuilder("[");
+        for (Path p : paths) out.append(out.length() > 1 ? ", '" : "'").append(p).append('\'');
+        return out.append(']').toString();
+    }
+
     private void becomeReady(Authorizer.Grant g) {
         grant = g;
+        // Counted from here on, in the grant's tier, as the reference counts a session once its stats context is made.
+        metrics = config.metrics().forTier(g.tier());
+        metrics.sessionOpened();
+        SessionMetrics counted = metrics;
+        onClose(counted::sessionClosed);
         if (setupTimer != null) setupTimer.cancel(false);
         if (config.requestAnnounces() && config.ingest() != null) {
             // One request per prefix the peer may publish under, as the reference relay does.
@@ -209,6 +220,11 @@ public final class LiteSession implements ConnectionHandler {
         return grant;
     }
 
+    /** The traffic hooks of this session's tier ({@link SessionMetrics#NOOP} until authorized). */
+    SessionMetrics metrics() {
+        return metrics;
+    }
+
     /** The peer's SETUP, or null (pre-05 peers, or not arrived yet). */
     Setup peerSetup() {
         return peerSetup;
@@ -232,7 +248,7 @@ public final class LiteSession implements ConnectionHandler {
 
     /** A downstream subscription to {@code broadcast} opened: the first one makes the peer a viewer. */
     void viewerOpened(Path broadcast) {
-        if (viewers.merge(broadcast, 1, Integer::sum) == 1) config.metrics().viewerOpened();
+        if (viewers.merge(broadcast, 1, Integer::sum) == 1) metrics.viewerOpened();
     }
 
     /** A downstream subscription to {@code broadcast} ended: the last one ends the viewer. */
@@ -243,7 +259,7 @@ public final class LiteSession implements ConnectionHandler {
             viewers.put(broadcast, n - 1);
         } else {
             viewers.remove(broadcast);
-            config.metrics().viewerClosed();
+            metrics.viewerClosed();
         }
     }
 

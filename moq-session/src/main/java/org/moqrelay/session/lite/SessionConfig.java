@@ -13,14 +13,14 @@ import org.moqrelay.model.Origin;
  * @param requestAnnounces  open an ANNOUNCE_REQUEST for everything the peer publishes at start
  * @param setupPath         client only: the SETUP Path parameter (path and query) on URL-less transports
  * @param authorizer        server only: turns the request path into a root and permissions
- * @param metrics           traffic hooks; null counts nothing
+ * @param metrics           traffic hooks, by the tier the grant names; null counts nothing
  */
 public record SessionConfig(boolean server, long localOrigin, Origin serve, Origin ingest,
-                            boolean requestAnnounces, String setupPath, Authorizer authorizer, SessionMetrics metrics) {
+                            boolean requestAnnounces, String setupPath, Authorizer authorizer, TieredMetrics metrics) {
     /** A config that counts nothing. */
     public SessionConfig(boolean server, long localOrigin, Origin serve, Origin ingest,
                          boolean requestAnnounces, String setupPath, Authorizer authorizer) {
-        this(server, localOrigin, serve, ingest, requestAnnounces, setupPath, authorizer, SessionMetrics.NOOP);
+        this(server, localOrigin, serve, ingest, requestAnnounces, setupPath, authorizer, TieredMetrics.NOOP);
     }
 
     public SessionConfig {
@@ -28,6 +28,6 @@ public record SessionConfig(boolean server, long localOrigin, Origin serve, Orig
             throw new IllegalArgumentException("localOrigin: " + localOrigin + " (expected: 0 < id < 2^53)");
         }
         if (authorizer == null) authorizer = Authorizer.ALLOW_ALL;
-        if (metrics == null) metrics = SessionMetrics.NOOP;
+        if (metrics == null) metrics = TieredMetrics.NOOP;
     }
 }

@@ -72,7 +72,7 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         }
         session.onClose(closeHook);
         subscription = track.subscribe(demand(request), this);
-        session.config().metrics().downstreamSubscriptionOpened();
+        session.metrics().downstreamSubscriptionOpened();
         session.viewerOpened(request.broadcast());
         for (Group g : subscription.initialGroups()) deliver(g);
         if (track.state() != Track.State.LIVE) onEnd(track);
@@ -178,7 +178,7 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         if (subscription != null) {
             subscription.close();
             subscription = null;
-            session.config().metrics().downstreamSubscriptionClosed();
+            session.metrics().downstreamSubscriptionClosed();
             session.viewerClosed(request.broadcast());
         }
     }

@@ -40,7 +40,7 @@ final class UpstreamFetch implements ReadHandler {
     /** Opens the FETCH stream; call on the session's loop. */
     static void open(LiteSession session, Path peerPath, Track track, long sequence, int priority) {
         UpstreamFetch f = new UpstreamFetch(session, track, sequence);
-        session.config().metrics().upstreamFetchOpened();
+        session.metrics().upstreamFetchOpened();
         LiteSession.onSuccessOrElse(session.connection().openBidi(), (BidiStream s) -> {
             f.stream = s;
             s.write(session.encode(StreamType.BIDI_FETCH, new Fetch(peerPath, track.name(), priority, sequence)));
@@ -74,7 +74,7 @@ final class UpstreamFetch implements ReadHandler {
                     stream.stopSending(ErrorCode.CANCEL.code());
                     return;
                 }
-                session.config().metrics().frameReceived(h.size());
+                session.metrics().frameReceived(h.size());
             }
         } catch (DecodeException e) {
             end(e.code());
@@ -88,7 +88,7 @@ final class UpstreamFetch implements ReadHandler {
     private boolean start() {
         group = track.fetched(sequence);
         if (group != null) {
-            session.config().metrics().groupReceived();
+            session.metrics().groupReceived();
             return true;
         }
         done = true;

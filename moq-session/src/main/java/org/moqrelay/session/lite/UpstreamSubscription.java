@@ -44,7 +44,7 @@ final class UpstreamSubscription extends MessageReader {
         session.registerUpstream(id, this);
         LiteSession.onSuccess(session.connection().openBidi(), (BidiStream s) -> {
             stream = s;
-            session.config().metrics().upstreamSubscriptionOpened();
+            session.metrics().upstreamSubscriptionOpened();
             s.write(session.encode(StreamType.BIDI_SUBSCRIBE, new Subscribe(id, peerPath, track.name(),
                     demand.priority(), demand.ordered(), demand.maxLatencyMillis(), demand.startGroup(), demand.endGroup())));
             if (cancelled) s.finish();
@@ -99,7 +99,7 @@ final class UpstreamSubscription extends MessageReader {
     private void done() {
         if (finished) return;
         finished = true;
-        if (stream != null) session.config().metrics().upstreamSubscriptionClosed();
+        if (stream != null) session.metrics().upstreamSubscriptionClosed();
         session.unregisterUpstream(id);
         onDone.run();
     }

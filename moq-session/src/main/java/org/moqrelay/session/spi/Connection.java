@@ -39,6 +39,19 @@ public interface Connection {
     String requestPath();
 
     /**
+     * The host name the client addressed (WebTransport {@code :authority}, WebSocket {@code Host}), lower case
+     * and without the port, or null on URL-less transports (raw QUIC, TCP).
+     */
+    default String requestHost() {
+        return null;
+    }
+
+    /** {@code quic} (raw QUIC and WebTransport), {@code websocket} or {@code tcp}, as the reference names them; null when unknown. */
+    default String transport() {
+        return null;
+    }
+
+    /**
      * The client certificate the TLS handshake verified against the configured roots (mTLS), or
      * null when the peer sent none or the transport has no TLS.
      */

@@ -233,6 +233,11 @@ public final class QmuxConnection implements Connection {
         return link.describe();
     }
 
+    @Override
+    public String transport() {
+        return link.transport();
+    }
+
     /** The negotiated framing. */
     public QmuxVersion version() {
         return version;

@@ -26,4 +26,7 @@ public interface QmuxLink {
     int maxMessageSize();
 
     String describe();
+
+    /** {@code websocket} or {@code tcp}, as the reference names the transport. */
+    String transport();
 }

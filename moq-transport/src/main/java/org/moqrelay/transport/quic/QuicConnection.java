@@ -156,6 +156,11 @@ public final class QuicConnection extends ChannelInboundHandlerAdapter implement
         return "quic " + channel.remoteSocketAddress();
     }
 
+    @Override
+    public String transport() {
+        return "quic";
+    }
+
     // ---------------------------------------------------------------- QuicChannel pipeline events
 
     @Override

@@ -6,6 +6,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 import java.util.Optional;
 import org.moqrelay.session.spi.ReadHandler;
+import org.moqrelay.transport.Authorities;
 import org.moqrelay.transport.quic.NettyStream;
 import org.moqrelay.transport.webtransport.h3.Capsules;
 import org.moqrelay.transport.webtransport.h3.ConnectRequest;
@@ -87,7 +88,7 @@ final class ConnectStreamReader implements ReadHandler {
         LiteVersion version = protocol.map(LiteVersion::fromAlpn).orElse(null);
         stream.write(QpackEncoder.headersFrame(ConnectRequest.responseFields(200, protocol.orElse(null))));
         stream.flush();
-        session = new WebTransportSession(h3, stream, req.path(), protocol.orElse(""));
+        session = new WebTransportSession(h3, stream, req.path(), Authorities.host(req.authority()), protocol.orElse(""));
         h3.sessionStarted(session);
         // No version (moql, or nothing we know offered): the client negotiates with a legacy SETUP.
         h3.acceptor().accept(session, version);

@@ -33,15 +33,17 @@ final class WebTransportSession implements Connection {
     private final H3Connection h3;
     private final NettyStream connectStream;
     private final String path;
+    private final String host;
     private final String protocol;
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private ConnectionHandler handler;
     private boolean closed;
 
-    WebTransportSession(H3Connection h3, NettyStream connectStream, String path, String protocol) {
+    WebTransportSession(H3Connection h3, NettyStream connectStream, String path, String host, String protocol) {
         this.h3 = h3;
         this.connectStream = connectStream;
         this.path = path;
+        this.host = host;
         this.protocol = protocol;
     }
 
@@ -195,6 +197,16 @@ final class WebTransportSession implements Connection {
     @Override
     public java.security.cert.X509Certificate peerCertificate() {
         return org.moqrelay.transport.quic.PeerCertificates.of(h3.channel());
+    }
+
+    @Override
+    public String requestHost() {
+        return host;
+    }
+
+    @Override
+    public String transport() {
+        return "quic"; // WebTransport rides QUIC; the reference names it so
     }
 
     @Override

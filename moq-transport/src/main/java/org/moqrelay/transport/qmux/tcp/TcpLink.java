@@ -76,6 +76,11 @@ public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
     }
 
     @Override
+    public String transport() {
+        return "tcp";
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
             ByteBuf record;

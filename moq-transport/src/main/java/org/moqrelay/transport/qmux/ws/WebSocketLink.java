@@ -79,6 +79,11 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public String transport() {
+        return "websocket";
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof WebSocketFrame frame)) {
             ctx.fireChannelRead(msg);

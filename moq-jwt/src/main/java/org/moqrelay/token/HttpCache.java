@@ -23,14 +23,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * Fetches JWKs over HTTP(S) with a small private cache that honours {@code Cache-Control}, {@code Expires},
- * {@code ETag} and {@code Last-Modified}, like the reference's http-cache middleware. Concurrent lookups of
- * one URL share a request. Only successful responses are cached; a 404 evicts.
+ * GETs small documents (JWKs, auth API answers) over HTTP(S) with a private cache that honours
+ * {@code Cache-Control}, {@code Expires}, {@code ETag} and {@code Last-Modified}, like the reference's
+ * http-cache middleware. Concurrent lookups of one URL share a request. Only successful responses are
+ * cached; a 404 evicts. What a body means, and how each failure is reported, is the {@link Reader}'s.
+ *
+ * @param <T> the parsed document
  */
-final class HttpKeyCache {
+final class HttpCache<T> {
     private static final Duration MAX_HEURISTIC = Duration.ofDays(1);
 
-    private record Cached(Key key, String etag, String lastModified, Instant freshUntil) {
+    /** Turns a response into a value, and names the failures of a lookup. */
+    interface Reader<T> {
+        /** The value of a 2xx response's body; throws {@link TokenException} when it is unusable. */
+        T parse(URI uri, String body);
+
+        /** The failure for a response with a status other than 2xx (or 304 revalidating a cached value). */
+        TokenException failed(URI uri, int status);
+
+        /** The failure for a request that got no (complete) response: connection, timeout, reading. */
+        TokenException unreachable(URI uri, String detail);
+
+        /** The failure for a 2xx body longer than the limit. */
+        TokenException tooLarge(URI uri, int maxBytes);
+    }
+
+    private record Cached<T>(T value, String etag, String lastModified, Instant freshUntil) {
     }
 
     private final HttpClient client;
@@ -38,45 +56,48 @@ final class HttpKeyCache {
     private final Duration timeout;
     private final Clock clock;
     private final int maxBodyBytes;
-    private final Map<URI, Cached> entries;
-    private final ConcurrentHashMap<URI, CompletableFuture<Key>> inflight = new ConcurrentHashMap<>();
+    private final Reader<T> reader;
+    private final Map<URI, Cached<T>> entries;
+    private final ConcurrentHashMap<URI, CompletableFuture<T>> inflight = new ConcurrentHashMap<>();
 
-    HttpKeyCache(HttpClient client, Executor executor, Duration timeout, Clock clock, int maxEntries, int maxBodyBytes) {
+    HttpCache(HttpClient client, Executor executor, Duration timeout, Clock clock, int maxEntries, int maxBodyBytes,
+              Reader<T> reader) {
         this.client = client;
+        this.reader = reader;
         this.executor = executor;
         this.timeout = timeout;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<URI, Cached> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<URI, Cached<T>> eldest) {
                 return size() > maxEntries;
             }
         };
     }
 
-    CompletableFuture<Key> get(URI uri) {
-        Cached cached;
+    CompletableFuture<T> get(URI uri) {
+        Cached<T> cached;
         synchronized (entries) {
             cached = entries.get(uri);
         }
-        if (cached != null && clock.instant().isBefore(cached.freshUntil())) return CompletableFuture.completedFuture(cached.key());
+        if (cached != null && clock.instant().isBefore(cached.freshUntil())) return CompletableFuture.completedFuture(cached.value());
 
-        CompletableFuture<Key> mine = new CompletableFuture<>();
-        CompletableFuture<Key> running = inflight.putIfAbsent(uri, mine);
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> running = inflight.putIfAbsent(uri, mine);
         if (running != null) return running.copy();
-        fetch(uri, cached).whenComplete((key, error) -> {
+        fetch(uri, cached).whenComplete((value, error) -> {
             inflight.remove(uri, mine);
             if (error != null) {
                 mine.completeExceptionally(unwrap(error));
             } else {
-                mine.complete(key);
+                mine.complete(value);
             }
         });
         return mine.copy();
     }
 
-    private CompletableFuture<Key> fetch(URI uri, Cached stale) {
+    private CompletableFuture<T> fetch(URI uri, Cached<T> stale) {
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         if (stale != null && stale.etag() != null) req.header("If-None-Match", stale.etag());
         if (stale != null && stale.lastModified() != null) req.header("If-Modified-Since", stale.lastModified());
@@ -84,49 +105,35 @@ final class HttpKeyCache {
         try {
             return client.sendAsync(req.build(), HttpResponse.BodyHandlers.ofInputStream())
                     .handleAsync((resp, error) -> {
-                        if (error != null) {
-                            throw new TokenException(TokenException.Reason.KEY_UNAVAILABLE,
-                                    "key request to " + uri + " failed: " + describe(unwrap(error)));
-                        }
+                        if (error != null) throw reader.unreachable(uri, describe(unwrap(error)));
                         return handle(uri, stale, sent, resp);
                     }, executor);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new TokenException(TokenException.Reason.KEY_UNAVAILABLE,
-                    "key request to " + uri + " failed: " + describe(e)));
+            return CompletableFuture.failedFuture(reader.unreachable(uri, describe(e)));
         }
     }
 
-    private Key handle(URI uri, Cached stale, Instant sent, HttpResponse<InputStream> resp) {
+    private T handle(URI uri, Cached<T> stale, Instant sent, HttpResponse<InputStream> resp) {
         int status = resp.statusCode();
         byte[] body;
         try (InputStream in = resp.body()) {
             body = (status >= 200 && status < 300) ? in.readNBytes(maxBodyBytes + 1) : new byte[0];
         } catch (IOException e) {
-            throw new TokenException(TokenException.Reason.KEY_UNAVAILABLE, "reading the key from " + uri + " failed: " + describe(e));
+            throw reader.unreachable(uri, "reading the response failed: " + describe(e));
         }
         if (status == 304 && stale != null) {
-            store(uri, new Cached(stale.key(), header(resp, "ETag", stale.etag()), header(resp, "Last-Modified", stale.lastModified()),
+            store(uri, new Cached<>(stale.value(), header(resp, "ETag", stale.etag()), header(resp, "Last-Modified", stale.lastModified()),
                     freshUntil(resp, sent)));
-            return stale.key();
+            return stale.value();
         }
         if (status == 404) {
             synchronized (entries) {
                 entries.remove(uri);
             }
-            throw new TokenException(TokenException.Reason.KEY_NOT_FOUND, "key not found at " + uri + " (HTTP 404)");
         }
-        if (status < 200 || status >= 300) {
-            throw new TokenException(TokenException.Reason.KEY_UNAVAILABLE, "key server answered HTTP " + status + " for " + uri);
-        }
-        if (body.length > maxBodyBytes) {
-            throw new TokenException(TokenException.Reason.INVALID_KEY, "key from " + uri + " is larger than " + maxBodyBytes + " bytes");
-        }
-        Key key;
-        try {
-            key = Key.parse(new String(body, StandardCharsets.UTF_8));
-        } catch (TokenException e) {
-            throw new TokenException(TokenException.Reason.INVALID_KEY, "key from " + uri + " is unusable: " + e.getMessage());
-        }
+        if (status < 200 || status >= 300) throw reader.failed(uri, status);
+        if (body.length > maxBodyBytes) throw reader.tooLarge(uri, maxBodyBytes);
+        T value = reader.parse(uri, new String(body, StandardCharsets.UTF_8));
         Instant fresh = freshUntil(resp, sent);
         String etag = resp.headers().firstValue("ETag").orElse(null);
         String lastModified = resp.headers().firstValue("Last-Modified").orElse(null);
@@ -134,13 +141,13 @@ final class HttpKeyCache {
             if (fresh == null || (!fresh.isAfter(sent) && etag == null && lastModified == null)) {
                 entries.remove(uri);
             } else {
-                entries.put(uri, new Cached(key, etag, lastModified, fresh));
+                entries.put(uri, new Cached<>(value, etag, lastModified, fresh));
             }
         }
-        return key;
+        return value;
     }
 
-    private void store(URI uri, Cached entry) {
+    private void store(URI uri, Cached<T> entry) {
         synchronized (entries) {
             if (entry.freshUntil() == null) {
                 entries.remove(uri);
