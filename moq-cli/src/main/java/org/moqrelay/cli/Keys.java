@@ -35,7 +35,7 @@ final class Keys {
     record Unsupported(String key, List<String> flags, String env, String feature, String off, boolean bool) {}
 
     /** Supported flags whose value is optional: a bare flag means {@code true} (the reference's require_equals). */
-    static final List<String> BOOL_FLAGS = List.of("--server-quic-gso");
+    static final List<String> BOOL_FLAGS = List.of("--server-quic-gso", "--server-quic-mtu-discovery");
 
     static final List<Supported> SUPPORTED = List.of(
             new Supported("log.level", List.of("--log-level"), "MOQ_LOG_LEVEL"),
@@ -70,6 +70,7 @@ final class Keys {
             new Supported("server.quic.congestion_control", List.of("--server-quic-congestion-control"),
                     "MOQ_SERVER_QUIC_CONGESTION_CONTROL"),
             new Supported("server.quic.gso", List.of("--server-quic-gso"), "MOQ_SERVER_QUIC_GSO"),
+            new Supported("server.quic.mtu_discovery", List.of("--server-quic-mtu-discovery"), "MOQ_SERVER_QUIC_MTU_DISCOVERY"),
             new Supported("server.quic.max_streams", List.of("--server-quic-max-streams", "--server-max-streams"),
                     "MOQ_SERVER_QUIC_MAX_STREAMS"),
             new Supported("server.quic.idle_timeout", List.of("--server-quic-idle-timeout"), "MOQ_SERVER_QUIC_IDLE_TIMEOUT"),
@@ -99,7 +100,6 @@ final class Keys {
         u.add(value("server.backend", QUIC + " (backend choice)", "--server-backend"));
         u.add(value("server.version", "restricting MoQ versions", "--server-version"));
         u.add(value("server.quic.keep_alive", QUIC, "--server-quic-keep-alive"));
-        u.add(bool("server.quic.mtu_discovery", QUIC, null, "--server-quic-mtu-discovery"));
         u.add(value("server.quic.preferred_v4", QUIC, "MOQ_SERVER_PREFERRED_V4", "--server-preferred-v4"));
         u.add(value("server.quic.preferred_v6", QUIC, "MOQ_SERVER_PREFERRED_V6", "--server-preferred-v6"));
         u.add(value("server.quic.quic_lb_id", QUIC, "MOQ_SERVER_QUIC_LB_ID", "--server-quic-lb-id"));

@@ -83,6 +83,11 @@ public final class RelayCommand implements Callable<Integer> {
                     + "%n  env MOQ_SERVER_QUIC_GSO, key server.quic.gso")
     String quicGso;
 
+    @Option(names = "--server-quic-mtu-discovery", paramLabel = "BOOL",
+            description = "path MTU discovery: probe from 1200 up to 1452-byte packets (default: false); bare flag = true"
+                    + "%n  env MOQ_SERVER_QUIC_MTU_DISCOVERY, key server.quic.mtu_discovery")
+    String quicMtuDiscovery;
+
     @Option(names = {"--server-quic-max-streams", "--server-max-streams"}, paramLabel = "N",
             description = "concurrent QUIC streams each way per connection (default: 10000)"
                     + "%n  env MOQ_SERVER_QUIC_MAX_STREAMS, key server.quic.max_streams")

@@ -96,6 +96,7 @@ final class Settings {
         parsers.put("cache.duration", this::millis);
         parsers.put("server.quic.congestion_control", this::congestionControl);
         parsers.put("server.quic.gso", this::bool);
+        parsers.put("server.quic.mtu_discovery", this::bool);
         parsers.put("server.quic.max_streams", this::maxStreams);
         parsers.put("server.quic.idle_timeout", this::millis);
         parsers.put("file", v -> v.raw);
@@ -516,7 +517,7 @@ final class Settings {
         return (long) total;
     }
 
-    /** {@code [server.quic]}: congestion control, GSO, stream limit and idle timeout over the defaults. */
+    /** {@code [server.quic]}: congestion control, GSO, MTU discovery, stream limit and idle timeout over the defaults. */
     private QuicTransportConfig quic() {
         QuicTransportConfig q = QuicTransportConfig.DEFAULT;
         Value cc = pick(flags.quicCongestionControl, "--server-quic-congestion-control",
@@ -524,6 +525,9 @@ final class Settings {
         if (cc != null) q = q.withCongestionControl(congestionControl(cc));
         Value gso = pick(flags.quicGso, "--server-quic-gso", "MOQ_SERVER_QUIC_GSO", "server.quic.gso");
         if (gso != null) q = q.withGso(bool(gso));
+        Value mtu = pick(flags.quicMtuDiscovery, "--server-quic-mtu-discovery", "MOQ_SERVER_QUIC_MTU_DISCOVERY",
+                "server.quic.mtu_discovery");
+        if (mtu != null) q = q.withMtuDiscovery(bool(mtu));
         Value streams = pick(flags.quicMaxStreams, "--server-quic-max-streams", "MOQ_SERVER_QUIC_MAX_STREAMS",
                 "server.quic.max_streams");
         if (streams != null) q = q.withMaxStreams(maxStreams(streams));

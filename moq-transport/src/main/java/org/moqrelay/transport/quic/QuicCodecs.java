@@ -25,6 +25,10 @@ final class QuicCodecs {
     }
 
     static <B extends QuicCodecBuilder<B>> B apply(B b, QuicTransportConfig c) {
+        if (c.mtuDiscovery()) {
+            // Start at QUIC's 1200 bytes and probe upwards; bigger packets mean fewer of them.
+            b.discoverPmtu(true).maxSendUdpPayloadSize(QuicTransportConfig.MAX_UDP_PAYLOAD);
+        }
         return b.maxIdleTimeout(c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(c.maxData())
                 .initialMaxStreamDataBidirectionalLocal(c.maxStreamData())
