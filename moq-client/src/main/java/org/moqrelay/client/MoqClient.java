@@ -15,14 +15,15 @@ import org.moqrelay.session.lite.LegacyClientSetup;
 import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.session.lite.SessionConfig;
 import org.moqrelay.transport.qmux.tcp.TcpClient;
+import org.moqrelay.transport.qmux.unix.UnixClient;
 import org.moqrelay.transport.quic.QuicClient;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 
 /**
- * A moq-lite client over raw QUIC: publishes local broadcasts to a relay and subscribes to the
- * relay's. Uses the same session code as the relay, from the other side.
+ * A moq-lite client over raw QUIC or plain qmux (TCP, Unix socket): publishes local broadcasts to
+ * a relay and subscribes to the relay's. Uses the same session code as the relay, from the other side.
  *
  * <pre>{@code
  * MoqClient c = MoqClient.connect(group, URI.create("moqt://localhost:4443/anon"), ClientOptions.INSECURE).get();
@@ -47,15 +48,25 @@ public final class MoqClient implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code url} ({@code moqt://host:port/path?jwt=...}; the path and query travel in
-     * the lite-05 SETUP) and completes once the session is up.
+     * Connects to {@code url} and completes once the session is up:
+     *
+     * <ul>
+     *   <li>{@code moqt://host:port/path?jwt=...}: raw QUIC; the path and query travel in the lite-05 SETUP;</li>
+     *   <li>{@code tcp://host:port/path?jwt=...}: plain qmux over TCP, likewise;</li>
+     *   <li>{@code unix:///run/moq.sock?path=/room%3Fjwt%3D...}: plain qmux over a Unix socket (an epoll
+     *       {@code group}); the URL path is the socket file, so the SETUP path rides the form-encoded
+     *       {@code path} parameter, as in the reference.</li>
+     * </ul>
      */
     public static CompletableFuture<MoqClient> connect(EventLoopGroup group, URI url, ClientOptions options) {
         CompletableFuture<MoqClient> result = new CompletableFuture<>();
         String scheme = url.getScheme();
+        if ("unix".equals(scheme)) {
+            return connectUnix(group, url, options.version(), result);
+        }
         if (!"moqt".equals(scheme) && !"moql".equals(scheme) && !"tcp".equals(scheme)) {
-            result.completeExceptionally(new IllegalArgumentException(
-                    "unsupported URL scheme '" + scheme + "' (expected moqt:// for raw QUIC or tcp:// for plain qmux)"));
+            result.completeExceptionally(new IllegalArgumentException("unsupported URL scheme '" + scheme
+                    + "' (expected moqt:// for raw QUIC, tcp:// or unix:// for plain qmux)"));
             return result;
         }
         if (url.getPort() < 0) {
@@ -99,6 +110,31 @@ public final class MoqClient implements AutoCloseable {
             var conn = (org.moqrelay.transport.qmux.QmuxConnection) f.getNow();
             conn.eventLoop().execute(() -> start(group, conn, version, pathAndQuery, result));
         });
+        return result;
+    }
+
+    private static CompletableFuture<MoqClient> connectUnix(EventLoopGroup group, URI url, LiteVersion version,
+                                                            CompletableFuture<MoqClient> result) {
+        if (url.getPath() == null || url.getPath().isEmpty()) {
+            result.completeExceptionally(new IllegalArgumentException(
+                    "no socket path in " + url + " (expected unix:///path/to/relay.sock?path=/room)"));
+            return result;
+        }
+        java.util.List<String> path = new io.netty.handler.codec.http.QueryStringDecoder(url.getRawQuery() == null
+                ? "" : url.getRawQuery(), false).parameters().get("path");
+        String pathAndQuery = path == null ? "" : path.get(0);
+        try {
+            UnixClient.connect(group, java.nio.file.Path.of(url.getPath()), java.util.List.of(version.alpn())).addListener(f -> {
+                if (!f.isSuccess()) {
+                    result.completeExceptionally(f.cause());
+                    return;
+                }
+                var conn = (org.moqrelay.transport.qmux.QmuxConnection) f.getNow();
+                conn.eventLoop().execute(() -> start(group, conn, version, pathAndQuery, result));
+            });
+        } catch (IllegalStateException e) { // no epoll
+            result.completeExceptionally(e);
+        }
         return result;
     }
 

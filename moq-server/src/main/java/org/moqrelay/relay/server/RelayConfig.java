@@ -27,11 +27,13 @@ import org.moqrelay.transport.quic.QuicTransportConfig;
  * @param quic          QUIC transport settings ({@code [server.quic]}); null = the defaults
  * @param clusterTier   {@code cluster.tier}: the stats tier of this relay's own cluster dials, or null for the
  *                      default tier; recorded only, since this relay dials no peers yet
+ * @param unix          the qmux listener on a Unix domain socket, or null
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                           InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                           InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen, CacheConfig cache,
-                          WebHttpsConfig webHttps, QuicTransportConfig quic, String clusterTier) {
+                          WebHttpsConfig webHttps, QuicTransportConfig quic, String clusterTier,
+                          UnixSocketConfig unix) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
 
     /** A config without the internal ops listener. */
@@ -39,7 +41,7 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
                        InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                        InetSocketAddress tcpBind, Path tlsRoot) {
         this(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId, tcpBind, tlsRoot, null,
-                CacheConfig.UNLIMITED, null, null, null);
+                CacheConfig.UNLIMITED, null, null, null, null);
     }
 
     public RelayConfig {
@@ -63,49 +65,55 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, bind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier);
+                clusterId, bind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix);
     }
 
     /** This config with {@code auth}. */
     public RelayConfig withAuth(AuthConfig a) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix);
     }
 
     /** This config accepting client certificates that chain to the CAs in {@code rootPem}. */
     public RelayConfig withTlsRoot(Path rootPem) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, rootPem, internalListen, cache, webHttps, quic, clusterTier);
+                clusterId, tcpBind, rootPem, internalListen, cache, webHttps, quic, clusterTier, unix);
     }
 
     /** This config with the internal ops listener ({@code --internal-listen}) on {@code listen}; null disables it. */
     public RelayConfig withInternalListen(InetSocketAddress listen) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, listen, cache, webHttps, quic, clusterTier);
+                clusterId, tcpBind, tlsRoot, listen, cache, webHttps, quic, clusterTier, unix);
     }
 
     /** This config with the cache budget {@code c}. */
     public RelayConfig withCache(CacheConfig c) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, c, webHttps, quic, clusterTier);
+                clusterId, tcpBind, tlsRoot, internalListen, c, webHttps, quic, clusterTier, unix);
     }
 
     /** This config with an HTTPS / WSS listener. */
     public RelayConfig withWebHttps(WebHttpsConfig h) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, h, quic, clusterTier);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, h, quic, clusterTier, unix);
     }
 
     /** This config with QUIC transport settings {@code q}. */
     public RelayConfig withQuic(QuicTransportConfig q) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, q, clusterTier);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, q, clusterTier, unix);
     }
 
     /** This config with {@code cluster.tier} set to {@code tier}. */
     public RelayConfig withClusterTier(String tier) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, tier);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, tier, unix);
+    }
+
+    /** This config with the qmux listener on a Unix socket {@code u} (null: none). */
+    public RelayConfig withUnix(UnixSocketConfig u) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, u);
     }
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */

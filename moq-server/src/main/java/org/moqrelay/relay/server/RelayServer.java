@@ -26,6 +26,7 @@ import org.moqrelay.relay.web.WebServer;
 import org.moqrelay.relay.web.WebSocketUpgrade;
 import java.util.List;
 import org.moqrelay.transport.qmux.tcp.TcpListener;
+import org.moqrelay.transport.qmux.unix.UnixListener;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.PeerStreamSink;
 import org.moqrelay.transport.quic.QuicConnection;
@@ -55,6 +56,7 @@ public final class RelayServer implements AutoCloseable {
     private final QuicListener quic;
     private final WebServer web;
     private final TcpListener tcp;
+    private UnixListener unix;
     private final RelayMetrics metrics;
     private final InternalListener internal;
     private RelaySessions sessions;
@@ -117,6 +119,7 @@ public final class RelayServer implements AutoCloseable {
         WebServer webHttps = null;
         CertificateReloader httpsReloader = null;
         TcpListener tcp = null;
+        UnixListener unix = null;
         InternalListener internal = null;
         try {
             quic = QuicListener.bind(config.serverBind(), ssl, group, config.quic(),
@@ -144,6 +147,10 @@ public final class RelayServer implements AutoCloseable {
             if (config.tcpBind() != null) {
                 tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions, acceptHealth(metrics, "tcp"));
             }
+            if (config.unix() != null) {
+                unix = UnixListener.bind(config.unix().bind(), group, MOQ_ALPNS, sessions, config.unix().allow(),
+                        acceptHealth(metrics, "unix"));
+            }
             if (metrics != null) {
                 internal = InternalListener.start(config.internalListen(), metrics);
             }
@@ -156,6 +163,7 @@ public final class RelayServer implements AutoCloseable {
         }
         log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
         RelayServer server = new RelayServer(group, timer, quic, web, tcp, metrics, internal, origin, relayId);
+        server.unix = unix;
         if (config.cache().headroomBytes() > 0) {
             server.governor = new CacheGovernor(budget, config.cache().capacityBytes(), config.cache().headroomBytes(),
                     new AvailableMemory()).start(timer);
@@ -237,6 +245,11 @@ public final class RelayServer implements AutoCloseable {
         return tcp == null ? null : tcp.localAddress();
     }
 
+    /** The Unix-socket qmux listener's socket file, or null when disabled. */
+    public java.nio.file.Path unixPath() {
+        return unix == null ? null : unix.path();
+    }
+
     /** The HTTPS listener's address, or null when disabled. */
     public InetSocketAddress webHttpsAddress() {
         return webHttps == null ? null : webHttps.localAddress();
@@ -305,6 +318,7 @@ public final class RelayServer implements AutoCloseable {
         if (webHttps != null) webHttps.close();
         if (httpsReloader != null) httpsReloader.close();
         if (tcp != null) tcp.close();
+        if (unix != null) unix.close();
         origin.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
         timer.shutdownNow();

@@ -14,15 +14,28 @@ import org.moqrelay.transport.qmux.wire.QmuxParams;
 import org.moqrelay.transport.qmux.wire.QmuxRecords;
 
 /**
- * A plain TCP socket under a qmux-01 session: the byte stream carries records
- * {@code Size (i) | frames} (spec/transports.md §4).
+ * A plain stream socket (TCP, or a Unix domain socket) under a qmux-01 session: the byte stream
+ * carries records {@code Size (i) | frames} (spec/transports.md §4).
  */
 public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
     private final Channel channel;
+    private final String transport;
+    private final String label;
     private QmuxConnection connection;
 
+    /** A TCP socket. */
     public TcpLink(Channel channel) {
+        this(channel, "tcp", null);
+    }
+
+    /**
+     * @param transport {@code tcp} or {@code unix}, as the reference names them
+     * @param label     how logs name this link, or null for the transport and the remote address
+     */
+    public TcpLink(Channel channel, String transport, String label) {
         this.channel = channel;
+        this.transport = transport;
+        this.label = label;
     }
 
     public void attach(QmuxConnection c) {
@@ -72,12 +85,12 @@ public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
 
     @Override
     public String describe() {
-        return "tcp " + channel.remoteAddress();
+        return label != null ? label : transport + " " + channel.remoteAddress();
     }
 
     @Override
     public String transport() {
-        return "tcp";
+        return transport;
     }
 
     @Override

@@ -11,11 +11,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.moqrelay.transport.MoqAcceptor;
-import org.moqrelay.transport.qmux.QmuxConnection;
-import org.moqrelay.transport.qmux.wire.QmuxParams;
-import org.moqrelay.transport.qmux.wire.QmuxVersion;
-import org.moqrelay.wire.ErrorCode;
-import org.moqrelay.wire.LiteVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,22 +44,7 @@ public final class TcpListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel sc) {
-                        TcpLink link = new TcpLink(sc);
-                        QmuxConnection conn = new QmuxConnection(link, QmuxVersion.QMUX_01, true,
-                                QmuxParams.DEFAULTS.withApplicationProtocols(alpns), "", null);
-                        link.attach(conn);
-                        conn.onPeerParams(p -> {
-                            String chosen = alpns.stream().filter(p.applicationProtocols()::contains).findFirst().orElse(null);
-                            if (chosen == null) {
-                                log.info("tcp client {} offered no protocol we speak: {}", sc.remoteAddress(), p.applicationProtocols());
-                                sc.eventLoop().execute(() -> conn.close(ErrorCode.UNKNOWN_ALPN.code(), "no common application protocol"));
-                                return;
-                            }
-                            conn.protocol(chosen);
-                            acceptor.accept(conn, LiteVersion.fromAlpn(chosen));
-                        });
-                        sc.pipeline().addLast(link);
-                        conn.start();
+                        StreamSessions.serve(sc, new TcpLink(sc), alpns, acceptor);
                     }
                 })
                 .bind(address).sync().channel();

@@ -1,0 +1,21 @@
+package org.moqrelay.transport.qmux.unix;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+
+/** Unix domain sockets come from Netty's native epoll transport only (Linux). */
+final class DomainSockets {
+    private DomainSockets() {}
+
+    static void requireEpoll(EventLoopGroup group) {
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("Unix sockets need Netty's native epoll transport, which did not load: "
+                    + Epoll.unavailabilityCause());
+        }
+        if (!(group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class))) {
+            throw new IllegalStateException("Unix sockets need an epoll event loop group");
+        }
+    }
+}
