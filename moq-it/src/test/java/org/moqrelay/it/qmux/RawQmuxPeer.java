@@ -87,10 +87,15 @@ public final class RawQmuxPeer implements AutoCloseable {
 
     /** Upgrades {@code uri} (ws://host:port/path) offering exactly {@code subprotocol}; sends nothing yet. */
     public static RawQmuxPeer webSocket(URI uri, String subprotocol) throws Exception {
+        return webSocket(HTTP, uri, subprotocol);
+    }
+
+    /** As {@link #webSocket(URI, String)} with {@code client}, e.g. one with TLS settings for {@code wss://}. */
+    public static RawQmuxPeer webSocket(HttpClient client, URI uri, String subprotocol) throws Exception {
         WsTransport t = new WsTransport();
         RawQmuxPeer p = new RawQmuxPeer("websocket(" + subprotocol + ") " + uri, t);
         t.peer = p;
-        t.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).subprotocols(subprotocol)
+        t.ws = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).subprotocols(subprotocol)
                 .buildAsync(uri, t).get(10, TimeUnit.SECONDS);
         if (!subprotocol.equals(t.ws.getSubprotocol())) {
             t.ws.abort();

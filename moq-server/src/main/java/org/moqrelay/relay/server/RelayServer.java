@@ -35,6 +35,7 @@ import org.moqrelay.transport.tls.CertificateBundle;
 import org.moqrelay.transport.tls.CertificateReloader;
 import org.moqrelay.transport.tls.Certificates;
 import org.moqrelay.transport.tls.ReloadingKeyManager;
+import org.moqrelay.transport.tls.ReloadingTrustManager;
 import org.moqrelay.transport.webtransport.WebTransportServer;
 import org.moqrelay.wire.LiteVersion;
 import org.slf4j.Logger;
@@ -64,6 +65,7 @@ public final class RelayServer implements AutoCloseable {
     private ReloadingKeyManager keyManager;
     private WebServer webHttps;
     private CertificateReloader httpsReloader;
+    private ReloadingTrustManager httpsRoots;
     private CertificateReloader reloader;
     private CacheGovernor governor;
     /** How often certificate files are checked for a renewal. */
@@ -118,6 +120,7 @@ public final class RelayServer implements AutoCloseable {
         WebServer web = null;
         WebServer webHttps = null;
         CertificateReloader httpsReloader = null;
+        ReloadingTrustManager httpsRoots = null;
         TcpListener tcp = null;
         UnixListener unix = null;
         InternalListener internal = null;
@@ -139,8 +142,16 @@ public final class RelayServer implements AutoCloseable {
                     httpsReloader = new CertificateReloader(config.webHttps().cert(), config.webHttps().key(), httpsKeys,
                             timer, RELOAD_MILLIS);
                 }
-                io.netty.handler.ssl.SslContext https = io.netty.handler.ssl.SslContextBuilder
-                        .forServer(new io.netty.handler.ssl.util.KeyManagerFactoryWrapper(httpsKeys)).build();
+                io.netty.handler.ssl.SslContextBuilder httpsBuilder = io.netty.handler.ssl.SslContextBuilder
+                        .forServer(new io.netty.handler.ssl.util.KeyManagerFactoryWrapper(httpsKeys));
+                if (!config.webHttps().roots().isEmpty()) {
+                    // Optional client certificates, like server.tls.root on QUIC: clients without one
+                    // fall through to tokens and public paths. Rotated CA files apply to new handshakes.
+                    httpsRoots = new ReloadingTrustManager(config.webHttps().roots()).watch(timer, RELOAD_MILLIS);
+                    httpsBuilder.trustManager(new io.netty.handler.ssl.util.TrustManagerFactoryWrapper(httpsRoots))
+                            .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
+                }
+                io.netty.handler.ssl.SslContext https = httpsBuilder.build();
                 webHttps = WebServer.start(config.webHttps().listen(), routes, group, https, acceptHealth(metrics, "web"));
                 log.info("HTTPS listening on tcp {}", webHttps.localAddress());
             }
@@ -155,6 +166,8 @@ public final class RelayServer implements AutoCloseable {
                 internal = InternalListener.start(config.internalListen(), metrics);
             }
         } catch (Exception e) {
+            if (httpsRoots != null) httpsRoots.close();
+            if (httpsReloader != null) httpsReloader.close();
             if (metrics != null) metrics.close();
             authorizer.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -177,6 +190,7 @@ public final class RelayServer implements AutoCloseable {
         server.keyManager = keyManager;
         server.webHttps = webHttps;
         server.httpsReloader = httpsReloader;
+        server.httpsRoots = httpsRoots;
         if (config.tlsCert() != null) {
             server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
         }
@@ -280,6 +294,8 @@ public final class RelayServer implements AutoCloseable {
     /** Checks the certificate files now instead of at the next tick (for tests and SIGHUP-style use). */
     public void reloadCertificate() {
         if (reloader != null) reloader.check();
+        if (httpsReloader != null) httpsReloader.check();
+        if (httpsRoots != null) httpsRoots.check();
     }
 
     /**
@@ -317,6 +333,7 @@ public final class RelayServer implements AutoCloseable {
         if (web != null) web.close();
         if (webHttps != null) webHttps.close();
         if (httpsReloader != null) httpsReloader.close();
+        if (httpsRoots != null) httpsRoots.close();
         if (tcp != null) tcp.close();
         if (unix != null) unix.close();
         origin.closeAll();

@@ -9,6 +9,7 @@ import java.util.List;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Origin;
 import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.transport.quic.PeerCertificates;
 import org.moqrelay.wire.Path;
 
 /**
@@ -30,7 +31,9 @@ final class AnnouncedHandler implements WebHandler {
         QueryStringDecoder q = new QueryStringDecoder(request.uri());
         String rest = q.path().substring("/announced".length());
         request.retain();
-        Authorizer.Request auth = Authorizer.Request.of(rest + queryOf(request.uri()));
+        // A client certificate verified by the HTTPS listener (web.https.root) stands in for a token.
+        Authorizer.Request auth = new Authorizer.Request(rest + queryOf(request.uri()), null, null,
+                PeerCertificates.ofTls(ctx.channel()));
         authorizer.authorize(auth).whenComplete((grant, err) -> ctx.executor().execute(() -> {
             try {
                 if (err != null) {

@@ -26,6 +26,7 @@ import org.moqrelay.model.Subscription;
 import org.moqrelay.model.Track;
 import org.moqrelay.model.TrackException;
 import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.transport.quic.PeerCertificates;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.Path;
 
@@ -71,7 +72,8 @@ final class FetchHandler implements WebHandler {
         }
         Long wanted = group;
         request.retain();
-        authorizer.authorize(Authorizer.Request.of("/" + broadcastPath + AnnouncedHandler.queryOf(request.uri())))
+        authorizer.authorize(new Authorizer.Request("/" + broadcastPath + AnnouncedHandler.queryOf(request.uri()), null, null,
+                        PeerCertificates.ofTls(ctx.channel())))
                 .whenComplete((grant, err) -> ctx.executor().execute(() -> {
                     if (err != null) {
                         Refusals.send(ctx, request, err, "/fetch");

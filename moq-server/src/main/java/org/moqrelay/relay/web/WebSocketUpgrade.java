@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.transport.quic.PeerCertificates;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.transport.Authorities;
 import org.moqrelay.transport.qmux.QmuxConnection;
@@ -72,7 +73,9 @@ public final class WebSocketUpgrade implements WebHandler {
         }
         request.retain();
         WebSocketSubprotocols.Choice chosen = choice;
-        Authorizer.Request auth = new Authorizer.Request(request.uri(), host(request), "websocket", null);
+        // A client certificate verified by the HTTPS listener (web.https.root) stands in for a token.
+        Authorizer.Request auth = new Authorizer.Request(request.uri(), host(request), "websocket",
+                PeerCertificates.ofTls(ctx.channel()));
         authorizer.authorize(auth).whenComplete((grant, err) -> ctx.executor().execute(() -> {
             try {
                 if (err != null) {

@@ -1,0 +1,139 @@
+package org.moqrelay.transport.tls;
+
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies client certificates (mTLS) against the CA certificates of some PEM files, and reloads
+ * them when a file changes, so a rotated CA bundle applies to new handshakes without a restart (as
+ * the reference's client verifier does). A broken file is logged and the previous CAs stay.
+ * Thread-safe.
+ */
+public final class ReloadingTrustManager extends X509ExtendedTrustManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReloadingTrustManager.class);
+
+    private final List<Path> files;
+    private volatile X509ExtendedTrustManager current;
+    private List<FileTime> times;
+    private ScheduledFuture<?> task;
+
+    /**
+     * Loads the CAs now.
+     *
+     * @throws IllegalArgumentException when a file is missing, empty or not PEM
+     */
+    public ReloadingTrustManager(List<Path> files) {
+        if (files.isEmpty()) throw new IllegalArgumentException("no CA files");
+        this.files = List.copyOf(files);
+        this.times = mtimes();
+        this.current = load(this.files);
+    }
+
+    /** Checks the files every {@code periodMillis} on {@code timer} (never an event loop: it reads files). */
+    public synchronized ReloadingTrustManager watch(ScheduledExecutorService timer, long periodMillis) {
+        task = timer.scheduleWithFixedDelay(this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Reloads if a file changed since the last look; public so tests need not wait. */
+    public synchronized void check() {
+        List<FileTime> now = mtimes();
+        if (now.equals(times) || now.contains(null)) return;
+        try {
+            current = load(files);
+            times = now;
+            log.info("reloaded the client-certificate CAs from {}", files);
+        } catch (RuntimeException e) {
+            // Often a half-written file: keep the old CAs and try again on the next tick.
+            log.warn("could not reload the client-certificate CAs from {}: {}", files, e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (task != null) task.cancel(false);
+    }
+
+    private List<FileTime> mtimes() {
+        List<FileTime> out = new ArrayList<>();
+        for (Path p : files) {
+            try {
+                out.add(Files.getLastModifiedTime(p));
+            } catch (Exception e) {
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    private static X509ExtendedTrustManager load(List<Path> files) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Path file : files) {
+                for (X509Certificate ca : Certificates.loadCertificates(file)) store.setCertificateEntry("ca" + i++, ca);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            for (TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509ExtendedTrustManager x) return x;
+            }
+            throw new IllegalStateException("no X.509 trust manager in " + tmf.getAlgorithm());
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalArgumentException("cannot use the CAs of " + files + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        current.checkClientTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        current.checkClientTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        current.checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        current.checkServerTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        current.checkServerTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        current.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return current.getAcceptedIssuers();
+    }
+}
