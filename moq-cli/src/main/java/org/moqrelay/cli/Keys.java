@@ -46,6 +46,10 @@ final class Keys {
             new Supported("server.tls.generate", List.of("--tls-generate"), "MOQ_SERVER_TLS_GENERATE"),
             new Supported("server.tls.root", List.of("--server-tls-root"), "MOQ_SERVER_TLS_ROOT"),
             new Supported("server.tcp.bind", List.of("--server-tcp-bind"), "MOQ_SERVER_TCP_BIND"),
+            new Supported("server.unix.bind", List.of("--server-unix-bind"), "MOQ_SERVER_UNIX_BIND"),
+            new Supported("server.unix.allow.uid", List.of("--server-unix-allow-uid"), "MOQ_SERVER_UNIX_ALLOW_UID"),
+            new Supported("server.unix.allow.gid", List.of("--server-unix-allow-gid"), "MOQ_SERVER_UNIX_ALLOW_GID"),
+            new Supported("server.unix.allow.pid", List.of("--server-unix-allow-pid"), "MOQ_SERVER_UNIX_ALLOW_PID"),
             new Supported("web.http.listen", List.of("--web-http-listen"), "MOQ_WEB_HTTP_LISTEN"),
             new Supported("auth.key", List.of("--auth-key"), "MOQ_AUTH_KEY"),
             new Supported("auth.key_dir", List.of("--auth-key-dir"), "MOQ_AUTH_KEY_DIR"),
@@ -64,6 +68,7 @@ final class Keys {
             new Supported("web.https.listen", List.of("--web-https-listen"), "MOQ_WEB_HTTPS_LISTEN"),
             new Supported("web.https.cert", List.of("--web-https-cert"), "MOQ_WEB_HTTPS_CERT"),
             new Supported("web.https.key", List.of("--web-https-key"), "MOQ_WEB_HTTPS_KEY"),
+            new Supported("web.https.root", List.of("--web-https-root"), "MOQ_WEB_HTTPS_ROOT"),
             new Supported("cache.capacity", List.of("--cache-capacity"), "MOQ_CACHE_CAPACITY"),
             new Supported("cache.headroom", List.of("--cache-headroom"), "MOQ_CACHE_HEADROOM"),
             new Supported("cache.duration", List.of("--cache-duration"), "MOQ_CACHE_DURATION"),
@@ -89,8 +94,6 @@ final class Keys {
     private static final String CLUSTER = "clustering";
     private static final String STATS = "stats broadcasts";
     private static final String IROH = "iroh P2P";
-    private static final String HTTPS = "HTTPS/WSS listener";
-    private static final String UNIX = "Unix-socket listener";
     private static final String AUTH_TLS = "TLS settings for auth HTTP fetches";
 
     static final List<Unsupported> UNSUPPORTED;
@@ -105,10 +108,6 @@ final class Keys {
         u.add(value("server.quic.quic_lb_id", QUIC, "MOQ_SERVER_QUIC_LB_ID", "--server-quic-lb-id"));
         u.add(value("server.quic.quic_lb_nonce", QUIC, "MOQ_SERVER_QUIC_LB_NONCE", "--server-quic-lb-nonce"));
         u.add(value("server.quic.qlog", QUIC, "--server-quic-qlog"));
-        u.add(value("server.unix.bind", UNIX, "--server-unix-bind"));
-        u.add(value("server.unix.allow.uid", UNIX, "--server-unix-allow-uid"));
-        u.add(value("server.unix.allow.gid", UNIX, "--server-unix-allow-gid"));
-        u.add(value("server.unix.allow.pid", UNIX, "--server-unix-allow-pid"));
 
         u.add(value("client.connect", CLIENT, "--client-connect"));
         u.add(value("client.bind", CLIENT, "--client-bind"));
@@ -138,7 +137,6 @@ final class Keys {
         u.add(value("client.websocket.enabled", CLIENT, "MOQ_CLIENT_WEBSOCKET_ENABLED", "--websocket-enabled"));
         u.add(value("client.websocket.delay", CLIENT, "MOQ_CLIENT_WEBSOCKET_DELAY", "--websocket-delay"));
 
-        u.add(value("web.https.root", "client certificates on the HTTPS listener", "--web-https-root"));
         // WebSocket is always served on web.http.listen: "true" is accepted, "false" is not.
         u.add(bool("web.ws", "turning WebSocket off; it is always on", "true", "--web-ws"));
 

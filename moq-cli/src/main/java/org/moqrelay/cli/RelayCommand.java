@@ -73,6 +73,26 @@ public final class RelayCommand implements Callable<Integer> {
                     + "%n  env MOQ_SERVER_TCP_BIND, key server.tcp.bind")
     String tcpBind;
 
+    @Option(names = "--server-unix-bind", paramLabel = "PATH",
+            description = "Unix socket file for plain qmux (local workers; no TLS); a stale socket file is replaced"
+                    + "%n  env MOQ_SERVER_UNIX_BIND, key server.unix.bind")
+    String unixBind;
+
+    @Option(names = "--server-unix-allow-uid", paramLabel = "UID", split = ",",
+            description = "only peers of these user ids may use the Unix socket (repeatable; default any)"
+                    + "%n  env MOQ_SERVER_UNIX_ALLOW_UID (comma list), key server.unix.allow.uid")
+    List<String> unixAllowUid;
+
+    @Option(names = "--server-unix-allow-gid", paramLabel = "GID", split = ",",
+            description = "only peers of these group ids may use the Unix socket (repeatable; default any)"
+                    + "%n  env MOQ_SERVER_UNIX_ALLOW_GID (comma list), key server.unix.allow.gid")
+    List<String> unixAllowGid;
+
+    @Option(names = "--server-unix-allow-pid", paramLabel = "PID", split = ",",
+            description = "only these process ids may use the Unix socket (repeatable; default any)"
+                    + "%n  env MOQ_SERVER_UNIX_ALLOW_PID (comma list), key server.unix.allow.pid")
+    List<String> unixAllowPid;
+
     @Option(names = "--server-quic-congestion-control", paramLabel = "loss|delay",
             description = "QUIC congestion control: delay (BBR, default) or loss (CUBIC)"
                     + "%n  env MOQ_SERVER_QUIC_CONGESTION_CONTROL, key server.quic.congestion_control")
@@ -156,6 +176,11 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--web-https-key", paramLabel = "PEM",
             description = "key for --web-https-cert%n  env MOQ_WEB_HTTPS_KEY, key web.https.key")
     String webHttpsKey;
+
+    @Option(names = "--web-https-root", paramLabel = "PEM", split = ",",
+            description = "CA certificates: an HTTPS/WSS client certificate chaining to one gets full access within its path (mTLS)"
+                    + "%n  env MOQ_WEB_HTTPS_ROOT (comma list), key web.https.root (string or array)")
+    List<String> webHttpsRoot;
 
     @Option(names = "--internal-listen", paramLabel = "ADDR",
             description = "TCP address of the ops listener: /health and Prometheus /metrics (unauthenticated)"

@@ -20,6 +20,8 @@ import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.CacheConfig;
 import org.moqrelay.relay.server.WebHttpsConfig;
 import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.relay.server.UnixSocketConfig;
+import org.moqrelay.transport.qmux.unix.PeerAllowlist;
 import org.moqrelay.token.AuthApi;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.tomlj.Toml;
@@ -75,6 +77,10 @@ final class Settings {
         parsers.put("server.tls.generate", v -> strings(v, true));
         parsers.put("server.tls.root", v -> strings(v, true));
         parsers.put("server.tcp.bind", this::address);
+        parsers.put("server.unix.bind", this::socketPath);
+        parsers.put("server.unix.allow.uid", v -> ids(v, 0xffff_ffffL));
+        parsers.put("server.unix.allow.gid", v -> ids(v, 0xffff_ffffL));
+        parsers.put("server.unix.allow.pid", v -> ids(v, Integer.MAX_VALUE));
         parsers.put("web.http.listen", this::address);
         parsers.put("auth.key", this::string);
         parsers.put("auth.key_dir", this::string);
@@ -91,6 +97,7 @@ final class Settings {
         parsers.put("web.https.listen", this::address);
         parsers.put("web.https.cert", this::string);
         parsers.put("web.https.key", this::string);
+        parsers.put("web.https.root", v -> strings(v, true));
         parsers.put("cache.capacity", this::bytes);
         parsers.put("cache.headroom", this::headroom);
         parsers.put("cache.duration", this::millis);
@@ -123,6 +130,11 @@ final class Settings {
         if (bindV == null && tcp != null) {
             throw new ConfigException(tcpV.origin + ": a relay without QUIC (server.tcp.bind without server.bind)"
                     + " is not supported yet; set server.bind too");
+        }
+        UnixSocketConfig unix = unix();
+        if (bindV == null && unix != null) {
+            throw new ConfigException(pick(flags.unixBind, "--server-unix-bind", "MOQ_SERVER_UNIX_BIND", "server.unix.bind").origin
+                    + ": a relay without QUIC (server.unix.bind without server.bind) is not supported yet; set server.bind too");
         }
         InetSocketAddress bind = bindV == null ? new InetSocketAddress("::", 443) : address(bindV);
 
@@ -161,6 +173,11 @@ final class Settings {
         if (httpsV == null && httpsCertV != null) {
             throw new ConfigException("web.https.cert is set but web.https.listen (--web-https-listen) is not");
         }
+        Value httpsRootV = pick(flags.webHttpsRoot, "--web-https-root", "MOQ_WEB_HTTPS_ROOT", "web.https.root");
+        List<Path> httpsRoots = list(httpsRootV, true).stream().map(Path::of).toList();
+        if (httpsV == null && !httpsRoots.isEmpty()) {
+            throw new ConfigException(httpsRootV.origin + ": web.https.root is set but web.https.listen (--web-https-listen) is not");
+        }
         Value internalV = pick(flags.internalListen, "--internal-listen", "MOQ_INTERNAL_LISTEN", "internal.listen");
         Value capacityV = pick(flags.cacheCapacity, "--cache-capacity", "MOQ_CACHE_CAPACITY", "cache.capacity");
         Value clusterTierV = pick(flags.clusterTier, "--cluster-tier", "MOQ_CLUSTER_TIER", "cluster.tier");
@@ -179,15 +196,80 @@ final class Settings {
                 tcp, roots.isEmpty() ? null : Path.of(roots.get(0)))
                 .withInternalListen(internalV == null ? null : address(internalV))
                 .withWebHttps(httpsV == null ? null : new WebHttpsConfig(address(httpsV),
-                        httpsCertV == null ? null : Path.of(string(httpsCertV)), httpsKeyV == null ? null : Path.of(string(httpsKeyV))))
+                        httpsCertV == null ? null : Path.of(string(httpsCertV)), httpsKeyV == null ? null : Path.of(string(httpsKeyV)),
+                        httpsRoots))
                 .withCache(new CacheConfig(capacityV == null ? Long.MAX_VALUE : bytes(capacityV),
                         durationV == null ? Long.MAX_VALUE : millis(durationV), headroomV == null ? 0 : headroom(headroomV)))
                 .withQuic(quic)
-                .withClusterTier(clusterTierV == null ? null : string(clusterTierV));
+                .withClusterTier(clusterTierV == null ? null : string(clusterTierV))
+                .withUnix(unix);
         } catch (IllegalArgumentException e) { // InvalidPathException too
             throw new ConfigException(e.getMessage());
         }
         return new Loaded(relay, levelV == null ? Level.INFO : level(levelV));
+    }
+
+    /**
+     * {@code [server.unix]}: the socket file and the peer allowlist, or null without a socket. As in the
+     * reference, each allowlist field is picked on its own (flag, variable, file), and an allowlist
+     * without a socket does nothing.
+     */
+    private UnixSocketConfig unix() {
+        Value bindV = pick(flags.unixBind, "--server-unix-bind", "MOQ_SERVER_UNIX_BIND", "server.unix.bind");
+        List<Long> uids = ids(pick(flags.unixAllowUid, "--server-unix-allow-uid", "MOQ_SERVER_UNIX_ALLOW_UID",
+                "server.unix.allow.uid"), 0xffff_ffffL);
+        List<Long> gids = ids(pick(flags.unixAllowGid, "--server-unix-allow-gid", "MOQ_SERVER_UNIX_ALLOW_GID",
+                "server.unix.allow.gid"), 0xffff_ffffL);
+        List<Integer> pids = ids(pick(flags.unixAllowPid, "--server-unix-allow-pid", "MOQ_SERVER_UNIX_ALLOW_PID",
+                "server.unix.allow.pid"), Integer.MAX_VALUE).stream().map(Long::intValue).toList();
+        return bindV == null ? null : new UnixSocketConfig(socketPath(bindV), new PeerAllowlist(uids, gids, pids));
+    }
+
+    /** A socket file's path. */
+    private Path socketPath(Value v) {
+        String s = string(v);
+        if (s.isBlank()) throw bad(v, "empty path (expected the socket file, e.g. /run/moq/relay.sock)");
+        try {
+            return Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad(v, "bad path '" + s + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * Ids from 0 to {@code max}: an array of integers in the file, repeated or comma-separated flags, a
+     * comma list in a variable (the reference's value_delimiter). Null gives the empty list (anyone).
+     */
+    private List<Long> ids(Value v, long max) {
+        if (v == null) return List.of();
+        List<Object> items = new ArrayList<>();
+        if (v.raw instanceof TomlArray a) {
+            for (int i = 0; i < a.size(); i++) items.add(a.get(i));
+        } else if (v.raw instanceof List<?> l) {
+            items.addAll(l);
+        } else if (v.raw instanceof String s && v.from == Origin.ENV) {
+            items.addAll(List.of(s.split(",", -1)));
+        } else {
+            throw bad(v, "expected an array of integers, got " + describe(v.raw));
+        }
+        List<Long> out = new ArrayList<>();
+        for (Object item : items) {
+            long id;
+            if (item instanceof Long l) {
+                id = l;
+            } else if (item instanceof String s && v.from != Origin.FILE) {
+                try {
+                    id = Long.parseLong(s.trim());
+                } catch (NumberFormatException e) {
+                    throw bad(v, "bad integer '" + s + "'");
+                }
+            } else {
+                throw bad(v, "expected an array of integers, got " + describe(item) + " in the array");
+            }
+            if (id < 0 || id > max) throw bad(v, id + " is out of range (expected 0 to " + max + ")");
+            out.add(id);
+        }
+        return out;
     }
 
     /**

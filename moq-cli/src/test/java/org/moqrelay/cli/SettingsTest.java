@@ -27,6 +27,9 @@ class SettingsTest {
     /** What a file needs besides the key under test: a certificate and some way in. */
     private static final String TLS = "server.tls.generate = [\"localhost\"]";
     private static final String AUTH = "auth.public = \"anon\"";
+    /** QUIC, which a Unix-socket listener needs beside it (a relay without QUIC is not supported yet). */
+    private static final String BIND = "server.bind = \"[::]:4443\"";
+    private static final String UNIX = "server.unix.bind = \"relay.sock\"";
 
     @TempDir
     Path dir;
@@ -111,6 +114,19 @@ class SettingsTest {
                         Map.of("MOQ_SERVER_TCP_BIND", "127.0.0.1:5003"), List.of(TLS, AUTH, "server.bind = \"[::]:4443\""),
                         l -> l.relay().tcpBind(),
                         addr("127.0.0.1", 5001), addr("127.0.0.1", 5002), addr("127.0.0.1", 5003)),
+                new Case("server.unix.bind", List.of("server.unix.bind = \"/run/a.sock\""), List.of("--server-unix-bind", "/run/b.sock"),
+                        Map.of("MOQ_SERVER_UNIX_BIND", "c.sock"), List.of(TLS, AUTH, BIND), l -> l.relay().unix().bind(),
+                        Path.of("/run/a.sock"), Path.of("/run/b.sock"), Path.of("c.sock")),
+                new Case("server.unix.allow.uid", List.of("[server.unix.allow]", "uid = [1000, 4294967295]"),
+                        List.of("--server-unix-allow-uid", "2000", "--server-unix-allow-uid", "2001"),
+                        Map.of("MOQ_SERVER_UNIX_ALLOW_UID", "3000,3001"), List.of(TLS, AUTH, BIND, UNIX),
+                        l -> l.relay().unix().allow().uids(), List.of(1000L, 4294967295L), List.of(2000L, 2001L), List.of(3000L, 3001L)),
+                new Case("server.unix.allow.gid", List.of("server.unix.allow.gid = [0]"), List.of("--server-unix-allow-gid", "5,6"),
+                        Map.of("MOQ_SERVER_UNIX_ALLOW_GID", "7"), List.of(TLS, AUTH, BIND, UNIX),
+                        l -> l.relay().unix().allow().gids(), List.of(0L), List.of(5L, 6L), List.of(7L)),
+                new Case("server.unix.allow.pid", List.of("server.unix.allow.pid = []"), List.of("--server-unix-allow-pid", "42"),
+                        Map.of("MOQ_SERVER_UNIX_ALLOW_PID", "43, 44"), List.of(TLS, AUTH, BIND, UNIX),
+                        l -> l.relay().unix().allow().pids(), List.of(), List.of(42), List.of(43, 44)),
                 new Case("web.http.listen", List.of("web.http.listen = \"127.0.0.1:6001\""), List.of("--web-http-listen", "127.0.0.1:6002"),
                         Map.of("MOQ_WEB_HTTP_LISTEN", "[::]:6003"), both, l -> l.relay().webHttpListen(),
                         addr("127.0.0.1", 6001), addr("127.0.0.1", 6002), addr("::", 6003)),
@@ -164,6 +180,16 @@ class SettingsTest {
                         List.of("--web-https-listen", ":1", "--web-https-cert", "b.pem", "--web-https-key", "b.key"),
                         Map.of("MOQ_WEB_HTTPS_LISTEN", ":1", "MOQ_WEB_HTTPS_CERT", "c.pem", "MOQ_WEB_HTTPS_KEY", "c.key"), both,
                         l -> l.relay().webHttps().key().toString(), "a.key", "b.key", "c.key"),
+                new Case("web.https.root", List.of("[web.https]", "listen = \":1\"", "root = \"a.pem\""),
+                        List.of("--web-https-listen", ":1", "--web-https-root", "b.pem,b2.pem"),
+                        Map.of("MOQ_WEB_HTTPS_LISTEN", ":1", "MOQ_WEB_HTTPS_ROOT", "c.pem,c2.pem"), both,
+                        l -> l.relay().webHttps().roots(), List.of(Path.of("a.pem")), List.of(Path.of("b.pem"), Path.of("b2.pem")),
+                        List.of(Path.of("c.pem"), Path.of("c2.pem"))),
+                new Case("web.https.root (array form)", List.of("[web.https]", "listen = \":1\"", "root = [\"a.pem\", \"a2.pem\"]"),
+                        List.of("--web-https-listen", ":1", "--web-https-root", "b.pem", "--web-https-root", "b2.pem"),
+                        Map.of("MOQ_WEB_HTTPS_LISTEN", ":1", "MOQ_WEB_HTTPS_ROOT", "c.pem"), both,
+                        l -> l.relay().webHttps().roots(), List.of(Path.of("a.pem"), Path.of("a2.pem")),
+                        List.of(Path.of("b.pem"), Path.of("b2.pem")), List.of(Path.of("c.pem"))),
                 new Case("cache.headroom", List.of("[cache]", "headroom = \"2GiB\""), List.of("--cache-headroom", "512MB"),
                         Map.of("MOQ_CACHE_HEADROOM", "1.5 Ki"), both, l -> l.relay().cache().headroomBytes(),
                         2_147_483_648L, 512_000_000L, 1536L),
@@ -569,6 +595,16 @@ class SettingsTest {
                 Arguments.of("log.level = \"verbose\"", "log.level", "unknown level 'verbose' (expected error, warn, info, debug or trace)"),
                 Arguments.of("log.level = 3", "log.level", "expected a string, got the integer 3"),
                 Arguments.of("log = \"debug\"", "log", "expected a table, got the string \"debug\""),
+                Arguments.of("server.unix.bind = \"\"", "server.unix.bind", "empty path (expected the socket file, e.g. /run/moq/relay.sock)"),
+                Arguments.of("server.unix.bind = 1", "server.unix.bind", "expected a string, got the integer 1"),
+                Arguments.of("server.unix.allow.uid = 1000", "server.unix.allow.uid", "expected an array of integers, got the integer 1000"),
+                Arguments.of("server.unix.allow.gid = [\"1\"]", "server.unix.allow.gid",
+                        "expected an array of integers, got the string \"1\" in the array"),
+                Arguments.of("server.unix.allow.uid = [4294967296]", "server.unix.allow.uid",
+                        "4294967296 is out of range (expected 0 to 4294967295)"),
+                Arguments.of("server.unix.allow.pid = [-1]", "server.unix.allow.pid", "-1 is out of range (expected 0 to 2147483647)"),
+                Arguments.of("server.unix.allow = 1", "server.unix.allow", "expected a table, got the integer 1"),
+                Arguments.of("web.https.root = 1", "web.https.root", "expected a string or an array of strings, got the integer 1"),
                 Arguments.of("file = 1", null, null));
     }
 
@@ -606,6 +642,11 @@ class SettingsTest {
         fails(f, "--cluster-linger: bad duration '' (expected e.g. 5s, 500ms, 1m 30s, or 0)", "--cluster-linger", "");
         fails(f, Map.of("MOQ_LOG_LEVEL", "loud"), "MOQ_LOG_LEVEL: unknown level 'loud' (expected error, warn, info, debug or trace)");
         fails(f, "--log-level: unknown level 'off' (expected error, warn, info, debug or trace)", "--log-level", "off");
+        fails(f, "--server-unix-allow-uid: bad integer 'root'", "--server-unix-allow-uid", "root");
+        fails(f, "--server-unix-allow-gid: -5 is out of range (expected 0 to 4294967295)", "--server-unix-allow-gid", "1,-5");
+        fails(f, Map.of("MOQ_SERVER_UNIX_ALLOW_PID", ""), "MOQ_SERVER_UNIX_ALLOW_PID: bad integer ''");
+        fails(f, Map.of("MOQ_SERVER_UNIX_ALLOW_UID", "1,,2"), "MOQ_SERVER_UNIX_ALLOW_UID: bad integer ''");
+        fails(f, Map.of("MOQ_SERVER_UNIX_BIND", " "), "MOQ_SERVER_UNIX_BIND: empty path (expected the socket file, e.g. /run/moq/relay.sock)");
     }
 
     @Test
@@ -636,6 +677,14 @@ class SettingsTest {
         Path tcpOnly = toml(TLS, AUTH, "server.tcp.bind = \"127.0.0.1:4443\"");
         fails(tcpOnly, tcpOnly + ": key 'server.tcp.bind' at line 3: a relay without QUIC (server.tcp.bind without"
                 + " server.bind) is not supported yet; set server.bind too");
+        Path unixOnly = toml(TLS, AUTH, UNIX);
+        fails(unixOnly, unixOnly + ": key 'server.unix.bind' at line 3: a relay without QUIC (server.unix.bind without"
+                + " server.bind) is not supported yet; set server.bind too");
+        fails(toml(TLS, AUTH), "--server-unix-bind: a relay without QUIC (server.unix.bind without"
+                + " server.bind) is not supported yet; set server.bind too", "--server-unix-bind", "x.sock");
+        Path rootOnly = toml(TLS, AUTH, "web.https.root = \"ca.pem\"");
+        fails(rootOnly, rootOnly + ": key 'web.https.root' at line 3: web.https.root is set but web.https.listen"
+                + " (--web-https-listen) is not");
     }
 
     // ---------------------------------------------------------------------------------------------
