@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
         description = "Publishes and subscribes test streams (frames 'g<group>-f<frame>') through a MoQ relay.")
 public final class ClientCommand {
     abstract static class Common {
-        @Parameters(index = "0", paramLabel = "URL", description = "relay URL, e.g. moqt://localhost:4443/anon")
+        @Parameters(index = "0", paramLabel = "URL", description = "relay URL: moqt://localhost:4443/anon (QUIC),"
+                + " tcp://127.0.0.1:4444/anon or unix:///run/moq.sock?path=/anon (plain qmux)")
         URI url;
 
         @Option(names = "--broadcast", defaultValue = "test", description = "broadcast path (default: ${DEFAULT-VALUE})")

@@ -31,6 +31,7 @@ import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
+import org.moqrelay.it.auth.AuthApiServer;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
@@ -162,6 +163,21 @@ class UnixSocketTest {
             }
             try (MoqClient pub = connect(socket, "/anon"); MoqClient sub = connect(socket, "/anon")) {
                 relayOneFrame(relay, pub, sub, "anon");
+            }
+        }
+    }
+
+    @Test
+    void theAuthApiHearsTheUnixTransport() throws Exception {
+        Path socket = dir.resolve("relay.sock");
+        try (AuthApiServer api = AuthApiServer.start()) {
+            api.answer(q -> AuthApiServer.Answer.json("{\"public\": {\"subscribe\": [\"\"], \"publish\": [\"\"]}}"));
+            RelayConfig withApi = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
+                    .withAuth(AuthConfig.api(api.url()));
+            try (RelayServer relay = relay(withApi, socket, PeerAllowlist.ANYONE);
+                 MoqClient pub = connect(socket, "/room"); MoqClient sub = connect(socket, "/room")) {
+                relayOneFrame(relay, pub, sub, "room");
+                assertThat(api.requestsFor("room")).contains(java.util.Map.of("root", "room", "transport", "unix"));
             }
         }
     }

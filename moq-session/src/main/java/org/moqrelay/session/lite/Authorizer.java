@@ -32,7 +32,7 @@ public interface Authorizer {
      * @param pathAndQuery    the URL path and query, or the SETUP Path; "" when the client sent none
      * @param host            the host name the client addressed (WebTransport {@code :authority}, WebSocket
      *                        {@code Host}), lower case and without the port; null on URL-less transports
-     * @param transport       {@code quic}, {@code websocket} or {@code tcp}, as the reference names them; null when unknown
+     * @param transport       {@code quic}, {@code websocket}, {@code tcp} or {@code unix}, as the reference names them; null when unknown
      * @param peerCertificate the client certificate the TLS handshake verified (mTLS), or null
      */
     record Request(String pathAndQuery, String host, String transport, X509Certificate peerCertificate) {

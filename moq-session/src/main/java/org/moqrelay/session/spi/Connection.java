@@ -46,7 +46,7 @@ public interface Connection {
         return null;
     }
 
-    /** {@code quic} (raw QUIC and WebTransport), {@code websocket} or {@code tcp}, as the reference names them; null when unknown. */
+    /** {@code quic} (raw QUIC and WebTransport), {@code websocket}, {@code tcp} or {@code unix}, as the reference names them; null when unknown. */
     default String transport() {
         return null;
     }

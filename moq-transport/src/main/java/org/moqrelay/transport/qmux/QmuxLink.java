@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 
 /**
- * The byte pipe under a qmux session: a WebSocket (one binary message per call) or a TCP socket
- * (one record per call). Confined to its event loop.
+ * The byte pipe under a qmux session: a WebSocket (one binary message per call) or a TCP or Unix
+ * socket (one record per call). Confined to its event loop.
  */
 public interface QmuxLink {
     EventLoop eventLoop();
@@ -27,6 +27,6 @@ public interface QmuxLink {
 
     String describe();
 
-    /** {@code websocket} or {@code tcp}, as the reference names the transport. */
+    /** {@code websocket}, {@code tcp} or {@code unix}, as the reference names the transport. */
     String transport();
 }
