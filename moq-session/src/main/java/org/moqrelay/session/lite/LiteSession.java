@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.session.spi.BidiStream;
@@ -60,6 +61,8 @@ public final class LiteSession implements ConnectionHandler {
     private final Map<Long, UpstreamSubscription> upstream = new HashMap<>();
     /** Open downstream subscriptions per broadcast (relative to the root), for viewer counts. */
     private final Map<Path, Integer> viewers = new HashMap<>();
+    /** Tasks {@link #run} handed to the loop that have not started yet. */
+    private final AtomicInteger queued = new AtomicInteger();
     private long nextSubscribeId;
     private Authorizer.Grant grant;
     /** Nothing is counted before the session is authorized: its tier is not known yet. */
@@ -273,13 +276,36 @@ public final class LiteSession implements ConnectionHandler {
         closeHooks.remove(r);
     }
 
-    /** Runs {@code r} on this session's loop, directly when already there. */
+    /**
+     * Runs {@code r} on this session's loop: directly when already there and nothing handed over
+     * earlier is still waiting, else after it. Calls that follow one another (the first returned
+     * before the second began, whatever threads made them) run in that order: a SUBSCRIBE handed
+     * over by a subscriber on another loop is never overtaken by the UNSUBSCRIBE made on this one.
+     */
     void run(Runnable r) {
-        if (loop().inEventLoop()) r.run();
-        else loop().execute(r);
+        EventLoop loop = loop();
+        if (loop.inEventLoop() && queued.get() == 0) {
+            r.run();
+            return;
+        }
+        queued.incrementAndGet();
+        try {
+            loop.execute(() -> {
+                queued.decrementAndGet();
+                r.run();
+            });
+        } catch (RuntimeException e) { // the loop is shutting down
+            queued.decrementAndGet();
+            throw e;
+        }
     }
 
     // ------------------------------------------------------------ public API
+
+    /** The event loop this session and its connection are confined to. */
+    public EventLoop eventLoop() {
+        return loop();
+    }
 
     public CompletableFuture<Void> ready() {
         return ready;
