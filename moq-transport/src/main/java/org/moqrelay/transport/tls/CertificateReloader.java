@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a certificate and key pair on disk and, when either changes, loads them into a
  * {@link ReloadingKeyManager} (certificate renewals need no restart). Runs on a timer thread,
- * never on an event loop; a broken pair is logged and the old certificate stays.
+ * never on an event loop; a broken pair is logged and the old certificate stays. Thread-safe.
  */
 public final class CertificateReloader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
@@ -42,7 +42,7 @@ public final class CertificateReloader implements AutoCloseable {
     }
 
     /** Reloads if either file changed since the last look; public so tests need not wait. */
-    public void check() {
+    public synchronized void check() {
         FileTime c = mtime(cert);
         FileTime k = mtime(key);
         if (c == null || k == null || (c.equals(certTime) && k.equals(keyTime))) return;
