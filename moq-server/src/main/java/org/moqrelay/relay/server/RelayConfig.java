@@ -28,20 +28,24 @@ import org.moqrelay.transport.quic.QuicTransportConfig;
  * @param clusterTier   {@code cluster.tier}: the stats tier of this relay's own cluster dials, or null for the
  *                      default tier; recorded only, since this relay dials no peers yet
  * @param unix          the qmux listener on a Unix domain socket, or null
+ * @param quicThreads   event-loop threads, each serving its own UDP socket on {@code serverBind}
+ *                      ({@code SO_REUSEPORT}); the other listeners share them; 0 = one per core
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                           InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                           InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen, CacheConfig cache,
                           WebHttpsConfig webHttps, QuicTransportConfig quic, String clusterTier,
-                          UnixSocketConfig unix) {
+                          UnixSocketConfig unix, int quicThreads) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
+    /** {@link #quicThreads} limit: the connection-id router addresses sockets with 16 bits; far fewer is sane. */
+    public static final int MAX_QUIC_THREADS = 1024;
 
     /** A config without the internal ops listener. */
     public RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                        InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                        InetSocketAddress tcpBind, Path tlsRoot) {
         this(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId, tcpBind, tlsRoot, null,
-                CacheConfig.UNLIMITED, null, null, null, null);
+                CacheConfig.UNLIMITED, null, null, null, null, 0);
     }
 
     public RelayConfig {
@@ -56,6 +60,9 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
         if (tlsCert == null && tlsGenerate.isEmpty()) {
             throw new IllegalArgumentException("no TLS certificate: give --tls-cert and --tls-key, or --tls-generate NAMES");
         }
+        if (quicThreads < 0 || quicThreads > MAX_QUIC_THREADS) {
+            throw new IllegalArgumentException("quic threads: " + quicThreads + " (expected: 0 to " + MAX_QUIC_THREADS + ")");
+        }
         if (lingerMillis < 0) throw new IllegalArgumentException("linger: " + lingerMillis + " (expected: >= 0)");
         if (clusterId < 0 || clusterId >= (1L << 53)) {
             throw new IllegalArgumentException("cluster id: " + clusterId + " (expected: 0 <= id < 2^53)");
@@ -65,55 +72,66 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, bind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix);
+                clusterId, bind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads);
     }
 
     /** This config with {@code auth}. */
     public RelayConfig withAuth(AuthConfig a) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads);
     }
 
     /** This config accepting client certificates that chain to the CAs in {@code rootPem}. */
     public RelayConfig withTlsRoot(Path rootPem) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, rootPem, internalListen, cache, webHttps, quic, clusterTier, unix);
+                clusterId, tcpBind, rootPem, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads);
     }
 
     /** This config with the internal ops listener ({@code --internal-listen}) on {@code listen}; null disables it. */
     public RelayConfig withInternalListen(InetSocketAddress listen) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, listen, cache, webHttps, quic, clusterTier, unix);
+                clusterId, tcpBind, tlsRoot, listen, cache, webHttps, quic, clusterTier, unix, quicThreads);
     }
 
     /** This config with the cache budget {@code c}. */
     public RelayConfig withCache(CacheConfig c) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, c, webHttps, quic, clusterTier, unix);
+                clusterId, tcpBind, tlsRoot, internalListen, c, webHttps, quic, clusterTier, unix, quicThreads);
     }
 
     /** This config with an HTTPS / WSS listener. */
     public RelayConfig withWebHttps(WebHttpsConfig h) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, h, quic, clusterTier, unix);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, h, quic, clusterTier, unix, quicThreads);
     }
 
     /** This config with QUIC transport settings {@code q}. */
     public RelayConfig withQuic(QuicTransportConfig q) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, q, clusterTier, unix);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, q, clusterTier, unix, quicThreads);
     }
 
     /** This config with {@code cluster.tier} set to {@code tier}. */
     public RelayConfig withClusterTier(String tier) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, tier, unix);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, tier, unix, quicThreads);
     }
 
     /** This config with the qmux listener on a Unix socket {@code u} (null: none). */
     public RelayConfig withUnix(UnixSocketConfig u) {
         return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, u);
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, u, quicThreads);
+    }
+
+    /** This config with {@code n} event-loop threads and QUIC sockets; 0 = one per core. */
+    public RelayConfig withQuicThreads(int n) {
+        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
+                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, n);
+    }
+
+    /** The event-loop threads to run: {@link #quicThreads}, or one per available core when 0. */
+    public int effectiveQuicThreads() {
+        return quicThreads > 0 ? quicThreads : Runtime.getRuntime().availableProcessors();
     }
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */

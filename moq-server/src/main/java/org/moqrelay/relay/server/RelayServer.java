@@ -91,7 +91,8 @@ public final class RelayServer implements AutoCloseable {
                 ? Certificates.load(config.tlsCert(), config.tlsKey())
                 : Certificates.generateSelfSigned(config.tlsGenerate());
         long relayId = config.clusterId() != 0 ? config.clusterId() : randomId();
-        EventLoopGroup group = EventLoops.newGroup(1, "moq-quic");
+        // One loop per QUIC socket; the TCP listeners' connections are spread over the same loops.
+        EventLoopGroup group = EventLoops.newGroup(config.effectiveQuicThreads(), "moq-loop");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "moq-timer");
             t.setDaemon(true);
@@ -125,7 +126,7 @@ public final class RelayServer implements AutoCloseable {
         UnixListener unix = null;
         InternalListener internal = null;
         try {
-            quic = QuicListener.bind(config.serverBind(), ssl, group, config.quic(),
+            quic = QuicListener.bind(config.serverBind(), ssl, group, config.effectiveQuicThreads(), config.quic(),
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
             WebRoutes routes = WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
                     .relay(origin, authorizer)
@@ -254,6 +255,11 @@ public final class RelayServer implements AutoCloseable {
         return quic.localAddress();
     }
 
+    /** How many UDP sockets, each on its own event loop, serve {@link #quicAddress()}. */
+    public int quicSockets() {
+        return quic.sockets();
+    }
+
     /** The plain TCP qmux listener's address, or null when disabled. */
     public InetSocketAddress tcpAddress() {
         return tcp == null ? null : tcp.localAddress();
@@ -318,6 +324,11 @@ public final class RelayServer implements AutoCloseable {
         }
         for (var s : sessions.live()) s.close(0, "relay shutting down");
         close();
+    }
+
+    /** The sessions open now (a snapshot), e.g. to see which event loop serves each. */
+    public java.util.List<org.moqrelay.session.lite.LiteSession> sessions() {
+        return java.util.List.copyOf(sessions.live());
     }
 
     /** Number of sessions open now. */

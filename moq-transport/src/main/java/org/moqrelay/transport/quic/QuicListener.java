@@ -6,7 +6,13 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
@@ -15,7 +21,13 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,24 +36,46 @@ import org.slf4j.LoggerFactory;
  * The relay's UDP port: one QUIC endpoint offering every ALPN. Once a handshake completes, the
  * negotiated ALPN picks what runs on the connection (raw moq-lite, or HTTP/3 for WebTransport),
  * through {@code dispatcher}, which returns where the peer's streams go.
+ *
+ * <p>One UDP socket is served by one event-loop thread. To use several cores the port is bound
+ * by several sockets with {@code SO_REUSEPORT}, each on its own event loop: the kernel spreads
+ * clients over them by their address, and a {@link ConnectionIdRouter} shared by all of them sends
+ * each packet to the socket whose codec owns its connection id. Every connection, and so every
+ * session, stays on the loop of the socket that accepted it.
  */
 public final class QuicListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuicListener.class);
     static final AttributeKey<PeerStreamSink> SINK = AttributeKey.valueOf("moq.peerStreamSink");
+    /** Tries at binding a free port when the address has port 0 and another process takes it between two binds. */
+    private static final int BIND_ATTEMPTS = 5;
 
-    private final Channel channel;
+    private final List<Channel> channels;
 
-    private QuicListener(Channel channel) {
-        this.channel = channel;
+    private QuicListener(List<Channel> channels) {
+        this.channels = List.copyOf(channels);
     }
 
     /**
+     * Binds one UDP socket on one of {@code group}'s event loops.
+     *
      * @param dispatcher given the handshaken connection and its ALPN, installs the connection's
      *                   handlers and returns the sink for its peer streams (null closes it)
      */
     public static QuicListener bind(InetSocketAddress address, QuicSslContext ssl, EventLoopGroup group,
                                     QuicTransportConfig config,
                                     BiFunction<QuicChannel, String, PeerStreamSink> dispatcher) throws InterruptedException {
+        return bind(address, ssl, group, 1, config, dispatcher);
+    }
+
+    /**
+     * Binds {@code sockets} UDP sockets to {@code address}, each on its own loop of {@code group}
+     * (no more sockets than the group has loops). More than one needs epoll ({@code SO_REUSEPORT});
+     * without it, one socket is bound.
+     */
+    public static QuicListener bind(InetSocketAddress address, QuicSslContext ssl, EventLoopGroup group, int sockets,
+                                    QuicTransportConfig config,
+                                    BiFunction<QuicChannel, String, PeerStreamSink> dispatcher) throws InterruptedException {
+        if (sockets < 1) throw new IllegalArgumentException("sockets: " + sockets + " (expected: >= 1)");
         ChannelHandler connectionInit = new ChannelInitializer<QuicChannel>() {
             @Override
             protected void initChannel(QuicChannel ch) {
@@ -59,28 +93,95 @@ public final class QuicListener implements AutoCloseable {
                 }
             }
         };
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor e : group) {
+            if (loops.size() < sockets) loops.add((EventLoop) e);
+        }
+        if (loops.size() > 1 && !reusePortAvailable(group)) {
+            log.info("SO_REUSEPORT needs the epoll transport, which is not available: one QUIC socket, one thread");
+            loops = loops.subList(0, 1);
+        }
+        List<Channel> bound;
+        if (loops.size() == 1) {
+            ChannelHandler codec = codec(config, ssl, connectionInit, streamInit).build();
+            bound = List.of(new Bootstrap().group(loops.get(0)).channel(EventLoops.datagramChannel())
+                    .handler(codec).bind(address).sync().channel());
+        } else {
+            ConnectionIdRouter router = new ConnectionIdRouter((cidLength, ids) -> codec(config, ssl, connectionInit, streamInit)
+                    .localConnectionIdLength(cidLength).connectionIdAddressGenerator(ids).build());
+            bound = bindReusePort(address, loops, router);
+        }
+        log.info("QUIC listening on udp {} ({} socket{})", bound.get(0).localAddress(), bound.size(), bound.size() == 1 ? "" : "s");
+        return new QuicListener(bound);
+    }
+
+    private static QuicServerCodecBuilder codec(QuicTransportConfig config, QuicSslContext ssl, ChannelHandler connectionInit,
+                                                ChannelHandler streamInit) {
         QuicServerCodecBuilder builder = QuicCodecs.apply(new QuicServerCodecBuilder(), config);
         SegmentedDatagramPacketAllocator gso = QuicCodecs.gso(config);
         if (gso != null) builder.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
-        ChannelHandler codec = builder
+        return builder
                 .sslContext(ssl)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(connectionInit)
-                .streamHandler(streamInit)
-                .build();
-        Channel ch = new Bootstrap().group(group).channel(EventLoops.datagramChannel())
-                .handler(codec).bind(address).sync().channel();
-        log.info("QUIC listening on udp {}", ch.localAddress());
-        return new QuicListener(ch);
+                .streamHandler(streamInit);
     }
 
+    private static boolean reusePortAvailable(EventLoopGroup group) {
+        return Epoll.isAvailable() && group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class);
+    }
+
+    /**
+     * Binds one socket per loop to the same port. The port is first taken by a plain socket, as
+     * if alone: with {@code SO_REUSEPORT} the kernel would let us join another process's sockets
+     * on a port we asked for (same user), or even pick such a port for port 0, and silently split
+     * its clients with it. Only the few microseconds between the check and the bind are exposed.
+     */
+    private static List<Channel> bindReusePort(InetSocketAddress address, List<EventLoop> loops, ConnectionIdRouter router)
+            throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            InetSocketAddress port = claim(address);
+            List<Channel> bound = new ArrayList<>();
+            try {
+                for (EventLoop loop : loops) {
+                    bound.add(new Bootstrap().group(loop).channel(EpollDatagramChannel.class)
+                            .option(EpollChannelOption.SO_REUSEPORT, true)
+                            .handler(router).bind(port).sync().channel());
+                }
+                return bound;
+            } catch (Exception e) {
+                for (Channel ch : bound) ch.close().awaitUninterruptibly(5_000);
+                if (address.getPort() != 0 || attempt == BIND_ATTEMPTS) throw e;
+                log.debug("udp port {} was taken while binding; trying another", port.getPort());
+            }
+        }
+    }
+
+    /** {@code address} with its port, after checking that no socket holds it (picking a free one for port 0). */
+    private static InetSocketAddress claim(InetSocketAddress address) {
+        try (DatagramSocket probe = new DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(address);
+            return new InetSocketAddress(address.getAddress(), probe.getLocalPort());
+        } catch (SocketException e) {
+            throw new UncheckedIOException("cannot listen for QUIC on udp " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound address, with the actual port when 0 was asked for. */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) channels.get(0).localAddress();
+    }
+
+    /** How many UDP sockets (and event loops) serve the port. */
+    public int sockets() {
+        return channels.size();
     }
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly(5_000);
+        for (Channel ch : channels) ch.close();
+        for (Channel ch : channels) ch.closeFuture().awaitUninterruptibly(5_000);
     }
 
     /** Waits for the handshake, then hands the connection to the dispatcher. */
