@@ -79,6 +79,8 @@ final class Keys {
             new Supported("server.quic.max_streams", List.of("--server-quic-max-streams", "--server-max-streams"),
                     "MOQ_SERVER_QUIC_MAX_STREAMS"),
             new Supported("server.quic.idle_timeout", List.of("--server-quic-idle-timeout"), "MOQ_SERVER_QUIC_IDLE_TIMEOUT"),
+            // Ours, not the reference's (quinn spreads work over its own runtime): event loops / UDP sockets.
+            new Supported("server.quic.threads", List.of("--server-quic-threads"), "MOQ_SERVER_QUIC_THREADS"),
             // The reference deserializes its own positional `file` argument from TOML too; it means nothing there.
             new Supported("file", List.of(), null));
 

@@ -118,6 +118,12 @@ public final class RelayCommand implements Callable<Integer> {
                     + "%n  env MOQ_SERVER_QUIC_IDLE_TIMEOUT, key server.quic.idle_timeout")
     String quicIdleTimeout;
 
+    @Option(names = "--server-quic-threads", paramLabel = "N",
+            description = "event-loop threads, each with its own UDP socket on the QUIC port (SO_REUSEPORT);"
+                    + " the TCP listeners share them (default: one per core; not in the reference)"
+                    + "%n  env MOQ_SERVER_QUIC_THREADS, key server.quic.threads")
+    String quicThreads;
+
     @Option(names = "--web-http-listen", paramLabel = "ADDR",
             description = "TCP address for HTTP and WebSocket (certificate hash, announced, fetch)"
                     + "%n  env MOQ_WEB_HTTP_LISTEN, key web.http.listen")

@@ -106,6 +106,7 @@ final class Settings {
         parsers.put("server.quic.mtu_discovery", this::bool);
         parsers.put("server.quic.max_streams", this::maxStreams);
         parsers.put("server.quic.idle_timeout", this::millis);
+        parsers.put("server.quic.threads", this::threads);
         parsers.put("file", v -> v.raw);
     }
 
@@ -185,6 +186,7 @@ final class Settings {
         Value headroomV = pick(flags.cacheHeadroom, "--cache-headroom", "MOQ_CACHE_HEADROOM", "cache.headroom");
 
         QuicTransportConfig quic = quic();
+        Value threadsV = pick(flags.quicThreads, "--server-quic-threads", "MOQ_SERVER_QUIC_THREADS", "server.quic.threads");
 
         RelayConfig relay;
         try {
@@ -202,7 +204,8 @@ final class Settings {
                         durationV == null ? Long.MAX_VALUE : millis(durationV), headroomV == null ? 0 : headroom(headroomV)))
                 .withQuic(quic)
                 .withClusterTier(clusterTierV == null ? null : string(clusterTierV))
-                .withUnix(unix);
+                .withUnix(unix)
+                .withQuicThreads(threadsV == null ? 0 : threads(threadsV));
         } catch (IllegalArgumentException e) { // InvalidPathException too
             throw new ConfigException(e.getMessage());
         }
@@ -646,36 +649,36 @@ final class Settings {
 
     /** A positive integer (QUIC allows up to 2^60 streams). */
     private long maxStreams(Value v) {
-        long n;
-        if (v.raw instanceof Long l) {
-            n = l;
-        } else if (v.raw instanceof String s && v.from != Origin.FILE) {
-            try {
-                n = Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                throw bad(v, "bad integer '" + s + "'");
-            }
-        } else {
-            throw bad(v, "expected an integer, got " + describe(v.raw));
-        }
+        long n = integer(v);
         if (n < 1 || n > 1L << 60) throw bad(v, n + " is out of range (expected 1 to 2^60)");
         return n;
     }
 
-    /** The hop id: an integer from 1 to 2^53-1 (the reference allows up to 2^62-1; see RelayConfig). */
-    private long clusterId(Value v) {
-        long id;
-        if (v.raw instanceof Long l) {
-            id = l;
-        } else if (v.raw instanceof String s && v.from != Origin.FILE) {
+    /** A TOML integer, or one written in a flag or variable. */
+    private long integer(Value v) {
+        if (v.raw instanceof Long l) return l;
+        if (v.raw instanceof String s && v.from != Origin.FILE) {
             try {
-                id = Long.parseLong(s.trim());
+                return Long.parseLong(s.trim());
             } catch (NumberFormatException e) {
                 throw bad(v, "bad integer '" + s + "'");
             }
-        } else {
-            throw bad(v, "expected an integer, got " + describe(v.raw));
         }
+        throw bad(v, "expected an integer, got " + describe(v.raw));
+    }
+
+    /** Event-loop threads: 1 to {@link RelayConfig#MAX_QUIC_THREADS}. */
+    private int threads(Value v) {
+        long n = integer(v);
+        if (n < 1 || n > RelayConfig.MAX_QUIC_THREADS) {
+            throw bad(v, n + " is out of range (expected 1 to " + RelayConfig.MAX_QUIC_THREADS + ")");
+        }
+        return (int) n;
+    }
+
+    /** The hop id: an integer from 1 to 2^53-1 (the reference allows up to 2^62-1; see RelayConfig). */
+    private long clusterId(Value v) {
+        long id = integer(v);
         if (id == 0) throw bad(v, "must be non-zero (leave it unset for a random id)");
         if (id < 0 || id >= 1L << 53) throw bad(v, id + " is out of range (expected 1 to 2^53-1)");
         return id;

@@ -210,7 +210,9 @@ class SettingsTest {
                         l -> l.relay().quic().maxStreams(), 100L, 200L, 300L),
                 new Case("server.quic.idle_timeout", List.of("[server.quic]", "idle_timeout = \"10s\""),
                         List.of("--server-quic-idle-timeout", "1m"), Map.of("MOQ_SERVER_QUIC_IDLE_TIMEOUT", "500ms"), both,
-                        l -> l.relay().quic().idleTimeout().toMillis(), 10_000L, 60_000L, 500L));
+                        l -> l.relay().quic().idleTimeout().toMillis(), 10_000L, 60_000L, 500L),
+                new Case("server.quic.threads", List.of("[server.quic]", "threads = 3"), List.of("--server-quic-threads", "2"),
+                        Map.of("MOQ_SERVER_QUIC_THREADS", "1"), both, l -> l.relay().quicThreads(), 3, 2, 1));
     }
 
     @Test
@@ -225,6 +227,15 @@ class SettingsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("MOQ_SERVER_QUIC_MAX_STREAMS");
         assertThatThrownBy(() -> load(toml(TLS, AUTH), Map.of(), "--server-quic-idle-timeout", "0"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--server-quic-idle-timeout");
+        assertThat(load(toml(TLS, AUTH), Map.of()).relay().quicThreads()).as("0 = one per core").isZero();
+        assertThatThrownBy(() -> load(toml(TLS, AUTH), Map.of(), "--server-quic-threads", "0"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--server-quic-threads")
+                .hasMessageContaining("expected 1 to 1024");
+        assertThatThrownBy(() -> load(toml(TLS, AUTH, "[server.quic]", "threads = \"two\""), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("server.quic.threads")
+                .hasMessageContaining("integer");
+        assertThatThrownBy(() -> load(toml(TLS, AUTH), Map.of("MOQ_SERVER_QUIC_THREADS", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MOQ_SERVER_QUIC_THREADS");
     }
 
     private Path fileOf(Case c) throws IOException {
