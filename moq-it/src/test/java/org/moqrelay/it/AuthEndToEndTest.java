@@ -106,7 +106,7 @@ class AuthEndToEndTest {
 
     private static RelayServer startRelay(AuthConfig auth) throws Exception {
         return RelayServer.start(RelayConfig.development(new java.net.InetSocketAddress("127.0.0.1", 0),
-                new java.net.InetSocketAddress("127.0.0.1", 0)).withAuth(auth));
+                new java.net.InetSocketAddress("127.0.0.1", 0)).withAuth(auth).withQuicThreads(Relays.THREADS));
     }
 
     // ------------------------------------------------------------------ tokens

@@ -35,7 +35,8 @@ class CertificateReloadTest {
         CertificateBundle first = Certificates.generateSelfSigned(List.of("localhost"));
         Certificates.writePem(first, cert, key);
         RelayConfig cfg = new RelayConfig(new InetSocketAddress("127.0.0.1", 0), cert, key, List.of(),
-                new InetSocketAddress("127.0.0.1", 0), AuthConfig.publicOnly(List.of("")), 0, 0, null, null);
+                new InetSocketAddress("127.0.0.1", 0), AuthConfig.publicOnly(List.of("")), 0, 0, null, null)
+                .withQuicThreads(Relays.THREADS);
         EventLoopGroup clients = EventLoops.newGroup(1, "it-reload");
         try (RelayServer relay = RelayServer.start(cfg)) {
             URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
@@ -53,7 +54,21 @@ class CertificateReloadTest {
                     URI.create("http://127.0.0.1:" + relay.webAddress().getPort() + "/certificate.sha256")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(hash.body()).isEqualTo(second.sha256Hex());
-            MoqClient.connect(clients, url, ClientOptions.pinned(second.sha256Hex())).get(10, TimeUnit.SECONDS).close();
+            // Every socket (each on its own loop) serves the new certificate: connect until both loops have a session.
+            List<MoqClient> renewed = new java.util.ArrayList<>();
+            java.util.Set<io.netty.channel.EventLoop> loops = new java.util.HashSet<>();
+            try {
+                for (int i = 0; i < 24 && loops.size() < Relays.THREADS; i++) {
+                    MoqClient c = MoqClient.connect(clients, url, ClientOptions.pinned(second.sha256Hex())).get(10, TimeUnit.SECONDS);
+                    renewed.add(c);
+                    c.publish(org.moqrelay.wire.Path.of("reload/" + i));
+                    Relays.awaitAnnounced(relay.origin(), org.moqrelay.wire.Path.of("anon/reload/" + i), 10);
+                    for (var s : relay.sessions()) loops.add(s.eventLoop());
+                }
+            } finally {
+                for (MoqClient c : renewed) c.close();
+            }
+            assertThat(loops).as("loops whose socket served the renewed certificate").hasSize(Relays.THREADS);
             assertThatThrownBy(() -> MoqClient.connect(clients, url, ClientOptions.pinned(first.sha256Hex()))
                     .get(10, TimeUnit.SECONDS)).isNotNull();
         } finally {

@@ -34,7 +34,8 @@ class GracefulShutdownTest {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process relay = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString(),
-                "--server-bind", "127.0.0.1:" + port, "--tls-generate", "localhost", "--auth-public", ""))
+                "--server-bind", "127.0.0.1:" + port, "--tls-generate", "localhost", "--auth-public", "",
+                "--server-quic-threads", Integer.toString(Relays.THREADS)))
                 .redirectErrorStream(true).start();
         EventLoopGroup clients = EventLoops.newGroup(1, "it-shutdown");
         StringBuilder log = new StringBuilder();

@@ -40,7 +40,7 @@ class HttpEndpointsTest {
     @BeforeAll
     static void start() throws Exception {
         relay = RelayServer.start(new RelayConfig(new InetSocketAddress("127.0.0.1", 0), null, null, List.of("localhost"),
-                new InetSocketAddress("127.0.0.1", 0), AuthConfig.publicOnly(List.of("anon")), 5000, 0, null, null));
+                new InetSocketAddress("127.0.0.1", 0), AuthConfig.publicOnly(List.of("anon")), 5000, 0, null, null).withQuicThreads(Relays.THREADS));
         clients = EventLoops.newGroup(1, "it-http");
     }
 

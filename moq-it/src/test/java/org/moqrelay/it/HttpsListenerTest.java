@@ -30,7 +30,7 @@ class HttpsListenerTest {
     @BeforeAll
     static void start() throws Exception {
         relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null)));
+                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null)).withQuicThreads(Relays.THREADS));
         // The development certificate is self-signed: trust exactly the one the relay serves.
         String pinned = relay.certificateSha256();
         X509TrustManager pin = new X509TrustManager() {

@@ -41,7 +41,7 @@ class MetricsEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withInternalListen(new InetSocketAddress("127.0.0.1", 0)));
+                .withInternalListen(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS));
         clients = EventLoops.newGroup(2, "it-clients");
         http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }

@@ -76,7 +76,7 @@ class MutualTlsTest {
         rogue = new CertificateBundle(rogueKeys.getPrivate(),
                 List.of(certificate("CN=rogue", rogueKeys, "CN=rogue-ca", rogueCa, false)));
         RelayConfig cfg = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withAuth(AuthConfig.NONE).withTlsRoot(caPem);
+                .withAuth(AuthConfig.NONE).withTlsRoot(caPem).withQuicThreads(Relays.THREADS);
         relay = RelayServer.start(cfg);
         api = AuthApiServer.start();
         api.answer(q -> switch (q.get("root")) {

@@ -85,7 +85,7 @@ class QmuxBadInputTest {
     static void start() throws Exception {
         RelayConfig dev = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
         relay = RelayServer.start(new RelayConfig(dev.serverBind(), null, null, dev.tlsGenerate(), dev.webHttpListen(),
-                dev.auth(), LINGER_MILLIS, 0, new InetSocketAddress("127.0.0.1", 0), null));
+                dev.auth(), LINGER_MILLIS, 0, new InetSocketAddress("127.0.0.1", 0), null).withQuicThreads(Relays.THREADS));
         clients = EventLoops.newGroup(2, "it-qmux-bad-input");
     }
 

@@ -13,10 +13,16 @@ import org.moqrelay.wire.Path;
 final class Relays {
     private Relays() {}
 
+    /**
+     * Event-loop threads (and QUIC sockets) of the test relays: two, whatever the machine, so
+     * every end-to-end test also runs sessions on several loops.
+     */
+    static final int THREADS = 2;
+
     /** A development relay on 127.0.0.1 with free ports, everything public. */
     static RelayServer startDev() throws Exception {
         return RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0)));
+                new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(THREADS));
     }
 
     /**
@@ -37,7 +43,7 @@ final class Relays {
             }
             try {
                 return RelayServer.start(customize.apply(RelayConfig.development(new InetSocketAddress("127.0.0.1", port),
-                        new InetSocketAddress("127.0.0.1", port))));
+                        new InetSocketAddress("127.0.0.1", port)).withQuicThreads(THREADS)));
             } catch (Exception e) {
                 last = e; // the port was taken in between: try another
             }

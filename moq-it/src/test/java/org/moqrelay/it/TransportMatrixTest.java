@@ -36,7 +36,7 @@ class TransportMatrixTest {
     @BeforeAll
     static void start() throws Exception {
         relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withTcpBind(new InetSocketAddress("127.0.0.1", 0)));
+                .withTcpBind(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS));
         clients = EventLoops.newGroup(2, "it-matrix");
     }
 

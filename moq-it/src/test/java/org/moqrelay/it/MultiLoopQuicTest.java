@@ -1,0 +1,113 @@
+package org.moqrelay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.moqrelay.client.ClientOptions;
+import org.moqrelay.client.MoqClient;
+import org.moqrelay.client.TestStream;
+import org.moqrelay.client.TrackReader;
+import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.Demand;
+import org.moqrelay.model.Group;
+import org.moqrelay.model.Track;
+import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.session.lite.LiteSession;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.TrackInfo;
+
+/**
+ * Two QUIC sockets on one port ({@code SO_REUSEPORT}), each on its own event loop: clients land
+ * on both, and a publisher's frames reach subscribers whose sessions run on the other loop.
+ */
+class MultiLoopQuicTest {
+    /** The kernel spreads clients by their address: each new one lands on the other loop with p = 1/2. */
+    private static final int MAX_SUBSCRIBERS = 24;
+    private static final long WAIT_SECONDS = 10;
+
+    @Test
+    void aPublisherOnOneLoopReachesSubscribersOnTheOther() throws Exception {
+        RelayConfig cfg = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null).withQuicThreads(Relays.THREADS);
+        EventLoopGroup clients = EventLoops.newGroup(2, "it-multi-loop");
+        List<MoqClient> open = new ArrayList<>();
+        List<TrackReader> readers = new ArrayList<>();
+        try (RelayServer relay = RelayServer.start(cfg)) {
+            assertThat(relay.quicSockets()).isEqualTo(2);
+            URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
+            ClientOptions options = ClientOptions.pinned(relay.certificateSha256());
+
+            MoqClient pub = MoqClient.connect(clients, url, options).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            open.add(pub);
+            Broadcast b = pub.publish(Path.of("multi/cam"));
+            Track track = b.createTrack("video", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/multi/cam"), WAIT_SECONDS);
+            assertThat(relay.sessions()).hasSize(1);
+            LiteSession pubSession = relay.sessions().get(0);
+            EventLoop pubLoop = pubSession.eventLoop();
+
+            // Subscribers join one at a time until one is served on the other loop. Each one's
+            // relay session is known once a frame published after it joined has reached it.
+            Set<LiteSession> known = new HashSet<>(List.of(pubSession));
+            List<EventLoop> subLoops = new ArrayList<>();
+            long sequence = 0;
+            while (subLoops.stream().allMatch(l -> l == pubLoop) && subLoops.size() < MAX_SUBSCRIBERS) {
+                MoqClient sub = MoqClient.connect(clients, url, options).get(WAIT_SECONDS, TimeUnit.SECONDS);
+                open.add(sub);
+                TrackReader reader = new TrackReader(sub.consume(Path.of("multi/cam")).track("video"), Demand.LATEST);
+                readers.add(reader);
+                long g = sequence++;
+                publishGroup(track, g);
+                awaitGroup(reader, g);
+                List<LiteSession> added = new ArrayList<>(relay.sessions());
+                added.removeAll(known);
+                assertThat(added).hasSize(1);
+                known.addAll(added);
+                subLoops.add(added.get(0).eventLoop());
+            }
+            assertThat(subLoops).as("event loops of the subscribers' sessions").anyMatch(l -> l != pubLoop);
+            Set<EventLoop> all = new HashSet<>(subLoops);
+            all.add(pubLoop);
+            assertThat(all).as("every session runs on one of the relay's two loops").hasSize(2);
+
+            // A fresh group reaches every subscriber, the ones on the publisher's loop and the others.
+            long last = sequence;
+            publishGroup(track, last);
+            for (TrackReader r : readers) awaitGroup(r, last);
+        } finally {
+            for (TrackReader r : readers) r.close();
+            for (MoqClient c : open) c.close();
+            clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+        }
+    }
+
+    private static void publishGroup(Track track, long sequence) {
+        Group g = track.createGroup(sequence);
+        for (int f = 0; f < 3; f++) g.append(f, Unpooled.wrappedBuffer(TestStream.payload(sequence, f, 300)));
+        g.finish();
+    }
+
+    /** Reads until all three frames of group {@code sequence} arrived intact (older groups may come first). */
+    private static void awaitGroup(TrackReader reader, long sequence) throws InterruptedException {
+        int next = 0;
+        while (next < 3) {
+            TrackReader.Received r = reader.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(r).as("frame %d of group %d", next, sequence).isNotNull();
+            if (r.group() != sequence) continue;
+            assertThat(r.index()).isEqualTo(next);
+            assertThat(TestStream.verify(r.group(), r.index(), r.payload())).isTrue();
+            next++;
+        }
+    }
+}
