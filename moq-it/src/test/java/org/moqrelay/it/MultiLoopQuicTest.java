@@ -1,6 +1,7 @@
 package org.moqrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -89,6 +90,20 @@ class MultiLoopQuicTest {
             for (TrackReader r : readers) r.close();
             for (MoqClient c : open) c.close();
             clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+        }
+    }
+
+    @Test
+    void aSecondRelayOnTheSamePortFailsToStartInsteadOfSharingItsClients() throws Exception {
+        RelayConfig cfg = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null).withQuicThreads(Relays.THREADS);
+        try (RelayServer first = RelayServer.start(cfg)) {
+            InetSocketAddress taken = first.quicAddress();
+            for (int threads : new int[] {1, Relays.THREADS}) {
+                RelayConfig again = RelayConfig.development(taken, null).withQuicThreads(threads);
+                assertThatThrownBy(() -> RelayServer.start(again).close()).as("%d thread(s)", threads)
+                        .hasMessageContaining(String.valueOf(taken.getPort()));
+            }
+            assertThat(first.quicSockets()).isEqualTo(Relays.THREADS);
         }
     }
 

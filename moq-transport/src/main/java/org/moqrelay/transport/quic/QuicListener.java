@@ -2,6 +2,7 @@ package org.moqrelay.transport.quic;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -104,8 +106,8 @@ public final class QuicListener implements AutoCloseable {
         List<Channel> bound;
         if (loops.size() == 1) {
             ChannelHandler codec = codec(config, ssl, connectionInit, streamInit).build();
-            bound = List.of(new Bootstrap().group(loops.get(0)).channel(EventLoops.datagramChannel())
-                    .handler(codec).bind(address).sync().channel());
+            bound = List.of(bind(new Bootstrap().group(loops.get(0)).channel(EventLoops.datagramChannel()).handler(codec),
+                    address));
         } else {
             ConnectionIdRouter router = new ConnectionIdRouter((cidLength, ids) -> codec(config, ssl, connectionInit, streamInit)
                     .localConnectionIdLength(cidLength).connectionIdAddressGenerator(ids).build());
@@ -144,17 +146,27 @@ public final class QuicListener implements AutoCloseable {
             List<Channel> bound = new ArrayList<>();
             try {
                 for (EventLoop loop : loops) {
-                    bound.add(new Bootstrap().group(loop).channel(EpollDatagramChannel.class)
-                            .option(EpollChannelOption.SO_REUSEPORT, true)
-                            .handler(router).bind(port).sync().channel());
+                    bound.add(bind(new Bootstrap().group(loop).channel(EpollDatagramChannel.class)
+                            .option(EpollChannelOption.SO_REUSEPORT, true).handler(router), port));
                 }
                 return bound;
-            } catch (Exception e) {
+            } catch (RuntimeException | InterruptedException e) {
                 for (Channel ch : bound) ch.close().awaitUninterruptibly(5_000);
-                if (address.getPort() != 0 || attempt == BIND_ATTEMPTS) throw e;
+                if (e instanceof InterruptedException || address.getPort() != 0 || attempt == BIND_ATTEMPTS) throw e;
                 log.debug("udp port {} was taken while binding; trying another", port.getPort());
             }
         }
+    }
+
+    private static Channel bind(Bootstrap bootstrap, InetSocketAddress address) throws InterruptedException {
+        ChannelFuture f = bootstrap.bind(address).await();
+        if (!f.isSuccess()) throw bindFailure(address, f.cause());
+        return f.channel();
+    }
+
+    private static RuntimeException bindFailure(InetSocketAddress address, Throwable cause) {
+        String message = "cannot listen for QUIC on udp " + address + ": " + cause.getMessage();
+        return cause instanceof IOException io ? new UncheckedIOException(message, io) : new IllegalStateException(message, cause);
     }
 
     /** {@code address} with its port, after checking that no socket holds it (picking a free one for port 0). */
@@ -164,7 +176,7 @@ public final class QuicListener implements AutoCloseable {
             probe.bind(address);
             return new InetSocketAddress(address.getAddress(), probe.getLocalPort());
         } catch (SocketException e) {
-            throw new UncheckedIOException("cannot listen for QUIC on udp " + address + ": " + e.getMessage(), e);
+            throw bindFailure(address, e);
         }
     }
 
