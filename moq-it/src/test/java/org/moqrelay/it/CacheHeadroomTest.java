@@ -27,7 +27,7 @@ class CacheHeadroomTest {
     @Test
     void aHeadroomNoMachineCanMeetLeavesOnlyTheLatestGroupCachedAndLiveDeliveryIntact() throws Exception {
         RelayConfig config = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withCache(new CacheConfig(Long.MAX_VALUE, Long.MAX_VALUE, 1L << 60));
+                .withCache(new CacheConfig(Long.MAX_VALUE, Long.MAX_VALUE, 1L << 60)).withQuicThreads(Relays.THREADS);
         EventLoopGroup clients = EventLoops.newGroup(1, "it-headroom");
         try (RelayServer relay = RelayServer.start(config)) {
             // The governor's first sample runs at start-up: nothing beyond the latest groups fits.
@@ -44,15 +44,19 @@ class CacheHeadroomTest {
                     Track relayed = relay.origin().broadcast(Path.of("anon/headroom")).track("frames");
                     // The relay's SUBSCRIBE has reached the publisher: every group will be forwarded.
                     awaitTrue(() -> t.subscriberCount() == 1);
+                    // Paced as a live source is: with nothing beyond the latest group cached, a group
+                    // the next one overtakes at once is gone for a subscriber whose session runs on
+                    // another event loop than the publisher's before that loop got to it.
                     for (long g = 0; g < 4; g++) {
                         Group grp = t.createGroup(g);
                         for (int f = 0; f < 2; f++) grp.append(f, Unpooled.wrappedBuffer(TestStream.payload(g, f, 1000)));
                         grp.finish();
-                    }
-                    for (int i = 0; i < 8; i++) {
-                        TrackReader.Received r = reader.poll(10, TimeUnit.SECONDS);
-                        assertThat(r).isNotNull();
-                        assertThat(TestStream.verify(r.group(), r.index(), r.payload())).isTrue();
+                        for (int f = 0; f < 2; f++) {
+                            TrackReader.Received r = reader.poll(10, TimeUnit.SECONDS);
+                            assertThat(r).isNotNull();
+                            assertThat(r.group()).isEqualTo(g);
+                            assertThat(TestStream.verify(r.group(), r.index(), r.payload())).isTrue();
+                        }
                     }
                     assertThat(relayed.cachedGroups()).isEqualTo(1);
                     assertThat(relayed.latest().sequence()).isEqualTo(3);

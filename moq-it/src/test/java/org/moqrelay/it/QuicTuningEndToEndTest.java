@@ -48,7 +48,8 @@ class QuicTuningEndToEndTest {
     @CsvSource({"LOSS, false, true", "DELAY, true, true", "LOSS, true, false"})
     void largeFramesCrossTheRelayIntact(CongestionControl cc, boolean gso, boolean mtu) throws Exception {
         QuicTransportConfig quic = QuicTransportConfig.DEFAULT.withCongestionControl(cc).withGso(gso).withMtuDiscovery(mtu);
-        RelayConfig config = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null).withQuic(quic);
+        RelayConfig config = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null).withQuic(quic)
+                .withQuicThreads(Relays.THREADS);
         try (RelayServer relay = RelayServer.start(config)) {
             URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
             ClientOptions opts = ClientOptions.pinned(relay.certificateSha256());

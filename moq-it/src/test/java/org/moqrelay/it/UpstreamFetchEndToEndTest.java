@@ -46,7 +46,7 @@ class UpstreamFetchEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0)).withInternalListen(new InetSocketAddress("127.0.0.1", 0)));
+                new InetSocketAddress("127.0.0.1", 0)).withInternalListen(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS));
         clients = EventLoops.newGroup(2, "it-fetch");
         http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }
