@@ -99,7 +99,7 @@ class HttpsMutualTlsTest {
         // Without a certificate only anon/ is open: elsewhere a tokenless client is refused.
         relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
                 .withAuth(AuthConfig.publicOnly(List.of("anon")))
-                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null, List.of(caPem))));
+                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null, List.of(caPem))).withQuicThreads(Relays.THREADS));
     }
 
     @AfterEach
@@ -182,7 +182,7 @@ class HttpsMutualTlsTest {
         ClientCert trusted = peer(ca, caKeys, Duration.ofDays(1));
         try (RelayServer own = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
                 .withAuth(AuthConfig.NONE)
-                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), cert, key, List.of(caPem))))) {
+                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), cert, key, List.of(caPem))).withQuicThreads(Relays.THREADS))) {
             URI wss = URI.create("wss://127.0.0.1:" + own.webHttpsAddress().getPort() + "/room");
             assertThat(upgradeStatus(client(trusted, first.sha256Hex()), wss)).isEqualTo(101);
 

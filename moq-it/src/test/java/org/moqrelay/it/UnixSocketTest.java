@@ -73,7 +73,7 @@ class UnixSocketTest {
     }
 
     static RelayServer relay(RelayConfig base, Path socket, PeerAllowlist allow) throws Exception {
-        return RelayServer.start(base.withUnix(new UnixSocketConfig(socket, allow)));
+        return RelayServer.start(base.withUnix(new UnixSocketConfig(socket, allow)).withQuicThreads(Relays.THREADS));
     }
 
     static URI url(Path socket, String path) {
