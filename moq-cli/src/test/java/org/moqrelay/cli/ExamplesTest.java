@@ -53,4 +53,21 @@ class ExamplesTest {
         assertThat(r.auth().publicPublish()).containsExactly("anon");
         assertThat(r.clusterId()).isEqualTo(4242);
     }
+
+    @Test
+    void container() {
+        Settings.Loaded l = load("container.toml");
+        RelayConfig r = l.relay();
+        assertThat(l.logLevel()).isEqualTo(Level.INFO);
+        assertThat(r.serverBind()).isEqualTo(new InetSocketAddress("::", 443));
+        assertThat(r.tlsCert()).isEqualTo(Path.of("/etc/moq-relay/cert.pem"));
+        assertThat(r.tlsKey()).isEqualTo(Path.of("/etc/moq-relay/key.pem"));
+        assertThat(r.webHttpListen()).isNull();
+        assertThat(r.webHttps().listen()).isEqualTo(new InetSocketAddress("::", 443));
+        assertThat(r.webHttps().cert()).as("the QUIC certificate").isNull();
+        assertThat(r.auth().key()).isEqualTo("/etc/moq-relay/root.jwk");
+        assertThat(r.auth().publicSubscribe()).containsExactly("anon", "demo");
+        assertThat(r.auth().publicPublish()).containsExactly("anon");
+        assertThat(r.internalListen()).isNull();
+    }
 }
