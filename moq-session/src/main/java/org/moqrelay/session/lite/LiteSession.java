@@ -107,6 +107,8 @@ public final class LiteSession implements ConnectionHandler {
     }
 
     private void authorize(String pathAndQuery) {
+        // Once: a SETUP that arrives while the URL is still being authorized must not start another.
+        authorizing = true;
         Authorizer.Request request = new Authorizer.Request(pathAndQuery, conn.requestHost(), conn.transport(), conn.peerCertificate());
         config.authorizer().authorize(request).whenComplete((g, err) -> run(() -> authorized(g, err)));
     }
@@ -452,7 +454,6 @@ public final class LiteSession implements ConnectionHandler {
         }
         peerSetup = setup;
         if (config.server() && grant == null && !authorizing) {
-            authorizing = true;
             authorize(setup.path() == null ? "" : setup.path());
         }
     }
