@@ -32,6 +32,8 @@ final class GroupWriter implements Group.Listener {
     private SendStream stream;
     private ByteBuf pendingHeader;
     private int next;
+    /** Timestamp of the last frame written: re-framed deltas are against it (no second lookup that eviction could race). */
+    private long lastTimestamp;
     private boolean done;
 
     /**
@@ -94,6 +96,7 @@ final class GroupWriter implements Group.Listener {
             if (f == null) break;
             int size = f.payloadSize(); // before the write, which consumes the buffer
             ByteBuf out = f.framingLength() > 0 ? f.payload() : frameWithHeader(f, timestamps);
+            lastTimestamp = f.timestamp();
             next++;
             if (pendingHeader != null) {
                 out = Unpooled.wrappedBuffer(pendingHeader, out);
@@ -130,7 +133,7 @@ final class GroupWriter implements Group.Listener {
     private ByteBuf frameWithHeader(Frame f, boolean timestamps) {
         ByteBuf payload = f.payload();
         int size = payload.readableBytes();
-        long delta = f.timestamp() - (next == 0 ? 0 : group.timestamp(next - 1));
+        long delta = f.timestamp() - lastTimestamp;
         ByteBuf header = ByteBufAllocator.DEFAULT.buffer(Frames.headerSize(timestamps, delta, size));
         Frames.writeHeader(header, timestamps, delta, size);
         return Unpooled.wrappedBuffer(header, payload);

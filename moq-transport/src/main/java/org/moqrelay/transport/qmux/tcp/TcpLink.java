@@ -59,8 +59,8 @@ public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
         // The record's length prefix, then the frames themselves: no copy of the payload.
         ByteBuf length = channel.alloc().buffer(8);
         QmuxRecords.writeRecordLength(length, frames.readableBytes());
-        channel.write(length, channel.voidPromise());
-        channel.write(frames, channel.voidPromise());
+        // One write, so a record can never be split by another writer's record.
+        channel.write(channel.alloc().compositeBuffer(2).addComponents(true, length, frames), channel.voidPromise());
     }
 
     @Override
