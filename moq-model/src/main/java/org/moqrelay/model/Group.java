@@ -117,8 +117,9 @@ public final class Group {
                 added = true;
             }
         }
-        fire();
+        // Counted before readers hear of it, so whoever has seen the frame also sees it in the budget.
         if (added) budget.added(this, n);
+        fire();
         return added;
     }
 
