@@ -13,10 +13,10 @@ import java.util.function.BiFunction;
  * the codec that owns the connection, on that codec's event loop.
  */
 final class ConnectionIdRouter extends QuicCodecDispatcher {
-    private final BiFunction<Integer, QuicConnectionIdGenerator, ChannelHandler> codecs;
+    private final BiFunction<Integer, QuicConnectionIdGenerator, ChannelHandler[]> codecs;
 
     /** @param codecs makes one socket's QUIC codec from the connection-id length and generator to use */
-    ConnectionIdRouter(BiFunction<Integer, QuicConnectionIdGenerator, ChannelHandler> codecs) {
+    ConnectionIdRouter(BiFunction<Integer, QuicConnectionIdGenerator, ChannelHandler[]> codecs) {
         this.codecs = codecs;
     }
 

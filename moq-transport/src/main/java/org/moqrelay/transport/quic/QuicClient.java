@@ -23,7 +23,8 @@ public final class QuicClient {
                                                  InetSocketAddress remote, String alpn) {
         Promise<QuicConnection> p = group.next().newPromise();
         ChannelHandler codec = QuicCodecs.apply(new QuicClientCodecBuilder(), config).sslContext(ssl).build();
-        new Bootstrap().group(group).channel(EventLoops.datagramChannel()).handler(codec)
+        QuicCodecs.gro(new Bootstrap().group(group).channel(EventLoops.datagramChannel()), config)
+                .handler(QuicCodecs.initializer(codec, config))
                 .bind(new InetSocketAddress(remote.getAddress().isLoopbackAddress() ? remote.getAddress()
                         : new InetSocketAddress(0).getAddress(), 0))
                 .addListener(bf -> {

@@ -106,12 +106,13 @@ public final class QuicListener implements AutoCloseable {
         List<Channel> bound;
         if (loops.size() == 1) {
             ChannelHandler codec = codec(config, ssl, connectionInit, streamInit).build();
-            bound = List.of(bind(new Bootstrap().group(loops.get(0)).channel(EventLoops.datagramChannel()).handler(codec),
-                    address));
+            bound = List.of(bind(QuicCodecs.gro(new Bootstrap().group(loops.get(0)).channel(EventLoops.datagramChannel()), config)
+                    .handler(QuicCodecs.initializer(codec, config)), address));
         } else {
-            ConnectionIdRouter router = new ConnectionIdRouter((cidLength, ids) -> codec(config, ssl, connectionInit, streamInit)
-                    .localConnectionIdLength(cidLength).connectionIdAddressGenerator(ids).build());
-            bound = bindReusePort(address, loops, router);
+            ConnectionIdRouter router = new ConnectionIdRouter((cidLength, ids) -> QuicCodecs.pipeline(
+                    codec(config, ssl, connectionInit, streamInit).localConnectionIdLength(cidLength).connectionIdAddressGenerator(ids)
+                            .build(), config));
+            bound = bindReusePort(address, loops, router, config);
         }
         log.info("QUIC listening on udp {} ({} socket{})", bound.get(0).localAddress(), bound.size(), bound.size() == 1 ? "" : "s");
         return new QuicListener(bound);
@@ -139,14 +140,15 @@ public final class QuicListener implements AutoCloseable {
      * on a port we asked for (same user), or even pick such a port for port 0, and silently split
      * its clients with it. Only the few microseconds between the check and the bind are exposed.
      */
-    private static List<Channel> bindReusePort(InetSocketAddress address, List<EventLoop> loops, ConnectionIdRouter router)
+    private static List<Channel> bindReusePort(InetSocketAddress address, List<EventLoop> loops, ConnectionIdRouter router,
+                                               QuicTransportConfig config)
             throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             InetSocketAddress port = claim(address);
             List<Channel> bound = new ArrayList<>();
             try {
                 for (EventLoop loop : loops) {
-                    bound.add(bind(new Bootstrap().group(loop).channel(EpollDatagramChannel.class)
+                    bound.add(bind(QuicCodecs.gro(new Bootstrap().group(loop).channel(EpollDatagramChannel.class), config)
                             .option(EpollChannelOption.SO_REUSEPORT, true).handler(router), port));
                 }
                 return bound;
