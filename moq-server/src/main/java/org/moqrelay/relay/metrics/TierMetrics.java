@@ -52,8 +52,9 @@ final class TierMetrics implements SessionMetrics {
 
     TierMetrics(MeterRegistry registry, String tier) {
         forwardDelay = Timer.builder("moq_relay_forward_delay")
-                .description("Time from a frame's arrival in the relay to its hand-off to a subscriber's stream"
-                        + " (this relay's share of the latency; not in the reference).")
+                .description("Time from a live frame's arrival in the relay to its hand-off to a subscriber's stream"
+                        + " (this relay's share of the latency; cache replays to late joiners and fetches are not"
+                        + " counted; not in the reference).")
                 .tag("tier", tier)
                 .serviceLevelObjectives(FORWARD_BUCKETS)
                 .register(registry);

@@ -55,7 +55,7 @@ final class FetchResponder extends MessageReader {
             stream.reset(TrackException.codeOf(err, ErrorCode.CANCEL).code());
             return;
         }
-        writer = new GroupWriter(session, g, null, w -> {});
+        writer = new GroupWriter(session, g, null, GroupWriter.NOT_LIVE, w -> {});
         writer.start(stream);
     }
 

@@ -23,10 +23,14 @@ import org.moqrelay.wire.lite.StreamType;
  * transport's window; it falls behind in the cache instead, where old groups are evicted.
  */
 final class GroupWriter implements Group.Listener {
+    /** {@code liveSinceNanos} of a writer that replays only (a FETCH): none of its frames is timed. */
+    static final long NOT_LIVE = Long.MAX_VALUE;
+
     private final LiteSession session;
     private final Group group;
     private final Long subscribeId;
     private final Consumer<GroupWriter> onDone;
+    private final long liveSinceNanos;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final SessionMetrics metrics;
     private SendStream stream;
@@ -39,9 +43,13 @@ final class GroupWriter implements Group.Listener {
     /**
      * @param subscribeId the subscriber's id for the GROUP header, or null for a FETCH response
      *                    (frames only, on the FETCH stream)
+     * @param liveSinceNanos frames that arrived in the relay from this {@link System#nanoTime()} on
+     *                       are live and their forward delay is recorded; earlier ones are replays
+     *                       from the cache (a late join), whose wait says nothing about forwarding
      */
-    GroupWriter(LiteSession session, Group group, Long subscribeId, Consumer<GroupWriter> onDone) {
+    GroupWriter(LiteSession session, Group group, Long subscribeId, long liveSinceNanos, Consumer<GroupWriter> onDone) {
         this.session = session;
+        this.liveSinceNanos = liveSinceNanos;
         this.group = group;
         this.subscribeId = subscribeId;
         this.onDone = onDone;
@@ -104,7 +112,9 @@ final class GroupWriter implements Group.Listener {
             }
             stream.write(out);
             metrics.frameSent(size);
-            if (f.arrivedNanos() != 0) metrics.frameForwarded(System.nanoTime() - f.arrivedNanos());
+            if (f.arrivedNanos() != 0 && f.arrivedNanos() - liveSinceNanos >= 0) {
+                metrics.frameForwarded(System.nanoTime() - f.arrivedNanos());
+            }
             wrote = true;
         }
         Group.State state = group.state();

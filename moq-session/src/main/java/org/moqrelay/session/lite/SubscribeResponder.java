@@ -36,6 +36,8 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
     private boolean ending;
     private boolean closed;
     private long highest = -1;
+    /** When the subscription began: frames that arrived before it are replays, not timed as forwarding. */
+    private final long startedNanos = System.nanoTime();
 
     SubscribeResponder(LiteSession session, BidiStream stream) {
         super(session);
@@ -124,7 +126,7 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         if (inFlight.size() >= MAX_IN_FLIGHT) {
             inFlight.peekFirst().cancel(ErrorCode.OLD);
         }
-        GroupWriter w = new GroupWriter(session, g, request.id(), this::writerDone);
+        GroupWriter w = new GroupWriter(session, g, request.id(), startedNanos, this::writerDone);
         inFlight.addLast(w);
         LiteSession.onSuccessOrElse(session.connection().openUni(), (SendStream s) -> {
             s.priority(request.priority());
