@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
@@ -50,6 +51,12 @@ public final class QuicListener implements AutoCloseable {
     static final AttributeKey<PeerStreamSink> SINK = AttributeKey.valueOf("moq.peerStreamSink");
     /** Tries at binding a free port when the address has port 0 and another process takes it between two binds. */
     private static final int BIND_ATTEMPTS = 5;
+    /**
+     * Receive buffer of each QUIC socket. Every client's ACKs and media land in it, and while the
+     * loop fans a frame out to hundreds of sessions they queue; at the kernel default (208 KiB)
+     * some overflowed under fan-out on loopback. The kernel caps it at {@code net.core.rmem_max}.
+     */
+    private static final int RECEIVE_BUFFER = 4 << 20;
 
     private final List<Channel> channels;
 
@@ -107,7 +114,7 @@ public final class QuicListener implements AutoCloseable {
         if (loops.size() == 1) {
             ChannelHandler codec = codec(config, ssl, connectionInit, streamInit).build();
             bound = List.of(bind(QuicCodecs.gro(new Bootstrap().group(loops.get(0)).channel(EventLoops.datagramChannel()), config)
-                    .handler(QuicCodecs.initializer(codec, config)), address));
+                    .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER).handler(QuicCodecs.initializer(codec, config)), address));
         } else {
             ConnectionIdRouter router = new ConnectionIdRouter((cidLength, ids) -> QuicCodecs.pipeline(
                     codec(config, ssl, connectionInit, streamInit).localConnectionIdLength(cidLength).connectionIdAddressGenerator(ids)
@@ -149,6 +156,7 @@ public final class QuicListener implements AutoCloseable {
             try {
                 for (EventLoop loop : loops) {
                     bound.add(bind(QuicCodecs.gro(new Bootstrap().group(loop).channel(EpollDatagramChannel.class), config)
+                            .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                             .option(EpollChannelOption.SO_REUSEPORT, true).handler(router), port));
                 }
                 return bound;
