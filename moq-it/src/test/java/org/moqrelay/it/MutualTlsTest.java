@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
@@ -170,6 +171,50 @@ class MutualTlsTest {
         // Not verified, so it counts as no certificate: no token, no public path, session closed.
         c.session().closed().get(10, TimeUnit.SECONDS);
         assertThat(c.session().isOpen()).isFalse();
+    }
+
+    @Test
+    void aRotatedCaFileIsPickedUpWithoutARestart() throws Exception {
+        Path caPem = dir.resolve("rotating-ca.pem");
+        KeyPair firstKeys = ecKeys();
+        X509Certificate first = certificate("CN=first-ca", firstKeys, "CN=first-ca", firstKeys, true);
+        KeyPair nextKeys = ecKeys();
+        X509Certificate next = certificate("CN=next-ca", nextKeys, "CN=next-ca", nextKeys, true);
+        writePem(caPem, first);
+        KeyPair peerKeys = ecKeys();
+        CertificateBundle renewed = new CertificateBundle(peerKeys.getPrivate(),
+                List.of(certificate("CN=peer", peerKeys, "CN=next-ca", nextKeys, false), next));
+        try (RelayServer rotating = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
+                .withAuth(AuthConfig.NONE).withTlsRoot(caPem).withQuicThreads(Relays.THREADS))) {
+            assertThat(grantsAccess(rotating, renewed)).as("a CA the relay does not know yet").isFalse();
+
+            writePem(caPem, next);
+            // A change whatever the file system's timestamp grain.
+            Files.setLastModifiedTime(caPem, FileTime.from(Instant.now().plusSeconds(60)));
+            rotating.reloadCertificate();
+
+            assertThat(grantsAccess(rotating, renewed)).as("the rotated CA, without a restart").isTrue();
+        }
+    }
+
+    /** Whether a session with {@code cert} may publish in its path: it stays open and its broadcast is announced. */
+    static boolean grantsAccess(RelayServer r, CertificateBundle cert) throws Exception {
+        MoqClient c;
+        try {
+            c = connect(r, cert, "/room");
+        } catch (Exception handshakeRefused) {
+            return false;
+        }
+        try (c) {
+            c.publish(org.moqrelay.wire.Path.of("cam")).createTrack("video", TrackInfo.DEFAULT);
+            return Relays.announcedOrClosed(r.origin(), org.moqrelay.wire.Path.of("room/cam"), c.session().closed(), 10);
+        }
+    }
+
+    static void writePem(Path file, X509Certificate cert) throws Exception {
+        try (JcaPEMWriter w = new JcaPEMWriter(Files.newBufferedWriter(file))) {
+            w.writeObject(cert);
+        }
     }
 
     static KeyPair ecKeys() throws Exception {

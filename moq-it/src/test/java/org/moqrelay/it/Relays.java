@@ -68,6 +68,27 @@ final class Relays {
         }
     }
 
+    /**
+     * True once a broadcast at {@code path} is active in {@code origin}, false once {@code closed}
+     * completes first (the relay refused the session); fails after {@code seconds}.
+     */
+    static boolean announcedOrClosed(Origin origin, Path path, CompletableFuture<?> closed, long seconds) throws Exception {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        closed.whenComplete((v, e) -> f.complete(false));
+        try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
+            @Override
+            public void onAnnounce(Broadcast b) {
+                if (b.path().equals(path)) f.complete(true);
+            }
+
+            @Override
+            public void onUnannounce(Broadcast b) {}
+        })) {
+            for (Broadcast b : w.initial()) if (b.path().equals(path)) f.complete(true);
+            return f.get(seconds, TimeUnit.SECONDS);
+        }
+    }
+
     /** Completes when no broadcast is active at {@code path} in {@code origin}. */
     static void awaitUnannounced(Origin origin, Path path, long seconds) throws Exception {
         CompletableFuture<Void> f = new CompletableFuture<>();

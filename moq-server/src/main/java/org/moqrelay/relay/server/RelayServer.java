@@ -66,6 +66,7 @@ public final class RelayServer implements AutoCloseable {
     private WebServer webHttps;
     private CertificateReloader httpsReloader;
     private ReloadingTrustManager httpsRoots;
+    private ReloadingTrustManager quicRoots;
     private CertificateReloader reloader;
     private CacheGovernor governor;
     /** How often certificate files are checked for a renewal. */
@@ -111,21 +112,25 @@ public final class RelayServer implements AutoCloseable {
         QuicSslContextBuilder sslBuilder = QuicSslContextBuilder
                 .forServer(new io.netty.handler.ssl.util.KeyManagerFactoryWrapper(keyManager), null)
                 .applicationProtocols(ALPNS);
-        if (config.tlsRoot() != null) {
-            // Optional: clients without a certificate fall through to tokens and public paths.
-            sslBuilder.trustManager(Certificates.loadCertificates(config.tlsRoot()).toArray(new java.security.cert.X509Certificate[0]))
-                    .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
-        }
-        QuicSslContext ssl = sslBuilder.build();
         QuicListener quic;
         WebServer web = null;
         WebServer webHttps = null;
         CertificateReloader httpsReloader = null;
         ReloadingTrustManager httpsRoots = null;
+        ReloadingTrustManager quicRoots = null;
         TcpListener tcp = null;
         UnixListener unix = null;
         InternalListener internal = null;
         try {
+            if (config.tlsRoot() != null) {
+                // Optional: clients without a certificate fall through to tokens and public paths. Asked
+                // on every handshake, so a rotated CA file applies to new connections without a restart;
+                // no CA names are sent, as BoringSSL would keep sending the first file's.
+                quicRoots = ReloadingTrustManager.withoutIssuerHints(List.of(config.tlsRoot())).watch(timer, RELOAD_MILLIS);
+                sslBuilder.trustManager(new io.netty.handler.ssl.util.TrustManagerFactoryWrapper(quicRoots))
+                        .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
+            }
+            QuicSslContext ssl = sslBuilder.build();
             quic = QuicListener.bind(config.serverBind(), ssl, group, config.effectiveQuicThreads(), config.quic(),
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
             WebRoutes routes = WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
@@ -167,6 +172,7 @@ public final class RelayServer implements AutoCloseable {
                 internal = InternalListener.start(config.internalListen(), metrics);
             }
         } catch (Exception e) {
+            if (quicRoots != null) quicRoots.close();
             if (httpsRoots != null) httpsRoots.close();
             if (httpsReloader != null) httpsReloader.close();
             if (metrics != null) metrics.close();
@@ -192,6 +198,7 @@ public final class RelayServer implements AutoCloseable {
         server.webHttps = webHttps;
         server.httpsReloader = httpsReloader;
         server.httpsRoots = httpsRoots;
+        server.quicRoots = quicRoots;
         if (config.tlsCert() != null) {
             server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
         }
@@ -302,6 +309,7 @@ public final class RelayServer implements AutoCloseable {
         if (reloader != null) reloader.check();
         if (httpsReloader != null) httpsReloader.check();
         if (httpsRoots != null) httpsRoots.check();
+        if (quicRoots != null) quicRoots.check();
     }
 
     /**
@@ -345,6 +353,7 @@ public final class RelayServer implements AutoCloseable {
         if (webHttps != null) webHttps.close();
         if (httpsReloader != null) httpsReloader.close();
         if (httpsRoots != null) httpsRoots.close();
+        if (quicRoots != null) quicRoots.close();
         if (tcp != null) tcp.close();
         if (unix != null) unix.close();
         origin.closeAll();

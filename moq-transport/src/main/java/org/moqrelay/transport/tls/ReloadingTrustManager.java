@@ -33,6 +33,7 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager implem
     private volatile X509ExtendedTrustManager current;
     private List<FileTime> times;
     private ScheduledFuture<?> task;
+    private final boolean issuerHints;
 
     /**
      * Loads the CAs now.
@@ -40,6 +41,21 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager implem
      * @throws IllegalArgumentException when a file is missing, empty or not PEM
      */
     public ReloadingTrustManager(List<Path> files) {
+        this(files, true);
+    }
+
+    /**
+     * One that names no CAs to clients ({@link #getAcceptedIssuers()} is empty), for a TLS stack
+     * that copies the names once when its context is built, as Netty's BoringSSL QUIC context does:
+     * clients that pick their certificate by the names they are sent would otherwise keep being
+     * told the old CAs after a rotation, and send none. Verification uses the current CAs all the same.
+     */
+    public static ReloadingTrustManager withoutIssuerHints(List<Path> files) {
+        return new ReloadingTrustManager(files, false);
+    }
+
+    private ReloadingTrustManager(List<Path> files, boolean issuerHints) {
+        this.issuerHints = issuerHints;
         if (files.isEmpty()) throw new IllegalArgumentException("no CA files");
         this.files = List.copyOf(files);
         this.times = mtimes();
@@ -134,6 +150,6 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager implem
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return current.getAcceptedIssuers();
+        return issuerHints ? current.getAcceptedIssuers() : new X509Certificate[0];
     }
 }
