@@ -5,8 +5,6 @@ import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -197,13 +195,8 @@ public final class AuthApi implements AutoCloseable {
     }
 
     /** Options for an {@link AuthApi}. */
-    public static final class Builder {
+    public static final class Builder extends HttpSourceBuilder<Builder> {
         private final URI base;
-        private Executor executor;
-        private HttpClient httpClient;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
-        private TokenVerifier verifier = TokenVerifier.standard();
         private int maxCachedAnswers = 4096;
         private int maxAnswerBytes = 64 * 1024;
 
@@ -222,34 +215,8 @@ public final class AuthApi implements AutoCloseable {
             this.base = u;
         }
 
-        /** Where requests are handled and tokens verified; default: a virtual thread per task. */
-        public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor");
-            return this;
-        }
-
-        /** The HTTP client (e.g. one with a client certificate); not closed by the API. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-            return this;
-        }
-
-        /** Connect and request timeout; default 10 s, as the reference. */
-        public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-            this.timeout = timeout;
-            return this;
-        }
-
-        /** The clock cache freshness is measured with. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** How tokens are checked with the key the API returns. */
-        public Builder verifier(TokenVerifier verifier) {
-            this.verifier = Objects.requireNonNull(verifier, "verifier");
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -5,8 +5,6 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -191,14 +189,9 @@ public final class KeyResolver implements AutoCloseable {
     }
 
     /** Options for a {@link KeyResolver}; exactly one of {@link #key} and {@link #keyDir}. */
-    public static final class Builder {
+    public static final class Builder extends HttpSourceBuilder<Builder> {
         private String key;
         private String keyDir;
-        private Executor executor;
-        private HttpClient httpClient;
-        private Duration timeout = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
-        private TokenVerifier verifier = TokenVerifier.standard();
         private int maxCachedKeys = 1024;
         private int maxKeyBytes = 64 * 1024;
 
@@ -217,34 +210,8 @@ public final class KeyResolver implements AutoCloseable {
             return this;
         }
 
-        /** Where file reads, fetch handling and verification run; default: a virtual thread per task. */
-        public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor");
-            return this;
-        }
-
-        /** The HTTP client for URL sources (e.g. one with client certificates); not closed by the resolver. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-            return this;
-        }
-
-        /** Connect and request timeout for URL sources; default 10 s, as the reference. */
-        public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-            this.timeout = timeout;
-            return this;
-        }
-
-        /** The clock HTTP cache freshness is measured with. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** How tokens are checked once their key is found. */
-        public Builder verifier(TokenVerifier verifier) {
-            this.verifier = Objects.requireNonNull(verifier, "verifier");
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -71,62 +71,52 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
 
     /** This config with a plain TCP qmux listener on {@code bind}. */
     public RelayConfig withTcpBind(InetSocketAddress bind) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, bind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads);
+        return toBuilder().tcpBind(bind).build();
     }
 
     /** This config with {@code auth}. */
     public RelayConfig withAuth(AuthConfig a) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, a, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads);
+        return toBuilder().auth(a).build();
     }
 
     /** This config accepting client certificates that chain to the CAs in {@code rootPem}. */
     public RelayConfig withTlsRoot(Path rootPem) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, rootPem, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads);
+        return toBuilder().tlsRoot(rootPem).build();
     }
 
     /** This config with the internal ops listener ({@code --internal-listen}) on {@code listen}; null disables it. */
     public RelayConfig withInternalListen(InetSocketAddress listen) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, listen, cache, webHttps, quic, clusterTier, unix, quicThreads);
+        return toBuilder().internalListen(listen).build();
     }
 
     /** This config with the cache budget {@code c}. */
     public RelayConfig withCache(CacheConfig c) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, c, webHttps, quic, clusterTier, unix, quicThreads);
+        return toBuilder().cache(c).build();
     }
 
     /** This config with an HTTPS / WSS listener. */
     public RelayConfig withWebHttps(WebHttpsConfig h) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, h, quic, clusterTier, unix, quicThreads);
+        return toBuilder().webHttps(h).build();
     }
 
     /** This config with QUIC transport settings {@code q}. */
     public RelayConfig withQuic(QuicTransportConfig q) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, q, clusterTier, unix, quicThreads);
+        return toBuilder().quic(q).build();
     }
 
     /** This config with {@code cluster.tier} set to {@code tier}. */
     public RelayConfig withClusterTier(String tier) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, tier, unix, quicThreads);
+        return toBuilder().clusterTier(tier).build();
     }
 
     /** This config with the qmux listener on a Unix socket {@code u} (null: none). */
     public RelayConfig withUnix(UnixSocketConfig u) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, u, quicThreads);
+        return toBuilder().unix(u).build();
     }
 
     /** This config with {@code n} event-loop threads and QUIC sockets; 0 = one per core. */
     public RelayConfig withQuicThreads(int n) {
-        return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis,
-                clusterId, tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, n);
+        return toBuilder().quicThreads(n).build();
     }
 
     /** The event-loop threads to run: {@link #quicThreads}, or one per available core when 0. */
@@ -136,7 +126,139 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
 
     /** A development relay on {@code bind} with a generated certificate and everything public. */
     public static RelayConfig development(InetSocketAddress bind, InetSocketAddress web) {
-        return new RelayConfig(bind, null, null, List.of("localhost", "127.0.0.1", "::1"), web, AuthConfig.publicOnly(List.of("")),
-                DEFAULT_LINGER_MILLIS, 0, null, null);
+        return builder(bind).tlsGenerate(List.of("localhost", "127.0.0.1", "::1")).webHttpListen(web)
+                .auth(AuthConfig.publicOnly(List.of(""))).build();
+    }
+
+    /**
+     * A builder for a relay on {@code serverBind}. Unset components are null or 0, as the canonical constructor
+     * takes them, except {@code lingerMillis}, which starts at {@link #DEFAULT_LINGER_MILLIS}.
+     */
+    public static Builder builder(InetSocketAddress serverBind) {
+        return new Builder(serverBind);
+    }
+
+    /** A builder holding every component of this config. */
+    public Builder toBuilder() {
+        return new Builder(serverBind).tlsCert(tlsCert).tlsKey(tlsKey).tlsGenerate(tlsGenerate).webHttpListen(webHttpListen)
+                .auth(auth).lingerMillis(lingerMillis).clusterId(clusterId).tcpBind(tcpBind).tlsRoot(tlsRoot)
+                .internalListen(internalListen).cache(cache).webHttps(webHttps).quic(quic).clusterTier(clusterTier)
+                .unix(unix).quicThreads(quicThreads);
+    }
+
+    /** Mutable, one setter per component; {@link #build()} validates through the canonical constructor. */
+    public static final class Builder {
+        private InetSocketAddress serverBind;
+        private Path tlsCert;
+        private Path tlsKey;
+        private List<String> tlsGenerate;
+        private InetSocketAddress webHttpListen;
+        private AuthConfig auth;
+        private long lingerMillis = DEFAULT_LINGER_MILLIS;
+        private long clusterId;
+        private InetSocketAddress tcpBind;
+        private Path tlsRoot;
+        private InetSocketAddress internalListen;
+        private CacheConfig cache;
+        private WebHttpsConfig webHttps;
+        private QuicTransportConfig quic;
+        private String clusterTier;
+        private UnixSocketConfig unix;
+        private int quicThreads;
+
+        private Builder(InetSocketAddress serverBind) {
+            this.serverBind = serverBind;
+        }
+
+        public Builder serverBind(InetSocketAddress serverBind) {
+            this.serverBind = serverBind;
+            return this;
+        }
+
+        public Builder tlsCert(Path tlsCert) {
+            this.tlsCert = tlsCert;
+            return this;
+        }
+
+        public Builder tlsKey(Path tlsKey) {
+            this.tlsKey = tlsKey;
+            return this;
+        }
+
+        public Builder tlsGenerate(List<String> tlsGenerate) {
+            this.tlsGenerate = tlsGenerate;
+            return this;
+        }
+
+        public Builder webHttpListen(InetSocketAddress webHttpListen) {
+            this.webHttpListen = webHttpListen;
+            return this;
+        }
+
+        public Builder auth(AuthConfig auth) {
+            this.auth = auth;
+            return this;
+        }
+
+        public Builder lingerMillis(long lingerMillis) {
+            this.lingerMillis = lingerMillis;
+            return this;
+        }
+
+        public Builder clusterId(long clusterId) {
+            this.clusterId = clusterId;
+            return this;
+        }
+
+        public Builder tcpBind(InetSocketAddress tcpBind) {
+            this.tcpBind = tcpBind;
+            return this;
+        }
+
+        public Builder tlsRoot(Path tlsRoot) {
+            this.tlsRoot = tlsRoot;
+            return this;
+        }
+
+        public Builder internalListen(InetSocketAddress internalListen) {
+            this.internalListen = internalListen;
+            return this;
+        }
+
+        public Builder cache(CacheConfig cache) {
+            this.cache = cache;
+            return this;
+        }
+
+        public Builder webHttps(WebHttpsConfig webHttps) {
+            this.webHttps = webHttps;
+            return this;
+        }
+
+        public Builder quic(QuicTransportConfig quic) {
+            this.quic = quic;
+            return this;
+        }
+
+        public Builder clusterTier(String clusterTier) {
+            this.clusterTier = clusterTier;
+            return this;
+        }
+
+        public Builder unix(UnixSocketConfig unix) {
+            this.unix = unix;
+            return this;
+        }
+
+        public Builder quicThreads(int quicThreads) {
+            this.quicThreads = quicThreads;
+            return this;
+        }
+
+        /** The config; {@link IllegalArgumentException} or {@link NullPointerException} as the canonical constructor throws. */
+        public RelayConfig build() {
+            return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId,
+                    tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads);
+        }
     }
 }
