@@ -23,10 +23,14 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/udp-packets.XXXXXX")
 pids=()
 rules=("-o lo -p udp --sport $PORT" "-o lo -p udp --dport $PORT")
+added=0
 cleanup() {
+  local p r
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  local r
-  for r in "${rules[@]}"; do iptables -w -D OUTPUT $r || echo "could not remove the counting rule: iptables -D OUTPUT $r" >&2; done
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done # the relay drains for up to 5 s
+  if [ "$added" = 1 ]; then
+    for r in "${rules[@]}"; do iptables -w -D OUTPUT $r || echo "could not remove the counting rule: iptables -D OUTPUT $r" >&2; done
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -62,6 +66,7 @@ else
   pids+=("$!")
 fi
 server=$(pgrep -P "${pids[0]}" | head -n 1) # the server itself, under timeout
+added=1
 for r in "${rules[@]}"; do iptables -w -I OUTPUT $r; done
 sleep "$steady"
 kill -0 "$server" 2>/dev/null || { echo "the server exited early" >&2; cat "$work"/*.log >&2; exit 1; }

@@ -61,10 +61,11 @@ final class QuicCodecs {
     private static final int GRO_MESSAGES_PER_READ = 64;
 
     /**
-     * Turns on UDP generic receive offload for a socket when GSO is on and epoll is in use: the
-     * kernel hands over a burst of same-sized datagrams from one peer as one buffer (Netty splits
-     * it back into packets), and on loopback it skips segmenting the sender's GSO batch at all.
-     * The read buffer must then hold a whole burst.
+     * Turns on UDP generic receive offload for a client's socket when GSO is on and epoll is in
+     * use: the kernel hands over a burst of same-sized datagrams from the server as one buffer
+     * (Netty splits it back into packets), and on loopback it skips segmenting the sender's GSO
+     * batch at all. The read buffer must then hold a whole burst. Not for the relay's sockets,
+     * whose many small ACKs GRO cannot merge.
      */
     static Bootstrap gro(Bootstrap b, QuicTransportConfig c) {
         if (c.gso() && EventLoops.datagramChannel() == EpollDatagramChannel.class) {

@@ -52,7 +52,9 @@ public final class QuicListener implements AutoCloseable {
     /** Tries at binding a free port when the address has port 0 and another process takes it between two binds. */
     private static final int BIND_ATTEMPTS = 5;
     /**
-     * Receive buffer of each QUIC socket. Every client's ACKs and media land in it, and while the
+     * Receive buffer of each QUIC socket (read without GRO: what arrives is mostly small ACKs from
+     * many peers, which GRO cannot merge, and its 64 KiB read buffers cost ~10 % more CPU in
+     * {@code bench/udp-packets.sh relay}). Every client's ACKs and media land in it, and while the
      * loop fans a frame out to hundreds of sessions they queue; at the kernel default (208 KiB)
      * some overflowed under fan-out on loopback. The kernel caps it at {@code net.core.rmem_max}.
      */
@@ -113,13 +115,13 @@ public final class QuicListener implements AutoCloseable {
         List<Channel> bound;
         if (loops.size() == 1) {
             ChannelHandler codec = codec(config, ssl, connectionInit, streamInit).build();
-            bound = List.of(bind(QuicCodecs.gro(new Bootstrap().group(loops.get(0)).channel(EventLoops.datagramChannel()), config)
+            bound = List.of(bind(new Bootstrap().group(loops.get(0)).channel(EventLoops.datagramChannel())
                     .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER).handler(QuicCodecs.initializer(codec, config)), address));
         } else {
             ConnectionIdRouter router = new ConnectionIdRouter((cidLength, ids) -> QuicCodecs.pipeline(
                     codec(config, ssl, connectionInit, streamInit).localConnectionIdLength(cidLength).connectionIdAddressGenerator(ids)
                             .build(), config));
-            bound = bindReusePort(address, loops, router, config);
+            bound = bindReusePort(address, loops, router);
         }
         log.info("QUIC listening on udp {} ({} socket{})", bound.get(0).localAddress(), bound.size(), bound.size() == 1 ? "" : "s");
         return new QuicListener(bound);
@@ -147,15 +149,14 @@ public final class QuicListener implements AutoCloseable {
      * on a port we asked for (same user), or even pick such a port for port 0, and silently split
      * its clients with it. Only the few microseconds between the check and the bind are exposed.
      */
-    private static List<Channel> bindReusePort(InetSocketAddress address, List<EventLoop> loops, ConnectionIdRouter router,
-                                               QuicTransportConfig config)
+    private static List<Channel> bindReusePort(InetSocketAddress address, List<EventLoop> loops, ConnectionIdRouter router)
             throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             InetSocketAddress port = claim(address);
             List<Channel> bound = new ArrayList<>();
             try {
                 for (EventLoop loop : loops) {
-                    bound.add(bind(QuicCodecs.gro(new Bootstrap().group(loop).channel(EpollDatagramChannel.class), config)
+                    bound.add(bind(new Bootstrap().group(loop).channel(EpollDatagramChannel.class)
                             .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                             .option(EpollChannelOption.SO_REUSEPORT, true).handler(router), port));
                 }
