@@ -107,6 +107,25 @@ class MultiLoopQuicTest {
         }
     }
 
+    @Test
+    void aRelayThatFailsToStartLeavesNoQuicSocketBehind() throws Exception {
+        try (java.net.ServerSocket web = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int udp;
+            try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                udp = probe.getLocalPort();
+            }
+            InetSocketAddress quic = new InetSocketAddress("127.0.0.1", udp);
+            // QUIC binds first; the HTTP listener then finds its port taken.
+            RelayConfig cfg = RelayConfig.development(quic, (InetSocketAddress) web.getLocalSocketAddress())
+                    .withQuicThreads(Relays.THREADS);
+            assertThatThrownBy(() -> RelayServer.start(cfg).close()).hasMessageContaining(String.valueOf(web.getLocalPort()));
+            // Its sockets were closed, not left to the event loops' shutdown: the port is free at once.
+            try (java.net.DatagramSocket again = new java.net.DatagramSocket(quic)) {
+                assertThat(again.getLocalPort()).isEqualTo(udp);
+            }
+        }
+    }
+
     private static void publishGroup(Track track, long sequence) {
         Group g = track.createGroup(sequence);
         for (int f = 0; f < 3; f++) g.append(f, Unpooled.wrappedBuffer(TestStream.payload(sequence, f, 300)));

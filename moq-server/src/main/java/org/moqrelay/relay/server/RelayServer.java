@@ -112,7 +112,7 @@ public final class RelayServer implements AutoCloseable {
         QuicSslContextBuilder sslBuilder = QuicSslContextBuilder
                 .forServer(new io.netty.handler.ssl.util.KeyManagerFactoryWrapper(keyManager), null)
                 .applicationProtocols(ALPNS);
-        QuicListener quic;
+        QuicListener quic = null;
         WebServer web = null;
         WebServer webHttps = null;
         CertificateReloader httpsReloader = null;
@@ -172,6 +172,16 @@ public final class RelayServer implements AutoCloseable {
                 internal = InternalListener.start(config.internalListen(), metrics);
             }
         } catch (Exception e) {
+            // Close what did start before its event loops stop: a channel still open when they do
+            // is closed by the loop's shutdown, too late for its handlers' cleanup, which leaks.
+            for (AutoCloseable started : new AutoCloseable[] {internal, unix, tcp, webHttps, web, quic}) {
+                if (started == null) continue;
+                try {
+                    started.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             if (quicRoots != null) quicRoots.close();
             if (httpsRoots != null) httpsRoots.close();
             if (httpsReloader != null) httpsReloader.close();
