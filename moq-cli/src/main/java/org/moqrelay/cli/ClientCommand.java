@@ -28,6 +28,7 @@ import picocli.CommandLine.Parameters;
 public final class ClientCommand {
     abstract static class Common {
         @Parameters(index = "0", paramLabel = "URL", description = "relay URL: moqt://localhost:4443/anon (QUIC),"
+                + " ws://localhost:4443/anon or wss://... (qmux over a WebSocket),"
                 + " tcp://127.0.0.1:4444/anon or unix:///run/moq.sock?path=/anon (plain qmux)")
         URI url;
 
@@ -128,7 +129,7 @@ public final class ClientCommand {
             "Prints one key=value line per figure: delivered throughput, end-to-end latency p50/p99/max",
             "(send timestamp embedded in each payload), losses, and with --relay-pid the relay's CPU and RSS from /proc."})
     static final class Load implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "URL", description = "relay URL, e.g. moqt://127.0.0.1:4443/anon")
+        @Parameters(index = "0", paramLabel = "URL", description = "relay URL, e.g. moqt://127.0.0.1:4443/anon (QUIC) or ws://127.0.0.1:4443/anon (WebSocket)")
         URI url;
 
         @Option(names = "--publishers", defaultValue = "1", description = "publisher clients (default: ${DEFAULT-VALUE})")

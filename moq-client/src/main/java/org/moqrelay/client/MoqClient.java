@@ -16,6 +16,7 @@ import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.session.lite.SessionConfig;
 import org.moqrelay.transport.qmux.tcp.TcpClient;
 import org.moqrelay.transport.qmux.unix.UnixClient;
+import org.moqrelay.transport.qmux.ws.WebSocketClient;
 import org.moqrelay.transport.quic.QuicClient;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.wire.LiteVersion;
@@ -53,6 +54,8 @@ public final class MoqClient implements AutoCloseable {
      * <ul>
      *   <li>{@code moqt://host:port/path?jwt=...}: raw QUIC; the path and query travel in the lite-05 SETUP;</li>
      *   <li>{@code tcp://host:port/path?jwt=...}: plain qmux over TCP, likewise;</li>
+     *   <li>{@code ws://host:port/path?jwt=...} and {@code wss://...}: qmux over a WebSocket, as
+     *       {@code @moq/net} falls back to; the path and query travel in the upgrade request;</li>
      *   <li>{@code unix:///run/moq.sock?path=/room%3Fjwt%3D...}: plain qmux over a Unix socket (an epoll
      *       {@code group}); the URL path is the socket file, so the SETUP path rides the form-encoded
      *       {@code path} parameter, as in the reference.</li>
@@ -64,9 +67,12 @@ public final class MoqClient implements AutoCloseable {
         if ("unix".equals(scheme)) {
             return connectUnix(group, url, options.version(), result);
         }
+        if ("ws".equals(scheme) || "wss".equals(scheme)) {
+            return connectWebSocket(group, url, options, result);
+        }
         if (!"moqt".equals(scheme) && !"moql".equals(scheme) && !"tcp".equals(scheme)) {
             result.completeExceptionally(new IllegalArgumentException("unsupported URL scheme '" + scheme
-                    + "' (expected moqt:// for raw QUIC, tcp:// or unix:// for plain qmux)"));
+                    + "' (expected moqt:// for raw QUIC, ws:// or wss:// for a WebSocket, tcp:// or unix:// for plain qmux)"));
             return result;
         }
         if (url.getPort() < 0) {
@@ -95,6 +101,43 @@ public final class MoqClient implements AutoCloseable {
             conn.eventLoop().execute(() -> start(group, conn, options.version(), pathAndQuery, result));
         });
         return result;
+    }
+
+    private static CompletableFuture<MoqClient> connectWebSocket(EventLoopGroup group, URI url, ClientOptions options,
+                                                                 CompletableFuture<MoqClient> result) {
+        io.netty.handler.ssl.SslContext ssl = null;
+        try {
+            if ("wss".equals(url.getScheme())) ssl = webSslContext(options);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        WebSocketClient.connect(group, url, ssl, java.util.List.of(options.version().alpn())).addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(f.cause());
+                return;
+            }
+            var conn = (org.moqrelay.transport.qmux.QmuxConnection) f.getNow();
+            // The relay takes the path from the upgrade request, as from a browser.
+            conn.eventLoop().execute(() -> start(group, conn, options.version(), "", result));
+        });
+        return result;
+    }
+
+    /** TLS for {@code wss://}, verified as {@link #sslContext} verifies QUIC. */
+    private static io.netty.handler.ssl.SslContext webSslContext(ClientOptions o) throws javax.net.ssl.SSLException {
+        io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder.forClient();
+        if (o.clientCertificate() != null) {
+            b.keyManager(o.clientCertificate().key(),
+                    o.clientCertificate().chain().toArray(new java.security.cert.X509Certificate[0]));
+        }
+        if (o.disableVerify()) {
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+        } else if (o.fingerprintSha256() != null) {
+            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(o.fingerprintSha256()).build())
+                    .endpointIdentificationAlgorithm(null);
+        }
+        return b.build();
     }
 
     private static CompletableFuture<MoqClient> connectTcp(EventLoopGroup group, URI url, LiteVersion version,

@@ -1,0 +1,133 @@
+package org.moqrelay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.moqrelay.client.ClientOptions;
+import org.moqrelay.client.MoqClient;
+import org.moqrelay.client.TestStream;
+import org.moqrelay.client.TrackReader;
+import org.moqrelay.client.load.LoadOptions;
+import org.moqrelay.client.load.LoadTest;
+import org.moqrelay.model.Demand;
+import org.moqrelay.model.Group;
+import org.moqrelay.model.Track;
+import org.moqrelay.relay.server.AuthConfig;
+import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.relay.server.WebHttpsConfig;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.TrackInfo;
+
+/**
+ * The Java client (and so {@code ./moq load}) over qmux on a WebSocket, {@code ws://} and
+ * {@code wss://}, next to raw QUIC on the same relay.
+ */
+class JavaWebSocketClientTest {
+    static RelayServer relay;
+    static EventLoopGroup clients;
+
+    @BeforeAll
+    static void start() throws Exception {
+        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
+                        new InetSocketAddress("127.0.0.1", 0))
+                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null, null))
+                .withQuicThreads(Relays.THREADS));
+        clients = EventLoops.newGroup(1, "it-ws-client");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (relay != null) relay.close();
+        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+    }
+
+    static URI ws(String path) {
+        return URI.create("ws://127.0.0.1:" + relay.webAddress().getPort() + path);
+    }
+
+    static URI wss(String path) {
+        return URI.create("wss://127.0.0.1:" + relay.webHttpsAddress().getPort() + path);
+    }
+
+    static MoqClient connect(URI url) throws Exception {
+        return MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void framesPublishedOverAWebSocketReachWebSocketAndQuicSubscribers() throws Exception {
+        URI quic = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
+        try (MoqClient pub = connect(ws("/anon")); MoqClient wsSub = connect(ws("/anon")); MoqClient quicSub = connect(quic)) {
+            Track t = pub.publish(Path.of("ws/one")).createTrack("frames", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/ws/one"), 10);
+            try (TrackReader a = new TrackReader(wsSub.consume(Path.of("ws/one")).track("frames"), Demand.LATEST);
+                 TrackReader b = new TrackReader(quicSub.consume(Path.of("ws/one")).track("frames"), Demand.LATEST)) {
+                Group g = t.createGroup(0);
+                // Larger than one qmux record and one WebSocket message: it is split and joined again.
+                g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 40_000)));
+                g.append(20, Unpooled.wrappedBuffer(TestStream.payload(0, 1, 10)));
+                g.finish();
+                for (TrackReader r : new TrackReader[] {a, b}) {
+                    for (int i = 0; i < 2; i++) {
+                        TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
+                        assertThat(got).isNotNull();
+                        assertThat(got.index()).isEqualTo(i);
+                        assertThat(TestStream.verify(0, i, got.payload())).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void wssVerifiesTheRelayByItsPinnedCertificate() throws Exception {
+        try (MoqClient pub = connect(wss("/anon")); MoqClient sub = connect(wss("/anon"))) {
+            Track t = pub.publish(Path.of("wss/one")).createTrack("frames", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/wss/one"), 10);
+            try (TrackReader r = new TrackReader(sub.consume(Path.of("wss/one")).track("frames"), Demand.LATEST)) {
+                t.createGroup(0).append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 500)));
+                TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
+                assertThat(got).isNotNull();
+                assertThat(TestStream.verify(0, 0, got.payload())).isTrue();
+            }
+        }
+        ClientOptions wrongPin = ClientOptions.pinned("00".repeat(32));
+        assertThatThrownBy(() -> MoqClient.connect(clients, wss("/anon"), wrongPin).get(10, TimeUnit.SECONDS))
+                .as("another certificate than the pinned one").hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
+    }
+
+    @Test
+    void aRefusedUpgradeFailsTheConnectWithTheRelaysStatus() throws Exception {
+        try (RelayServer closed = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0)).withAuth(AuthConfig.NONE).withQuicThreads(1))) {
+            URI url = URI.create("ws://127.0.0.1:" + closed.webAddress().getPort() + "/room");
+            // No token and no public path: 401 before the upgrade.
+            assertThatThrownBy(() -> MoqClient.connect(clients, url, ClientOptions.DEFAULT).get(10, TimeUnit.SECONDS))
+                    .hasMessageContaining("401");
+        }
+    }
+
+    @Test
+    void theLoadToolRunsOverAWebSocket() throws Exception {
+        LoadOptions o = new LoadOptions(ws("/anon"), ClientOptions.pinned(relay.certificateSha256()), 1, 4, 1,
+                50, 20, 0, 10, 1, 1, 500, 0, 1, 4, 20, 0, null);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Map<String, String> r = new LoadTest(o, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        assertThat(r).containsEntry("subscribers_connected", "4");
+        assertThat(Long.parseLong(r.get("frames_received"))).as(log.toString(StandardCharsets.UTF_8)).isPositive();
+        assertThat(r.get("frames_lost")).isEqualTo("0");
+    }
+}
