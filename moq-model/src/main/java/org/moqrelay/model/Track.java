@@ -69,6 +69,8 @@ public final class Track {
     private Demand upstreamDemand;
     private boolean infoRequested;
     private long idleGeneration;
+    /** Dropped from its broadcast as idle: groups still arriving are refused until someone subscribes to it again. */
+    private boolean forgotten;
     /**
      * Source calls decided under the lock, made outside it in that same order (a subscriber
      * leaving on one thread and one arriving on another must not reach the source as subscribe
@@ -158,7 +160,7 @@ public final class Track {
         List<Listener> targets;
         List<Group> evicted = new ArrayList<>();
         synchronized (this) {
-            if (state != State.LIVE || cache.containsKey(sequence)) return null;
+            if (state != State.LIVE || forgotten || cache.containsKey(sequence)) return null;
             g = new Group(sequence, System.nanoTime());
             cache.put(sequence, g);
             if (latest == null || sequence > latest.sequence()) latest = g;
@@ -357,6 +359,7 @@ public final class Track {
             }
             sub = new Subscription(this, listener, initial);
             subscribers.put(sub, demand);
+            forgotten = false;
             listeners.add(listener);
             idleGeneration++;
             if (state == State.LIVE && source != null) {
@@ -472,6 +475,11 @@ public final class Track {
             // A fetch is still in flight or filling its group: look again later.
             broadcast.recheckIdleLater(this, generation);
             return;
+        }
+        synchronized (this) {
+            // A group still in flight from the source (told to stop a moment ago) must not be
+            // cached in a track nobody can reach any more: nothing would ever release it.
+            forgotten = true;
         }
         broadcast.forget(this);
         releaseCache();

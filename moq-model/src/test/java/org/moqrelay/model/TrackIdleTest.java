@@ -97,6 +97,27 @@ class TrackIdleTest {
     }
 
     @Test
+    void aGroupArrivingForAForgottenTrackIsRefusedNotCachedWhereNobodyWouldReleaseIt() {
+        // The source was told to stop, but a group was already on its way.
+        Track track = broadcast.track("video");
+        RecordingReader viewer = RecordingReader.subscribe(track, Demand.LATEST);
+        payloads.fill(track.createGroup(0), 1);
+        viewer.close();
+        assertThat(broadcast.track("video")).as("forgotten").isNotSameAs(track);
+
+        assertThat(track.createGroup(1)).isNull();
+        assertThat(track.cachedGroups()).isZero();
+        payloads.assertAllReleased();
+
+        // Whoever still holds the track and subscribes again gets data again.
+        RecordingReader again = RecordingReader.subscribe(track, Demand.LATEST);
+        payloads.fill(track.createGroup(2), 1);
+        assertThat(again.texts()).containsExactly("g2-f0");
+        again.close();
+        payloads.assertAllReleased();
+    }
+
+    @Test
     void unpublishingARemoteBroadcastAbortsItsTracksAndReleasesTheirCaches() {
         origin.publish(broadcast);
         Track track = broadcast.track("video");
