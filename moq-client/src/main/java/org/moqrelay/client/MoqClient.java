@@ -127,16 +127,9 @@ public final class MoqClient implements AutoCloseable {
     /** TLS for {@code wss://}, verified as {@link #sslContext} verifies QUIC. */
     private static io.netty.handler.ssl.SslContext webSslContext(ClientOptions o) throws javax.net.ssl.SSLException {
         io.netty.handler.ssl.SslContextBuilder b = io.netty.handler.ssl.SslContextBuilder.forClient();
-        if (o.clientCertificate() != null) {
-            b.keyManager(o.clientCertificate().key(),
-                    o.clientCertificate().chain().toArray(new java.security.cert.X509Certificate[0]));
-        }
-        if (o.disableVerify()) {
-            b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
-        } else if (o.fingerprintSha256() != null) {
-            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(o.fingerprintSha256()).build())
-                    .endpointIdentificationAlgorithm(null);
-        }
+        if (o.clientCertificate() != null) b.keyManager(o.clientCertificate().key(), chain(o));
+        javax.net.ssl.TrustManagerFactory trust = pinnedTrust(o);
+        if (trust != null) b.trustManager(trust).endpointIdentificationAlgorithm(null);
         return b.build();
     }
 
@@ -199,18 +192,26 @@ public final class MoqClient implements AutoCloseable {
 
     private static QuicSslContext sslContext(ClientOptions o, String host) {
         QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(o.version().alpn());
-        if (o.clientCertificate() != null) {
-            b.keyManager(o.clientCertificate().key(), null,
-                    o.clientCertificate().chain().toArray(new java.security.cert.X509Certificate[0]));
-        }
-        // A pinned or ignored certificate replaces host-name verification, as in browsers.
-        if (o.disableVerify()) {
-            b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
-        } else if (o.fingerprintSha256() != null) {
-            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(o.fingerprintSha256()).build())
-                    .endpointIdentificationAlgorithm(null);
-        }
+        if (o.clientCertificate() != null) b.keyManager(o.clientCertificate().key(), null, chain(o));
+        javax.net.ssl.TrustManagerFactory trust = pinnedTrust(o);
+        if (trust != null) b.trustManager(trust).endpointIdentificationAlgorithm(null);
         return b.build();
+    }
+
+    /**
+     * What a pinned or ignored certificate trusts, in place of host-name verification as in
+     * browsers; null for the default (the system's CAs and the host name).
+     */
+    private static javax.net.ssl.TrustManagerFactory pinnedTrust(ClientOptions o) {
+        if (o.disableVerify()) return InsecureTrustManagerFactory.INSTANCE;
+        if (o.fingerprintSha256() != null) {
+            return FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(o.fingerprintSha256()).build();
+        }
+        return null;
+    }
+
+    private static java.security.cert.X509Certificate[] chain(ClientOptions o) {
+        return o.clientCertificate().chain().toArray(new java.security.cert.X509Certificate[0]);
     }
 
     /** The transport connection under the session (a QuicConnection for moqt://). */
