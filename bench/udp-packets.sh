@@ -23,14 +23,14 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/udp-packets.XXXXXX")
 pids=()
 rules=("-o lo -p udp --sport $PORT" "-o lo -p udp --dport $PORT")
-added=0
+added=()
 cleanup() {
   local p r
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done # the relay drains for up to 5 s
-  if [ "$added" = 1 ]; then
-    for r in "${rules[@]}"; do iptables -w -D OUTPUT $r || echo "could not remove the counting rule: iptables -D OUTPUT $r" >&2; done
-  fi
+  for r in "${added[@]:-}"; do
+    [ -n "$r" ] && { iptables -w -D OUTPUT $r || echo "could not remove the counting rule: iptables -D OUTPUT $r" >&2; }
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -65,15 +65,18 @@ else
     --seconds $(( steady + 20 )) --warmup-seconds 1 --tls-disable-verify >"$work/load.out" 2>"$work/load.err" &
   pids+=("$!")
 fi
-server=$(pgrep -P "${pids[0]}" | head -n 1) # the server itself, under timeout
-added=1
-for r in "${rules[@]}"; do iptables -w -I OUTPUT $r; done
+server=$(pgrep -P "${pids[0]}" | head -n 1 || true) # the server itself, under timeout
+if [ -z "$server" ] || ! ss -Huln "sport = :$PORT" 2>/dev/null | grep -q .; then
+  echo "the server did not start on udp port $PORT" >&2; cat "$work"/*.log >&2 2>/dev/null || true; exit 1
+fi
+for r in "${rules[@]}"; do iptables -w -I OUTPUT $r && added+=("$r"); done
 sleep "$steady"
 kill -0 "$server" 2>/dev/null || { echo "the server exited early" >&2; cat "$work"/*.log >&2; exit 1; }
-iptables -w -Z OUTPUT
-read -r in0 out0 drop0 < <(udp_mib); c0=$(cpu_ms "$server")
+# Our two rules' counters before and after (never zeroed: other rules in the chain are not ours).
+read -r s_pkts0 s_bytes0 c_pkts0 c_bytes0 < <(counts); read -r in0 out0 drop0 < <(udp_mib); c0=$(cpu_ms "$server")
 sleep 10
-read -r s_pkts s_bytes c_pkts c_bytes < <(counts); read -r in1 out1 drop1 < <(udp_mib); c1=$(cpu_ms "$server")
+read -r s_pkts1 s_bytes1 c_pkts1 c_bytes1 < <(counts); read -r in1 out1 drop1 < <(udp_mib); c1=$(cpu_ms "$server")
+s_pkts=$(( s_pkts1 - s_pkts0 )) s_bytes=$(( s_bytes1 - s_bytes0 )) c_pkts=$(( c_pkts1 - c_pkts0 )) c_bytes=$(( c_bytes1 - c_bytes0 ))
 echo "$side subscribers=$SUBS rate_kBps=$RATE window_s=10 loadavg=$(cut -d' ' -f1 /proc/loadavg)"
 echo "$side server_sends=$s_pkts server_bytes=$s_bytes bytes_per_send=$(( s_bytes / (s_pkts + 1) ))"
 echo "$side client_sends=$c_pkts client_bytes=$c_bytes bytes_per_send=$(( c_bytes / (c_pkts + 1) ))"

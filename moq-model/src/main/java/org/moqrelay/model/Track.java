@@ -470,16 +470,15 @@ public final class Track {
             if (generation != idleGeneration || !subscribers.isEmpty()) return;
             filling.removeIf(g -> g.state() != Group.State.OPEN);
             busy = !fetching.isEmpty() || !filling.isEmpty();
+            // Decided under the same lock as the check: a subscriber arriving now finds the track
+            // forgotten and revives it. A group still in flight from the source (told to stop a
+            // moment ago) is refused rather than cached where nothing would ever release it.
+            if (!busy) forgotten = true;
         }
         if (busy) {
             // A fetch is still in flight or filling its group: look again later.
             broadcast.recheckIdleLater(this, generation);
             return;
-        }
-        synchronized (this) {
-            // A group still in flight from the source (told to stop a moment ago) must not be
-            // cached in a track nobody can reach any more: nothing would ever release it.
-            forgotten = true;
         }
         broadcast.forget(this);
         releaseCache();

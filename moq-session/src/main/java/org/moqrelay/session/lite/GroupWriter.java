@@ -112,7 +112,7 @@ final class GroupWriter implements Group.Listener {
             }
             stream.write(out);
             metrics.frameSent(size);
-            if (f.arrivedNanos() != 0 && f.arrivedNanos() - liveSinceNanos >= 0) {
+            if (liveSinceNanos != NOT_LIVE && f.arrivedNanos() != 0 && f.arrivedNanos() - liveSinceNanos >= 0) {
                 metrics.frameForwarded(System.nanoTime() - f.arrivedNanos());
             }
             wrote = true;

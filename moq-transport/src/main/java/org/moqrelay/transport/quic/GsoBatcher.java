@@ -41,15 +41,20 @@ final class GsoBatcher extends ChannelDuplexHandler {
             ctx.write(msg, promise);
             return;
         }
+        if (!ctx.channel().isActive()) {
+            // Nothing will be sent: let the channel fail it now, in order.
+            emit(ctx);
+            ctx.write(msg, promise);
+            return;
+        }
         ByteBuf content = packet.content();
         int length = content.readableBytes();
         int size = packet instanceof SegmentedDatagramPacket s ? s.segmentSize() : length;
         int count = (length + size - 1) / size;
-        boolean joins = batch != null && open && packet.recipient().equals(recipient) && size <= segmentSize
-                && (count == 1 || size == segmentSize)
-                && segments + count <= MAX_SEGMENTS && batch.readableBytes() + length <= MAX_BYTES;
-        if (!joins) {
-            emit(ctx);
+        // A loop: a write that fails at once can make the codec write again from its listener,
+        // into a batch that emit() has just started afresh.
+        while (batch != null && !joins(packet.recipient(), size, count, length)) emit(ctx);
+        if (batch == null) {
             batch = ctx.alloc().compositeDirectBuffer(MAX_SEGMENTS);
             recipient = packet.recipient();
             segmentSize = size;
@@ -60,6 +65,12 @@ final class GsoBatcher extends ChannelDuplexHandler {
         segments += count;
         open = length == count * segmentSize;
         if (!promise.isVoid()) promises.add(promise);
+    }
+
+    /** Whether a packet of {@code count} segments of {@code size} ({@code length} bytes) may follow the batch. */
+    private boolean joins(InetSocketAddress to, int size, int count, int length) {
+        return open && to.equals(recipient) && size <= segmentSize && (count == 1 || size == segmentSize)
+                && segments + count <= MAX_SEGMENTS && batch.readableBytes() + length <= MAX_BYTES;
     }
 
     @Override
@@ -90,19 +101,18 @@ final class GsoBatcher extends ChannelDuplexHandler {
         if (batch == null) return;
         DatagramPacket out = segments == 1 ? new DatagramPacket(batch, recipient)
                 : new SegmentedDatagramPacket(batch, segmentSize, recipient);
-        batch = null;
-        switch (promises.size()) {
-            case 0 -> ctx.write(out, ctx.voidPromise());
-            case 1 -> ctx.write(out, promises.get(0));
-            default -> {
-                ChannelPromise[] waiting = promises.toArray(new ChannelPromise[0]);
-                ctx.write(out).addListener(f -> {
-                    for (ChannelPromise p : waiting) {
-                        if (f.isSuccess()) p.trySuccess(); else p.tryFailure(f.cause());
-                    }
-                });
-            }
-        }
+        // Cleared before the write: a listener it completes at once may write again (see write()).
+        ChannelPromise[] waiting = promises.toArray(new ChannelPromise[0]);
         promises.clear();
+        batch = null;
+        switch (waiting.length) {
+            case 0 -> ctx.write(out, ctx.voidPromise());
+            case 1 -> ctx.write(out, waiting[0]);
+            default -> ctx.write(out).addListener(f -> {
+                for (ChannelPromise p : waiting) {
+                    if (f.isSuccess()) p.trySuccess(); else p.tryFailure(f.cause());
+                }
+            });
+        }
     }
 }

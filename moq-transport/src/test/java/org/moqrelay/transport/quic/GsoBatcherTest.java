@@ -148,6 +148,44 @@ class GsoBatcherTest {
     }
 
     @Test
+    void aWriteFailingAtOnceMayWriteAgainFromItsListenerWithoutLosingAnything() {
+        // As the QUIC codec does: a failed write's listener sends more, from inside emit().
+        EmbeddedChannel ch = new EmbeddedChannel(new FailFirstWrite(), new GsoBatcher());
+        ChannelFuture[] again = new ChannelFuture[1];
+        ChannelFuture first = ch.write(new DatagramPacket(bytes(1200, 1), A));
+        first.addListener(f -> {
+            if (!f.isSuccess()) again[0] = ch.write(new DatagramPacket(bytes(300, 2), A));
+        });
+        ChannelFuture other = ch.write(new DatagramPacket(bytes(1200, 3), B)); // another peer: the first batch leaves
+        ch.flush();
+
+        assertThat(first.isSuccess()).isFalse();
+        List<InetSocketAddress> order = new ArrayList<>();
+        for (DatagramPacket p; (p = ch.readOutbound()) != null; p.release()) order.add(p.recipient());
+        assertThat(order).containsExactly(A, B);
+        assertThat(again[0]).isNotNull();
+        assertThat(again[0].isSuccess()).isTrue();
+        assertThat(other.isSuccess()).isTrue();
+        ch.finishAndReleaseAll();
+    }
+
+    /** Fails the first write at once, as a closed UDP channel does, and passes the rest. */
+    private static final class FailFirstWrite extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        private boolean failed;
+
+        @Override
+        public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+            if (failed) {
+                ctx.write(msg, promise);
+                return;
+            }
+            failed = true;
+            io.netty.util.ReferenceCountUtil.release(msg);
+            promise.setFailure(new java.io.IOException("closed"));
+        }
+    }
+
+    @Test
     void closingFailsAndReleasesWhatIsHeldOrSendsIt() {
         ChannelFuture f = write(new DatagramPacket(bytes(1200, 1), A));
         channel.close();

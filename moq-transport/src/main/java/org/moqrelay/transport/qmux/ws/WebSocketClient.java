@@ -126,14 +126,20 @@ public final class WebSocketClient {
                 ctx.close();
                 return;
             }
-            WebSocketLink link = new WebSocketLink(ctx.channel(), SEND_MESSAGE, chosen);
-            ctx.pipeline().addLast(new IdleStateHandler(30, 5, 0, TimeUnit.SECONDS),
-                    new WebSocketFrameAggregator(MAX_MESSAGE), link);
-            ctx.pipeline().remove(this);
-            QmuxConnection conn = new QmuxConnection(link, choice.framing(), false, QmuxParams.DEFAULTS, choice.alpn(), null);
-            link.attach(conn);
-            conn.start();
-            result.trySuccess(conn);
+            try {
+                WebSocketLink link = new WebSocketLink(ctx.channel(), SEND_MESSAGE, chosen);
+                QmuxConnection conn = new QmuxConnection(link, choice.framing(), false, QmuxParams.DEFAULTS,
+                        choice.alpn(), null);
+                link.attach(conn);
+                ctx.pipeline().addLast(new IdleStateHandler(30, 5, 0, TimeUnit.SECONDS),
+                        new WebSocketFrameAggregator(MAX_MESSAGE), link);
+                ctx.pipeline().remove(this);
+                conn.start();
+                result.trySuccess(conn);
+            } catch (RuntimeException e) {
+                result.tryFailure(e);
+                ctx.close();
+            }
         }
     }
 }
