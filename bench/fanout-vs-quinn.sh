@@ -35,14 +35,10 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 log() { echo "# $*" >&2; }
-cpu_ms() { # user+system ms of pid $1 (USER_HZ = 100)
-  local s; s=$(cat "/proc/$1/stat"); s=${s##*) }; set -- $s; echo $(( (${12} + ${13}) * 10 ))
-}
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+. "$root/bench/lib.sh"
 now() { date +%s.%N; }
-for p in $QPORT $RPORT; do
-  if ss -Huln "sport = :$p" 2>/dev/null | grep -q .; then echo "UDP port $p is in use (set QUINN_PORT / RELAY_PORT)" >&2; exit 1; fi
-done
+bench_require_free_udp "$QPORT" QUINN_PORT
+bench_require_free_udp "$RPORT" RELAY_PORT
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(uname -r)"
 echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the box skews every figure)"
 echo "workload: 1 publisher, $SUBS subscribers, $RATE kB/s each as a chunk every 20 ms, ${SECS} s window"
@@ -84,8 +80,8 @@ wait_report() { # $1 = report number; echoes "elapsed total_MB" when it appears
   done
   return 1
 }
-read -r qt0 qb0 < <(wait_report 1); qc0=$(cpu_ms "$qs")
-read -r qt1 qb1 < <(wait_report $(( n + 1 ))); qc1=$(cpu_ms "$qs"); qrss=$(rss_kb "$qs")
+read -r qt0 qb0 < <(wait_report 1); qc0=$(bench_cpu_ms "$qs")
+read -r qt1 qb1 < <(wait_report $(( n + 1 ))); qc1=$(bench_cpu_ms "$qs"); qrss=$(bench_rss_kb "$qs")
 wait "$qc" || true
 kill "$qs" 2>/dev/null || true; wait "$qs" 2>/dev/null || true
 grep -E 'connections up' "$work/quinn-client.log" | sed 's/^/  quinn-client: /'
@@ -101,11 +97,7 @@ echo "quinn window_s=$q_win delivered_MBps=$q_mbps server_cpu_pct=$q_cpu server_
   --auth-public "" --log-level warn --internal-listen "127.0.0.1:$MPORT" \
   --server-quic-congestion-control "$RELAY_CC" ${RELAY_ARGS:-} >"$work/relay.log" 2>&1 &
 rp=$!; pids+=("$rp")
-for _ in $(seq 1 300); do
-  ss -Huln "sport = :$RPORT" 2>/dev/null | grep -q . && break
-  kill -0 "$rp" 2>/dev/null || { cat "$work/relay.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_await_udp "$rp" "$RPORT" "$work/relay.log"
 sleep 1
 timeout $(( SECS + 180 )) "${JAVA[@]}" -cp "$work/moq-relay.jar" org.moqrelay.cli.ClientCommand load \
   "moqt://127.0.0.1:$RPORT/anon" --publishers 1 --subscribers "$SUBS" --tracks 1 --rate-kbps "$RATE" \

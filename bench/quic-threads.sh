@@ -38,7 +38,8 @@ loop_cpu() { # "name=cpu_s ..." for each moq-loop thread of pid $1 (USER_HZ = 10
   done
   echo "${out% }"
 }
-if ss -Huln "sport = :$RPORT" 2>/dev/null | grep -q .; then echo "UDP port $RPORT is in use (set RELAY_PORT)" >&2; exit 1; fi
+. "$root/bench/lib.sh"
+bench_require_free_udp "$RPORT" RELAY_PORT
 
 . "$root/scripts/java-home.sh"
 . "$root/scripts/ensure-jar.sh"
@@ -54,11 +55,7 @@ for round in $(seq 1 "$ROUNDS"); do
       --auth-public "" --log-level warn --internal-listen "127.0.0.1:$MPORT" --server-quic-threads "$threads" \
       ${RELAY_ARGS:-} >"$work/relay.log" 2>&1 &
     rp=$!; pids+=("$rp")
-    for _ in $(seq 1 300); do
-      ss -Huln "sport = :$RPORT" 2>/dev/null | grep -q . && break
-      kill -0 "$rp" 2>/dev/null || { cat "$work/relay.log" >&2; exit 1; }
-      sleep 0.1
-    done
+    bench_await_udp "$rp" "$RPORT" "$work/relay.log"
     sleep 1
     load0=$(cut -d' ' -f1 /proc/loadavg)
     timeout $(( WARMUP + SECS + 180 )) "${JAVA[@]}" -cp "$work/moq-relay.jar" org.moqrelay.cli.ClientCommand load \

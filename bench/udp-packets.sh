@@ -34,10 +34,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-cpu_ms() { local s; s=$(cat "/proc/$1/stat"); s=${s##*) }; set -- $s; echo $(( (${12} + ${13}) * 10 )); }
+. "$root/bench/lib.sh"
 udp_mib() { awk '/^Udp:/ { getline; print $2, $5, $6 }' /proc/net/snmp; } # InDatagrams OutDatagrams RcvbufErrors
 counts() { iptables -w -L OUTPUT -v -x -n | awk -v p="$PORT" '$0 ~ "spt:" p { s = $1 " " $2 } $0 ~ "dpt:" p { d = $1 " " $2 } END { print s, d }'; }
-if ss -Huln "sport = :$PORT" 2>/dev/null | grep -q .; then echo "UDP port $PORT is in use" >&2; exit 1; fi
+bench_require_free_udp "$PORT" "the other side's script (ports 4470 / 4471 are fixed)"
 
 if [ "$side" = quinn ]; then
   cp -r "${QUINN_FANOUT_SRC:-/work/shared/bench/quinn-fanout}" "$work/qf"
@@ -59,23 +59,23 @@ else
   timeout $(( steady + 90 )) "${JAVA[@]}" ${MOQ_JAVA_OPTS:-} -jar "$MOQ_JAR" --server-bind "127.0.0.1:$PORT" --tls-generate localhost \
     --auth-public "" --log-level warn --server-quic-congestion-control loss ${RELAY_ARGS:-} >"$work/relay.log" 2>&1 &
   pids+=("$!")
-  for _ in $(seq 1 300); do ss -Huln "sport = :$PORT" 2>/dev/null | grep -q . && break; sleep 0.1; done
+  bench_await_udp "$!" "$PORT" "$work/relay.log"
   timeout $(( steady + 80 )) "${JAVA[@]}" -cp "$MOQ_JAR" org.moqrelay.cli.ClientCommand load "moqt://127.0.0.1:$PORT/anon" \
     --publishers 1 --subscribers "$SUBS" --tracks 1 --rate-kbps "$RATE" --frame-interval-ms 20 --group-frames 50 \
     --seconds $(( steady + 20 )) --warmup-seconds 1 --tls-disable-verify >"$work/load.out" 2>"$work/load.err" &
   pids+=("$!")
 fi
 server=$(pgrep -P "${pids[0]}" | head -n 1 || true) # the server itself, under timeout
-if [ -z "$server" ] || ! ss -Huln "sport = :$PORT" 2>/dev/null | grep -q .; then
+if [ -z "$server" ] || ! bench_udp_bound "$PORT"; then
   echo "the server did not start on udp port $PORT" >&2; cat "$work"/*.log >&2 2>/dev/null || true; exit 1
 fi
 for r in "${rules[@]}"; do iptables -w -I OUTPUT $r && added+=("$r"); done
 sleep "$steady"
 kill -0 "$server" 2>/dev/null || { echo "the server exited early" >&2; cat "$work"/*.log >&2; exit 1; }
 # Our two rules' counters before and after (never zeroed: other rules in the chain are not ours).
-read -r s_pkts0 s_bytes0 c_pkts0 c_bytes0 < <(counts); read -r in0 out0 drop0 < <(udp_mib); c0=$(cpu_ms "$server")
+read -r s_pkts0 s_bytes0 c_pkts0 c_bytes0 < <(counts); read -r in0 out0 drop0 < <(udp_mib); c0=$(bench_cpu_ms "$server")
 sleep 10
-read -r s_pkts1 s_bytes1 c_pkts1 c_bytes1 < <(counts); read -r in1 out1 drop1 < <(udp_mib); c1=$(cpu_ms "$server")
+read -r s_pkts1 s_bytes1 c_pkts1 c_bytes1 < <(counts); read -r in1 out1 drop1 < <(udp_mib); c1=$(bench_cpu_ms "$server")
 s_pkts=$(( s_pkts1 - s_pkts0 )) s_bytes=$(( s_bytes1 - s_bytes0 )) c_pkts=$(( c_pkts1 - c_pkts0 )) c_bytes=$(( c_bytes1 - c_bytes0 ))
 echo "$side subscribers=$SUBS rate_kBps=$RATE window_s=10 loadavg=$(cut -d' ' -f1 /proc/loadavg)"
 echo "$side server_sends=$s_pkts server_bytes=$s_bytes bytes_per_send=$(( s_bytes / (s_pkts + 1) ))"
