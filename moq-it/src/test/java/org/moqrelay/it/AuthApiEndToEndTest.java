@@ -151,10 +151,7 @@ class AuthApiEndToEndTest {
     }
 
     static Scrape scrape() throws Exception {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + relay.internalAddress().getPort()
-                + "/metrics")).timeout(WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).isEqualTo(200);
-        return new Scrape(res.body());
+        return Scrape.of(relay);
     }
 
     // ------------------------------------------------------------------ tokens, aliases, tiers

@@ -1,13 +1,16 @@
 package org.moqrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.moqrelay.it.TestCertificates.certificate;
+import static org.moqrelay.it.TestCertificates.ecKeys;
+import static org.moqrelay.it.TestCertificates.writePem;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.moqrelay.it.RawMoqPeer.concat;
 import static org.moqrelay.it.RawMoqPeer.encode;
 import static org.moqrelay.it.RawMoqPeer.varint;
 
 import java.io.IOException;
-import java.math.BigInteger;
+
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -19,17 +22,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -41,13 +44,13 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+
+
+
+
+
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -324,28 +327,5 @@ class HttpsMutualTlsTest {
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[0];
         }
-    }
-
-    static void writePem(Path file, X509Certificate cert) throws IOException {
-        try (JcaPEMWriter w = new JcaPEMWriter(Files.newBufferedWriter(file))) {
-            w.writeObject(cert);
-        }
-    }
-
-    static KeyPair ecKeys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
-    }
-
-    static X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys, boolean ca,
-                                       Duration validity) throws Exception {
-        Instant now = Instant.now();
-        var b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)),
-                new X500Name(subject), subjectKeys.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
     }
 }

@@ -174,6 +174,17 @@ class MetricsEndToEndTest {
 
     /** One /metrics body, read series by series. */
     record Scrape(String text) {
+        private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+        /** GETs {@code r}'s internal {@code /metrics} (asserting 200). */
+        static Scrape of(RelayServer r) throws Exception {
+            URI uri = URI.create("http://127.0.0.1:" + r.internalAddress().getPort() + "/metrics");
+            HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(200);
+            return new Scrape(res.body());
+        }
+
         /** A default-tier traffic counter for {@code role}. */
         long traffic(String name, String role) {
             return (long) value(name, "tier", RelayMetrics.DEFAULT_TIER, "role", role);

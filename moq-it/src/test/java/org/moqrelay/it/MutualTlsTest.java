@@ -1,43 +1,39 @@
 package org.moqrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.moqrelay.it.TestCertificates.certificate;
+import static org.moqrelay.it.TestCertificates.ecKeys;
+import static org.moqrelay.it.TestCertificates.writePem;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
-import java.math.BigInteger;
+
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
+
 import java.time.Instant;
-import java.util.Date;
+
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+
+
+
+
+
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
-import org.moqrelay.client.TestStream;
-import org.moqrelay.client.TrackReader;
 import org.moqrelay.it.auth.AuthApiServer;
-import org.moqrelay.model.Demand;
-import org.moqrelay.model.Group;
-import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
@@ -118,7 +114,7 @@ class MutualTlsTest {
             Relays.awaitAnnounced(withApi.origin(), org.moqrelay.wire.Path.of("edge/cam"), 10);
             assertThat(api.requestsFor("room")).contains(java.util.Map.of("root", "room", "mtls", "true", "transport", "quic"));
 
-            MetricsEndToEndTest.Scrape s = scrape(withApi);
+            MetricsEndToEndTest.Scrape s = MetricsEndToEndTest.Scrape.of(withApi);
             assertThat(s.value("moq_relay_sessions_opened_total", "tier", "peers")).as("the API chose no tier").isEqualTo(1);
             assertThat(s.value("moq_relay_sessions_opened_total", "tier", "edge")).isEqualTo(1);
         }
@@ -128,27 +124,10 @@ class MutualTlsTest {
         assertThat(refused.session().closeDescription()).startsWith("code 566");
     }
 
-    static MetricsEndToEndTest.Scrape scrape(RelayServer r) throws Exception {
-        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
-            var res = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.internalAddress().getPort()
-                    + "/metrics")).timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new MetricsEndToEndTest.Scrape(res.body());
-        }
-    }
-
     @Test
     void aClientCertificateFromTheTrustedCaGetsFullAccessWithinItsPath() throws Exception {
         try (MoqClient pub = connect(trusted); MoqClient sub = connect(trusted)) {
-            Track t = pub.publish(org.moqrelay.wire.Path.of("cam")).createTrack("video", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), org.moqrelay.wire.Path.of("room/cam"), 10);
-            Group g = t.createGroup(0);
-            g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 10)));
-            try (TrackReader r = new TrackReader(sub.consume(org.moqrelay.wire.Path.of("cam")).track("video"), Demand.LATEST)) {
-                TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
-                assertThat(got).isNotNull();
-                assertThat(TestStream.verify(0, 0, got.payload())).isTrue();
-            }
-            g.finish();
+            Relays.relayOneFrame(relay, pub, sub, "room");
         }
     }
 
@@ -209,28 +188,5 @@ class MutualTlsTest {
             c.publish(org.moqrelay.wire.Path.of("cam")).createTrack("video", TrackInfo.DEFAULT);
             return Relays.announcedOrClosed(r.origin(), org.moqrelay.wire.Path.of("room/cam"), c.session().closed(), 10);
         }
-    }
-
-    static void writePem(Path file, X509Certificate cert) throws Exception {
-        try (JcaPEMWriter w = new JcaPEMWriter(Files.newBufferedWriter(file))) {
-            w.writeObject(cert);
-        }
-    }
-
-    static KeyPair ecKeys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
-    }
-
-    static X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys, boolean ca)
-            throws Exception {
-        Instant now = Instant.now();
-        var b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
-                new X500Name(subject), subjectKeys.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
     }
 }

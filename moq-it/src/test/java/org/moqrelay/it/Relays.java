@@ -1,13 +1,23 @@
 package org.moqrelay.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.moqrelay.client.MoqClient;
+import org.moqrelay.client.TestStream;
+import org.moqrelay.client.TrackReader;
 import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.Demand;
+import org.moqrelay.model.Group;
 import org.moqrelay.model.Origin;
+import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.TrackInfo;
 
 /** Starting relays on loopback and waiting on them without sleeps. */
 final class Relays {
@@ -104,5 +114,19 @@ final class Relays {
             if (origin.broadcast(path) == null) return;
             f.get(seconds, TimeUnit.SECONDS);
         }
+    }
+
+    /** Publishes one frame at {@code ROOT/cam} through {@code pub} and reads it back through {@code sub}. */
+    static void relayOneFrame(RelayServer relay, MoqClient pub, MoqClient sub, String root) throws Exception {
+        Track t = pub.publish(Path.of("cam")).createTrack("video", TrackInfo.DEFAULT);
+        awaitAnnounced(relay.origin(), Path.of(root).join(Path.of("cam")), 10);
+        Group g = t.createGroup(0);
+        g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 10)));
+        try (TrackReader r = new TrackReader(sub.consume(Path.of("cam")).track("video"), Demand.LATEST)) {
+            TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
+            assertThat(got).isNotNull();
+            assertThat(TestStream.verify(0, 0, got.payload())).isTrue();
+        }
+        g.finish();
     }
 }

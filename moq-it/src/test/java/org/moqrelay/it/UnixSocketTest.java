@@ -3,7 +3,6 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -33,15 +32,12 @@ import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
 import org.moqrelay.it.auth.AuthApiServer;
 import org.moqrelay.model.Demand;
-import org.moqrelay.model.Group;
-import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.relay.server.UnixSocketConfig;
 import org.moqrelay.transport.qmux.unix.PeerAllowlist;
 import org.moqrelay.transport.quic.EventLoops;
-import org.moqrelay.wire.lite.TrackInfo;
 import picocli.CommandLine;
 
 /**
@@ -84,20 +80,6 @@ class UnixSocketTest {
         return MoqClient.connect(clients, url(socket, path), ClientOptions.DEFAULT).get(10, TimeUnit.SECONDS);
     }
 
-    /** Publishes one frame at {@code anon/cam} through {@code pub} and reads it back through {@code sub}. */
-    static void relayOneFrame(RelayServer relay, MoqClient pub, MoqClient sub, String root) throws Exception {
-        Track t = pub.publish(org.moqrelay.wire.Path.of("cam")).createTrack("video", TrackInfo.DEFAULT);
-        Relays.awaitAnnounced(relay.origin(), org.moqrelay.wire.Path.of(root).join(org.moqrelay.wire.Path.of("cam")), 10);
-        Group g = t.createGroup(0);
-        g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 10)));
-        try (TrackReader r = new TrackReader(sub.consume(org.moqrelay.wire.Path.of("cam")).track("video"), Demand.LATEST)) {
-            TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
-            assertThat(got).isNotNull();
-            assertThat(TestStream.verify(0, 0, got.payload())).isTrue();
-        }
-        g.finish();
-    }
-
     @Test
     void publishAndSubscribeOverTheSocketWithTheSocketFileWorldWritableAndRemovedOnClose() throws Exception {
         Path socket = dir.resolve("relay.sock");
@@ -106,7 +88,7 @@ class UnixSocketTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw-rw-");
             try (MoqClient pub = connect(socket, "/anon"); MoqClient sub = connect(socket, "/anon")) {
                 assertThat(pub.connection().transport()).isEqualTo("unix");
-                relayOneFrame(relay, pub, sub, "anon");
+                Relays.relayOneFrame(relay, pub, sub, "anon");
             }
         }
         assertThat(socket).doesNotExist();
@@ -119,7 +101,7 @@ class UnixSocketTest {
              MoqClient pub = connect(socket, "/anon");
              MoqClient sub = MoqClient.connect(clients, URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon"),
                      ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS)) {
-            relayOneFrame(relay, pub, sub, "anon");
+            Relays.relayOneFrame(relay, pub, sub, "anon");
         }
     }
 
@@ -128,7 +110,7 @@ class UnixSocketTest {
         Path socket = dir.resolve("relay.sock");
         PeerAllowlist us = new PeerAllowlist(List.of(uid + 1, uid), List.of(gid), List.of((int) ProcessHandle.current().pid()));
         try (RelayServer relay = relay(socket, us); MoqClient pub = connect(socket, "/anon"); MoqClient sub = connect(socket, "/anon")) {
-            relayOneFrame(relay, pub, sub, "anon");
+            Relays.relayOneFrame(relay, pub, sub, "anon");
         }
     }
 
@@ -162,7 +144,7 @@ class UnixSocketTest {
                 assertThat(refused.session().closeDescription()).startsWith("code 6 ");
             }
             try (MoqClient pub = connect(socket, "/anon"); MoqClient sub = connect(socket, "/anon")) {
-                relayOneFrame(relay, pub, sub, "anon");
+                Relays.relayOneFrame(relay, pub, sub, "anon");
             }
         }
     }
@@ -176,7 +158,7 @@ class UnixSocketTest {
                     .withAuth(AuthConfig.api(api.url()));
             try (RelayServer relay = relay(withApi, socket, PeerAllowlist.ANYONE);
                  MoqClient pub = connect(socket, "/room"); MoqClient sub = connect(socket, "/room")) {
-                relayOneFrame(relay, pub, sub, "room");
+                Relays.relayOneFrame(relay, pub, sub, "room");
                 assertThat(api.requestsFor("room")).contains(java.util.Map.of("root", "room", "transport", "unix"));
             }
         }
@@ -192,7 +174,7 @@ class UnixSocketTest {
         assertThat(socket).exists();
         try (RelayServer relay = relay(socket, PeerAllowlist.ANYONE);
              MoqClient pub = connect(socket, "/anon"); MoqClient sub = connect(socket, "/anon")) {
-            relayOneFrame(relay, pub, sub, "anon");
+            Relays.relayOneFrame(relay, pub, sub, "anon");
         }
     }
 

@@ -71,9 +71,7 @@ class UpstreamFetchEndToEndTest {
     }
 
     static MetricsEndToEndTest.Scrape scrape() throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + relay.internalAddress().getPort() + "/metrics");
-        return new MetricsEndToEndTest.Scrape(http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return MetricsEndToEndTest.Scrape.of(relay);
     }
 
     /** Scrapes until {@code done} holds (at most 10 s) and asserts it. */
