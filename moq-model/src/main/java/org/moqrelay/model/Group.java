@@ -189,11 +189,6 @@ public final class Group {
                 : new Frame(f.timestamp(), f.retainedPayload(), 0, f.arrivedNanos());
     }
 
-    /** The timestamp of frame {@code index}, or 0 if it is not (or no longer) there. */
-    public synchronized long timestamp(int index) {
-        return index < frames.size() ? frames.get(index).timestamp() : 0;
-    }
-
     public synchronized int frameCount() {
         return frames.size();
     }

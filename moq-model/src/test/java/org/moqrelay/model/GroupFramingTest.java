@@ -60,7 +60,7 @@ class GroupFramingTest {
         Frame f = g.frame(0, Group.UNFRAMED + 1);
         assertThat(f.framingLength()).isZero();
         assertThat(text(f.payload())).isEqualTo("abc");
-        assertThat(g.timestamp(0)).isEqualTo(5);
+        assertThat(f.timestamp()).isEqualTo(5);
         assertThat(g.frame(1, FORMAT)).isNull();
         g.evict();
         assertThat(data.refCnt()).isZero();

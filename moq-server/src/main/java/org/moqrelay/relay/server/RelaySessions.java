@@ -26,10 +26,6 @@ public final class RelaySessions implements MoqAcceptor {
     private final AtomicLong ids = new AtomicLong();
     private final java.util.Set<LiteSession> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public RelaySessions(Origin origin, long relayId, Authorizer authorizer) {
-        this(origin, relayId, authorizer, TieredMetrics.NOOP);
-    }
-
     /** Sessions counting their traffic, and themselves, in {@code metrics}, each in the tier its grant names. */
     public RelaySessions(Origin origin, long relayId, Authorizer authorizer, TieredMetrics metrics) {
         this.origin = origin;

@@ -32,6 +32,11 @@ final class GroupWriter implements Group.Listener {
     private final Consumer<GroupWriter> onDone;
     private final long liveSinceNanos;
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** One task for every wake from another loop: no allocation per frame per subscriber. */
+    private final Runnable scheduledPump = () -> {
+        scheduled.set(false);
+        pump();
+    };
     private final SessionMetrics metrics;
     private SendStream stream;
     private ByteBuf pendingHeader;
@@ -80,13 +85,10 @@ final class GroupWriter implements Group.Listener {
 
     @Override
     public void onGroupChanged(Group g) {
-        if (session.loop().inEventLoop()) {
+        if (session.eventLoop().inEventLoop()) {
             pump();
         } else if (scheduled.compareAndSet(false, true)) {
-            session.loop().execute(() -> {
-                scheduled.set(false);
-                pump();
-            });
+            session.eventLoop().execute(scheduledPump);
         }
     }
 

@@ -92,7 +92,7 @@ public final class LiteSession implements ConnectionHandler {
         if (version.hasDatagrams()) {
             // QUIC closes a connection after 30 s without packets, and Netty's QUIC has no PING: a
             // datagram for a subscription that cannot exist keeps quiet sessions alive; peers drop it.
-            ScheduledFuture<?> keepAlive = loop().scheduleAtFixedRate(this::keepAlive,
+            ScheduledFuture<?> keepAlive = eventLoop().scheduleAtFixedRate(this::keepAlive,
                     KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
             closeHooks.add(() -> keepAlive.cancel(false));
         }
@@ -101,7 +101,7 @@ public final class LiteSession implements ConnectionHandler {
         } else if (conn.requestPath() != null || !version.hasSetupStream()) {
             authorize(conn.requestPath() == null ? "" : conn.requestPath());
         } else {
-            setupTimer = loop().schedule(() -> fail(ErrorCode.TIMEOUT, "no SETUP within " + SETUP_TIMEOUT_MILLIS + " ms"),
+            setupTimer = eventLoop().schedule(() -> fail(ErrorCode.TIMEOUT, "no SETUP within " + SETUP_TIMEOUT_MILLIS + " ms"),
                     SETUP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
@@ -160,7 +160,7 @@ public final class LiteSession implements ConnectionHandler {
         }
         if (g.expires() != null) {
             long delay = Math.max(0, g.expires().toEpochMilli() - System.currentTimeMillis());
-            ScheduledFuture<?> expiry = loop().schedule(() -> {
+            ScheduledFuture<?> expiry = eventLoop().schedule(() -> {
                 log.info("session {}: credentials expired", id);
                 close(ErrorCode.UNAUTHORIZED.code(), "token expired");
             }, delay, TimeUnit.MILLISECONDS);
@@ -206,10 +206,6 @@ public final class LiteSession implements ConnectionHandler {
 
     Connection connection() {
         return conn;
-    }
-
-    EventLoop loop() {
-        return conn.eventLoop();
     }
 
     String id() {
@@ -285,7 +281,7 @@ public final class LiteSession implements ConnectionHandler {
      * over by a subscriber on another loop is never overtaken by the UNSUBSCRIBE made on this one.
      */
     void run(Runnable r) {
-        EventLoop loop = loop();
+        EventLoop loop = eventLoop();
         if (loop.inEventLoop() && queued.get() == 0) {
             r.run();
             return;
@@ -306,7 +302,7 @@ public final class LiteSession implements ConnectionHandler {
 
     /** The event loop this session and its connection are confined to. */
     public EventLoop eventLoop() {
-        return loop();
+        return conn.eventLoop();
     }
 
     public CompletableFuture<Void> ready() {
