@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for the relay's auth API (--auth-api), to try it out: python3 examples/auth-api.py [PORT]
 
-The relay asks GET /?root=PATH[&kid=KID][&mtls=true][&transport=quic|websocket|tcp] once per
+The relay asks GET /?root=PATH[&kid=KID][&mtls=true][&transport=quic|websocket|tcp|unix] once per
 connection. This one lets anyone publish and subscribe under "anon/...", counted in the metrics
 tier "free", and answers {} for every other path: no alias, no public access, no key, so only
 client-certificate peers get in there.

@@ -35,7 +35,7 @@ moq_build_jar() { # $1 = repository root
     fi
     # The container image (moq-cli/target/moq-relay-image.tar) is not needed to run the jar.
     ./mvnw -q -B -ntp -pl moq-cli -am package -DskipTests -Dmoq.image.skip=true >&2 || {
-      echo "error: build failed (see above); retry by hand with ./mvnw -B -ntp -pl moq-cli -am package -DskipTests," >&2
+      echo "error: build failed (see above); retry by hand with ./mvnw -B -ntp -pl moq-cli -am package -DskipTests -Dmoq.image.skip=true," >&2
       echo "       or set MOQ_NO_BUILD=1 to run the last jar that was built" >&2
       exit 1
     }
