@@ -29,6 +29,11 @@ import java.util.concurrent.Executors;
  * unless one is given). Thread-safe; {@link #close()} releases what it created.
  */
 public final class AuthApi implements AutoCloseable {
+    /** Answers kept by the cache (least recently used go first). */
+    private static final int MAX_CACHED_ANSWERS = 4096;
+    /** Largest answer body read; a bigger one is an error. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
+
     /**
      * What a connection may do.
      *
@@ -63,7 +68,7 @@ public final class AuthApi implements AutoCloseable {
                 ? HttpClient.newBuilder().connectTimeout(b.timeout).followRedirects(HttpClient.Redirect.NORMAL).executor(executor).build()
                 : null;
         this.http = new HttpCache<>(b.httpClient != null ? b.httpClient : ownedClient, executor, b.timeout, b.clock,
-                b.maxCachedAnswers, b.maxAnswerBytes, READER);
+                MAX_CACHED_ANSWERS, MAX_ANSWER_BYTES, READER);
     }
 
     /** An API at {@code url} ({@code http://} or {@code https://}); {@link IllegalArgumentException} when it is not one. */
@@ -197,8 +202,6 @@ public final class AuthApi implements AutoCloseable {
     /** Options for an {@link AuthApi}. */
     public static final class Builder extends HttpSourceBuilder<Builder> {
         private final URI base;
-        private int maxCachedAnswers = 4096;
-        private int maxAnswerBytes = 64 * 1024;
 
         private Builder(String url) {
             Objects.requireNonNull(url, "url");
@@ -217,13 +220,6 @@ public final class AuthApi implements AutoCloseable {
 
         @Override
         Builder self() {
-            return this;
-        }
-
-        /** Most answers kept by the cache (least recently used go first); default 4096. */
-        public Builder maxCachedAnswers(int maxCachedAnswers) {
-            if (maxCachedAnswers <= 0) throw new IllegalArgumentException("maxCachedAnswers: " + maxCachedAnswers + " (expected: > 0)");
-            this.maxCachedAnswers = maxCachedAnswers;
             return this;
         }
 

@@ -42,11 +42,6 @@ public final class AuthDomains {
         return new AuthDomains(List.copyOf(out));
     }
 
-    /** True when no suffix is configured. */
-    public boolean isEmpty() {
-        return suffixes.isEmpty();
-    }
-
     /**
      * {@code path} as authorization sees it for a client that addressed {@code host} (null on URL-less
      * transports): the slug of the host in front, or {@code path} unchanged.

@@ -53,14 +53,6 @@ public final class RelayAuthorizer implements Authorizer, AutoCloseable {
         this.mtlsTier = b.mtlsTier;
     }
 
-    /**
-     * Tokens verified with {@code keys} (null: any token is refused) and anonymous access under the
-     * public prefixes.
-     */
-    public RelayAuthorizer(KeyResolver keys, List<String> publicSubscribe, List<String> publicPublish) {
-        this(builder().keys(keys).publicAccess(publicSubscribe, publicPublish));
-    }
-
     public static Builder builder() {
         return new Builder();
     }

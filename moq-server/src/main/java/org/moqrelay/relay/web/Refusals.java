@@ -19,16 +19,10 @@ final class Refusals {
     private Refusals() {
     }
 
-    /** The HTTP status of an authorization failure. */
-    static int status(Throwable err) {
-        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        return cause instanceof SessionRefusedException r ? r.httpStatus() : 401;
-    }
-
     /** Sends the refusal of {@code what} (e.g. "websocket upgrade") and logs why. */
     static void send(ChannelHandlerContext ctx, HttpRequest request, Throwable err, String what) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        int status = status(err);
+        int status = cause instanceof SessionRefusedException r ? r.httpStatus() : 401;
         log.info("{} from {} refused ({}): {}", what, ctx.channel().remoteAddress(), status, cause.getMessage());
         String body = switch (status) {
             case 401 -> "unauthorized\n";

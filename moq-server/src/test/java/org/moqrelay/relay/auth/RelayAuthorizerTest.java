@@ -184,7 +184,7 @@ class RelayAuthorizerTest {
 
     @Test
     void withoutTheApiRefusalsKeepTheirStatuses() {
-        try (RelayAuthorizer a = new RelayAuthorizer(null, List.of("anon"), List.of("anon"))) {
+        try (RelayAuthorizer a = RelayAuthorizer.builder().publicAccess(List.of("anon"), List.of("anon")).build()) {
             assertThat(granted(a.authorize(Request.of("/anon/x"))).root()).isEqualTo(Path.of("anon/x"));
             assertThat(refused(a.authorize(Request.of("/anon?jwt=abc"))).getMessage()).contains("no auth key is configured");
             assertThat(refused(a.authorize(Request.of("/private"))).httpStatus()).isEqualTo(401);

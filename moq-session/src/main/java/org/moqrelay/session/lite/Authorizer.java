@@ -40,7 +40,7 @@ public interface Authorizer {
             if (pathAndQuery == null) pathAndQuery = "";
         }
 
-        /** A request known only by its path and query (the HTTP endpoints'). */
+        /** A request known only by its path and query: no host, transport or certificate (for tests). */
         public static Request of(String pathAndQuery) {
             return new Request(pathAndQuery, null, null, null);
         }

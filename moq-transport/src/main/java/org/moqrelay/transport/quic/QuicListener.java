@@ -67,18 +67,6 @@ public final class QuicListener implements AutoCloseable {
     }
 
     /**
-     * Binds one UDP socket on one of {@code group}'s event loops.
-     *
-     * @param dispatcher given the handshaken connection and its ALPN, installs the connection's
-     *                   handlers and returns the sink for its peer streams (null closes it)
-     */
-    public static QuicListener bind(InetSocketAddress address, QuicSslContext ssl, EventLoopGroup group,
-                                    QuicTransportConfig config,
-                                    BiFunction<QuicChannel, String, PeerStreamSink> dispatcher) throws InterruptedException {
-        return bind(address, ssl, group, 1, config, dispatcher);
-    }
-
-    /**
      * Binds {@code sockets} UDP sockets to {@code address}, each on its own loop of {@code group}
      * (no more sockets than the group has loops). More than one needs epoll ({@code SO_REUSEPORT});
      * without it, one socket is bound.

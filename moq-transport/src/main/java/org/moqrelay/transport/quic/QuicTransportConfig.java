@@ -13,8 +13,6 @@ public record QuicTransportConfig(Duration idleTimeout, long maxStreams, long ma
     public static final QuicTransportConfig DEFAULT = new QuicTransportConfig(Duration.ofSeconds(30), 10_000,
             16L * 1024 * 1024, 2L * 1024 * 1024, true, CongestionControl.DELAY, false);
 
-    /** UDP payload without path MTU discovery (QUIC's minimum, as the reference sends). */
-    public static final int BASE_UDP_PAYLOAD = 1200;
     /** Largest UDP payload path MTU discovery probes for (a 1500-byte Ethernet MTU less IPv6 and UDP headers). */
     public static final int MAX_UDP_PAYLOAD = 1452;
 

@@ -48,6 +48,7 @@ public final class WebSocketClient {
      */
     public static Future<QmuxConnection> connect(EventLoopGroup group, URI url, SslContext ssl, List<String> alpns) {
         Promise<QmuxConnection> result = group.next().newPromise();
+        if (alpns.isEmpty()) return result.setFailure(new IllegalArgumentException("no MoQ version to offer"));
         boolean secure = "wss".equals(url.getScheme());
         if (secure != (ssl != null)) {
             return result.setFailure(new IllegalArgumentException("wss:// needs TLS and ws:// none: " + url));
@@ -116,16 +117,9 @@ public final class WebSocketClient {
                 ctx.fireUserEventTriggered(evt);
                 return;
             }
+            // Netty's handshaker has already failed an answer naming none of our offers.
             String chosen = ws.handshaker().actualSubprotocol();
-            WebSocketSubprotocols.Choice choice;
-            try {
-                if (chosen == null || chosen.isEmpty()) throw new IllegalArgumentException("none");
-                choice = WebSocketSubprotocols.parse(chosen);
-            } catch (IllegalArgumentException e) {
-                result.tryFailure(new IllegalStateException("the relay chose no subprotocol we offered: " + chosen));
-                ctx.close();
-                return;
-            }
+            WebSocketSubprotocols.Choice choice = WebSocketSubprotocols.parse(chosen);
             try {
                 WebSocketLink link = new WebSocketLink(ctx.channel(), SEND_MESSAGE, chosen);
                 QmuxConnection conn = new QmuxConnection(link, choice.framing(), false, QmuxParams.DEFAULTS,
