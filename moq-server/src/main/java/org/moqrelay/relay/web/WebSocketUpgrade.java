@@ -6,20 +6,16 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.moqrelay.session.lite.Authorizer;
 import org.moqrelay.transport.quic.PeerCertificates;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.transport.Authorities;
 import org.moqrelay.transport.qmux.QmuxConnection;
-import org.moqrelay.transport.qmux.wire.QmuxParams;
 import org.moqrelay.transport.qmux.ws.WebSocketLink;
 import org.moqrelay.transport.qmux.ws.WebSocketSubprotocols;
 import org.moqrelay.wire.LiteVersion;
@@ -35,10 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketUpgrade implements WebHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketUpgrade.class);
-    /** The largest WebSocket message accepted (a qmux record is at most 16 KiB by default). */
-    static final int MAX_MESSAGE = 1 << 20;
-    /** qmux-01's default record size: the most we put in one message. */
-    static final int SEND_MESSAGE = 16_382;
 
     /** Starts the session of an upgraded connection with the grant its upgrade request got. */
     @FunctionalInterface
@@ -93,7 +85,7 @@ public final class WebSocketUpgrade implements WebHandler {
                          WebSocketSubprotocols.Choice choice, Authorizer.Grant grant) {
         String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "ws://" + host + request.uri(), offered.isEmpty() ? null : choice.subprotocol(), false, MAX_MESSAGE)
+                "ws://" + host + request.uri(), offered.isEmpty() ? null : choice.subprotocol(), false, WebSocketLink.MAX_MESSAGE)
                 .newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -105,13 +97,8 @@ public final class WebSocketUpgrade implements WebHandler {
         for (String name : List.of(WebServerInitializer.CORS, WebServerInitializer.KEEP_ALIVE, WebServerInitializer.ROUTER)) {
             if (p.get(name) != null) p.remove(name);
         }
-        WebSocketLink link = new WebSocketLink(ch, SEND_MESSAGE, offered.isEmpty() ? "(none)" : choice.subprotocol());
-        p.addLast(new IdleStateHandler(30, 5, 0, TimeUnit.SECONDS));
-        p.addLast(new WebSocketFrameAggregator(MAX_MESSAGE));
-        p.addLast(link);
-        QmuxConnection conn = new QmuxConnection(link, choice.framing(), true, QmuxParams.DEFAULTS, choice.alpn(), request.uri());
-        link.attach(conn);
-        conn.start();
+        QmuxConnection conn = WebSocketLink.install(ch, offered.isEmpty() ? "(none)" : choice.subprotocol(), choice, true,
+                request.uri());
         sessions.start(conn, LiteVersion.fromAlpn(choice.alpn()), grant);
     }
 

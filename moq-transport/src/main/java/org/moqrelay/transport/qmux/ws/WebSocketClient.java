@@ -15,17 +15,13 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.moqrelay.transport.qmux.QmuxConnection;
-import org.moqrelay.transport.qmux.wire.QmuxParams;
 
 /**
  * Dials qmux over a WebSocket ({@code ws://} or {@code wss://}), as {@code @moq/net} does when
@@ -33,10 +29,6 @@ import org.moqrelay.transport.qmux.wire.QmuxParams;
  * first, and the relay's choice of subprotocol fixes both the framing and the MoQ version.
  */
 public final class WebSocketClient {
-    /** The largest message accepted, as the relay's own limit. */
-    private static final int MAX_MESSAGE = 1 << 20;
-    /** qmux-01's default record size: the most we put in one message. */
-    private static final int SEND_MESSAGE = 16_382;
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private WebSocketClient() {}
@@ -47,6 +39,11 @@ public final class WebSocketClient {
      * @param ssl TLS for {@code wss://}; null for {@code ws://}
      */
     public static Future<QmuxConnection> connect(EventLoopGroup group, URI url, SslContext ssl, List<String> alpns) {
+        return connect(group, url, ssl, alpns, HANDSHAKE_TIMEOUT_MILLIS);
+    }
+
+    /** As {@link #connect(EventLoopGroup, URI, SslContext, List)}, giving up on the upgrade after {@code timeoutMillis}. */
+    static Future<QmuxConnection> connect(EventLoopGroup group, URI url, SslContext ssl, List<String> alpns, long timeoutMillis) {
         Promise<QmuxConnection> result = group.next().newPromise();
         if (alpns.isEmpty()) return result.setFailure(new IllegalArgumentException("no MoQ version to offer"));
         boolean secure = "wss".equals(url.getScheme());
@@ -57,10 +54,10 @@ public final class WebSocketClient {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(url)
                 .subprotocol(String.join(",", alpns.stream().map(a -> "qmux-01." + a).toList()))
-                .maxFramePayloadLength(MAX_MESSAGE)
+                .maxFramePayloadLength(WebSocketLink.MAX_MESSAGE)
                 .handleCloseFrames(false) // the link answers a close as the relay's side does
                 .dropPongFrames(false)
-                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
+                .handshakeTimeoutMillis(timeoutMillis)
                 .build();
         new Bootstrap().group(group)
                 .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -71,7 +68,7 @@ public final class WebSocketClient {
                         if (ssl != null) p.addLast(ssl.newHandler(ch.alloc(), url.getHost(), port));
                         WebSocketClientProtocolHandler ws = new WebSocketClientProtocolHandler(config);
                         p.addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), ws,
-                                new Upgraded(ws, result));
+                                new Upgraded(ws, result, timeoutMillis));
                         ch.closeFuture().addListener(f -> result.tryFailure(
                                 new IllegalStateException("connection to " + url + " closed during the upgrade")));
                     }
@@ -87,10 +84,12 @@ public final class WebSocketClient {
     private static final class Upgraded extends ChannelInboundHandlerAdapter {
         private final WebSocketClientProtocolHandler ws;
         private final Promise<QmuxConnection> result;
+        private final long timeoutMillis;
 
-        Upgraded(WebSocketClientProtocolHandler ws, Promise<QmuxConnection> result) {
+        Upgraded(WebSocketClientProtocolHandler ws, Promise<QmuxConnection> result, long timeoutMillis) {
             this.ws = ws;
             this.result = result;
+            this.timeoutMillis = timeoutMillis;
         }
 
         @Override
@@ -109,7 +108,7 @@ public final class WebSocketClient {
                 return;
             }
             if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-                result.tryFailure(new IllegalStateException("no WebSocket upgrade within " + HANDSHAKE_TIMEOUT_MILLIS + " ms"));
+                result.tryFailure(new IllegalStateException("no WebSocket upgrade within " + timeoutMillis + " ms"));
                 ctx.close();
                 return;
             }
@@ -121,14 +120,8 @@ public final class WebSocketClient {
             String chosen = ws.handshaker().actualSubprotocol();
             WebSocketSubprotocols.Choice choice = WebSocketSubprotocols.parse(chosen);
             try {
-                WebSocketLink link = new WebSocketLink(ctx.channel(), SEND_MESSAGE, chosen);
-                QmuxConnection conn = new QmuxConnection(link, choice.framing(), false, QmuxParams.DEFAULTS,
-                        choice.alpn(), null);
-                link.attach(conn);
-                ctx.pipeline().addLast(new IdleStateHandler(30, 5, 0, TimeUnit.SECONDS),
-                        new WebSocketFrameAggregator(MAX_MESSAGE), link);
                 ctx.pipeline().remove(this);
-                conn.start();
+                QmuxConnection conn = WebSocketLink.install(ctx.channel(), chosen, choice, false, null);
                 result.trySuccess(conn);
             } catch (RuntimeException e) {
                 result.tryFailure(e);

@@ -14,10 +14,14 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 import org.moqrelay.transport.qmux.QmuxConnection;
 import org.moqrelay.transport.qmux.QmuxLink;
+import org.moqrelay.transport.qmux.wire.QmuxParams;
 
 /**
  * The WebSocket under a qmux session, after the upgrade: binary messages in and out, pings every
@@ -25,6 +29,9 @@ import org.moqrelay.transport.qmux.QmuxLink;
  * Text messages are a protocol error.
  */
 public final class WebSocketLink extends ChannelInboundHandlerAdapter implements QmuxLink {
+    /** The largest WebSocket message accepted (a qmux record is at most 16 KiB by default). */
+    public static final int MAX_MESSAGE = 1 << 20;
+
     private final Channel channel;
     private final int maxMessage;
     private QmuxConnection connection;
@@ -35,6 +42,22 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
         this.channel = channel;
         this.maxMessage = maxMessage;
         this.subprotocol = subprotocol;
+    }
+
+    /**
+     * Puts a qmux session on the upgraded WebSocket {@code ch}, after its last handler: a ping
+     * every 5 s and a drop after 30 s of silence, messages joined up to {@link #MAX_MESSAGE}, and
+     * the link, which sends at most one default qmux record per message. Returns the connection,
+     * started (our parameters are on their way). Call on the channel's event loop; either side.
+     */
+    public static QmuxConnection install(Channel ch, String subprotocol, WebSocketSubprotocols.Choice choice, boolean server,
+                                         String requestPath) {
+        WebSocketLink link = new WebSocketLink(ch, (int) QmuxParams.DEFAULT_MAX_RECORD_SIZE, subprotocol);
+        QmuxConnection conn = new QmuxConnection(link, choice.framing(), server, QmuxParams.DEFAULTS, choice.alpn(), requestPath);
+        link.attach(conn);
+        ch.pipeline().addLast(new IdleStateHandler(30, 5, 0, TimeUnit.SECONDS), new WebSocketFrameAggregator(MAX_MESSAGE), link);
+        conn.start();
+        return conn;
     }
 
     public void attach(QmuxConnection c) {
