@@ -90,16 +90,8 @@ public final class MoqClient implements AutoCloseable {
             return result;
         }
         InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
-        String pathAndQuery = (url.getRawPath() == null ? "" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        QuicClient.connect(group, ssl, QuicTransportConfig.DEFAULT, remote, options.version().alpn()).addListener(f -> {
-            if (!f.isSuccess()) {
-                result.completeExceptionally(f.cause());
-                return;
-            }
-            var conn = (org.moqrelay.transport.quic.QuicConnection) f.getNow();
-            conn.eventLoop().execute(() -> start(group, conn, options.version(), pathAndQuery, result));
-        });
+        startWhenUp(QuicClient.connect(group, ssl, QuicTransportConfig.DEFAULT, remote, options.version().alpn()),
+                group, options.version(), pathAndQuery(url), result);
         return result;
     }
 
@@ -112,15 +104,9 @@ public final class MoqClient implements AutoCloseable {
             result.completeExceptionally(e);
             return result;
         }
-        WebSocketClient.connect(group, url, ssl, java.util.List.of(options.version().alpn())).addListener(f -> {
-            if (!f.isSuccess()) {
-                result.completeExceptionally(f.cause());
-                return;
-            }
-            var conn = (org.moqrelay.transport.qmux.QmuxConnection) f.getNow();
-            // The relay takes the path from the upgrade request, as from a browser.
-            conn.eventLoop().execute(() -> start(group, conn, options.version(), "", result));
-        });
+        // The relay takes the path from the upgrade request, as from a browser.
+        startWhenUp(WebSocketClient.connect(group, url, ssl, java.util.List.of(options.version().alpn())),
+                group, options.version(), "", result);
         return result;
     }
 
@@ -136,16 +122,8 @@ public final class MoqClient implements AutoCloseable {
     private static CompletableFuture<MoqClient> connectTcp(EventLoopGroup group, URI url, LiteVersion version,
                                                            CompletableFuture<MoqClient> result) {
         InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
-        String pathAndQuery = (url.getRawPath() == null ? "" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        TcpClient.connect(group, remote, java.util.List.of(version.alpn())).addListener(f -> {
-            if (!f.isSuccess()) {
-                result.completeExceptionally(f.cause());
-                return;
-            }
-            var conn = (org.moqrelay.transport.qmux.QmuxConnection) f.getNow();
-            conn.eventLoop().execute(() -> start(group, conn, version, pathAndQuery, result));
-        });
+        startWhenUp(TcpClient.connect(group, remote, java.util.List.of(version.alpn())), group, version, pathAndQuery(url),
+                result);
         return result;
     }
 
@@ -160,14 +138,8 @@ public final class MoqClient implements AutoCloseable {
                 ? "" : url.getRawQuery(), false).parameters().get("path");
         String pathAndQuery = path == null ? "" : path.get(0);
         try {
-            UnixClient.connect(group, java.nio.file.Path.of(url.getPath()), java.util.List.of(version.alpn())).addListener(f -> {
-                if (!f.isSuccess()) {
-                    result.completeExceptionally(f.cause());
-                    return;
-                }
-                var conn = (org.moqrelay.transport.qmux.QmuxConnection) f.getNow();
-                conn.eventLoop().execute(() -> start(group, conn, version, pathAndQuery, result));
-            });
+            startWhenUp(UnixClient.connect(group, java.nio.file.Path.of(url.getPath()), java.util.List.of(version.alpn())),
+                    group, version, pathAndQuery, result);
         } catch (IllegalStateException e) { // no epoll
             result.completeExceptionally(e);
         }
@@ -188,6 +160,25 @@ public final class MoqClient implements AutoCloseable {
             return;
         }
         result.complete(new MoqClient(LiteSession.start(conn, version, cfg, "client"), conn, published, announced, originId));
+    }
+
+    /** Once {@code dialed} is up, starts the session on its event loop; or fails {@code result}. */
+    private static void startWhenUp(io.netty.util.concurrent.Future<? extends org.moqrelay.session.spi.Connection> dialed,
+                                    EventLoopGroup group, LiteVersion version, String pathAndQuery,
+                                    CompletableFuture<MoqClient> result) {
+        dialed.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(f.cause());
+                return;
+            }
+            org.moqrelay.session.spi.Connection conn = dialed.getNow();
+            conn.eventLoop().execute(() -> start(group, conn, version, pathAndQuery, result));
+        });
+    }
+
+    /** The URL's path and query, as the SETUP carries them. */
+    private static String pathAndQuery(URI url) {
+        return (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
     }
 
     private static QuicSslContext sslContext(ClientOptions o, String host) {
