@@ -54,15 +54,16 @@ public final class RelayServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final ScheduledExecutorService timer;
-    private final QuicListener quic;
-    private final WebServer web;
-    private final TcpListener tcp;
-    private UnixListener unix;
     private final RelayMetrics metrics;
-    private final InternalListener internal;
-    private RelaySessions sessions;
-    private RelayAuthorizer authorizer;
-    private ReloadingKeyManager keyManager;
+    private final RelaySessions sessions;
+    private final RelayAuthorizer authorizer;
+    private final ReloadingKeyManager keyManager;
+    // Set by start() as each starts; close() closes whichever did.
+    private QuicListener quic;
+    private WebServer web;
+    private TcpListener tcp;
+    private UnixListener unix;
+    private InternalListener internal;
     private WebServer webHttps;
     private CertificateReloader httpsReloader;
     private ReloadingTrustManager httpsRoots;
@@ -74,17 +75,16 @@ public final class RelayServer implements AutoCloseable {
     private final Origin origin;
     private final long relayId;
 
-    private RelayServer(EventLoopGroup group, ScheduledExecutorService timer, QuicListener quic, WebServer web,
-                        TcpListener tcp, RelayMetrics metrics, InternalListener internal, Origin origin, long relayId) {
-        this.tcp = tcp;
-        this.metrics = metrics;
-        this.internal = internal;
+    private RelayServer(EventLoopGroup group, ScheduledExecutorService timer, RelayMetrics metrics, Origin origin, long relayId,
+                        RelaySessions sessions, RelayAuthorizer authorizer, ReloadingKeyManager keyManager) {
         this.group = group;
         this.timer = timer;
-        this.quic = quic;
-        this.web = web;
+        this.metrics = metrics;
         this.origin = origin;
         this.relayId = relayId;
+        this.sessions = sessions;
+        this.authorizer = authorizer;
+        this.keyManager = keyManager;
     }
 
     public static RelayServer start(RelayConfig config) throws Exception {
@@ -112,40 +112,32 @@ public final class RelayServer implements AutoCloseable {
         QuicSslContextBuilder sslBuilder = QuicSslContextBuilder
                 .forServer(new io.netty.handler.ssl.util.KeyManagerFactoryWrapper(keyManager), null)
                 .applicationProtocols(ALPNS);
-        QuicListener quic = null;
-        WebServer web = null;
-        WebServer webHttps = null;
-        CertificateReloader httpsReloader = null;
-        ReloadingTrustManager httpsRoots = null;
-        ReloadingTrustManager quicRoots = null;
-        TcpListener tcp = null;
-        UnixListener unix = null;
-        InternalListener internal = null;
+        RelayServer server = new RelayServer(group, timer, metrics, origin, relayId, sessions, authorizer, keyManager);
         try {
             if (config.tlsRoot() != null) {
                 // Optional: clients without a certificate fall through to tokens and public paths. Asked
                 // on every handshake, so a rotated CA file applies to new connections without a restart;
                 // no CA names are sent, as BoringSSL would keep sending the first file's.
-                quicRoots = ReloadingTrustManager.withoutIssuerHints(List.of(config.tlsRoot())).watch(timer, RELOAD_MILLIS);
-                sslBuilder.trustManager(new io.netty.handler.ssl.util.TrustManagerFactoryWrapper(quicRoots))
+                server.quicRoots = ReloadingTrustManager.withoutIssuerHints(List.of(config.tlsRoot())).watch(timer, RELOAD_MILLIS);
+                sslBuilder.trustManager(new io.netty.handler.ssl.util.TrustManagerFactoryWrapper(server.quicRoots))
                         .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
             }
             QuicSslContext ssl = sslBuilder.build();
-            quic = QuicListener.bind(config.serverBind(), ssl, group, config.effectiveQuicThreads(), config.quic(),
+            server.quic = QuicListener.bind(config.serverBind(), ssl, group, config.effectiveQuicThreads(), config.quic(),
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
             WebRoutes routes = WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
                     .relay(origin, authorizer)
                     .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions::acceptAuthorized))
                     .build();
             if (config.webHttpListen() != null) {
-                web = WebServer.start(config.webHttpListen(), routes, group, null, acceptHealth(metrics, "web"));
-                log.info("HTTP listening on tcp {}", web.localAddress());
+                server.web = WebServer.start(config.webHttpListen(), routes, group, null, acceptHealth(metrics, "web"));
+                log.info("HTTP listening on tcp {}", server.web.localAddress());
             }
             if (config.webHttps() != null) {
                 ReloadingKeyManager httpsKeys = keyManager;
                 if (config.webHttps().cert() != null) {
                     httpsKeys = new ReloadingKeyManager(Certificates.load(config.webHttps().cert(), config.webHttps().key()));
-                    httpsReloader = new CertificateReloader(config.webHttps().cert(), config.webHttps().key(), httpsKeys,
+                    server.httpsReloader = new CertificateReloader(config.webHttps().cert(), config.webHttps().key(), httpsKeys,
                             timer, RELOAD_MILLIS);
                 }
                 io.netty.handler.ssl.SslContextBuilder httpsBuilder = io.netty.handler.ssl.SslContextBuilder
@@ -153,47 +145,31 @@ public final class RelayServer implements AutoCloseable {
                 if (!config.webHttps().roots().isEmpty()) {
                     // Optional client certificates, like server.tls.root on QUIC: clients without one
                     // fall through to tokens and public paths. Rotated CA files apply to new handshakes.
-                    httpsRoots = new ReloadingTrustManager(config.webHttps().roots()).watch(timer, RELOAD_MILLIS);
-                    httpsBuilder.trustManager(new io.netty.handler.ssl.util.TrustManagerFactoryWrapper(httpsRoots))
+                    server.httpsRoots = new ReloadingTrustManager(config.webHttps().roots()).watch(timer, RELOAD_MILLIS);
+                    httpsBuilder.trustManager(new io.netty.handler.ssl.util.TrustManagerFactoryWrapper(server.httpsRoots))
                             .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
                 }
                 io.netty.handler.ssl.SslContext https = httpsBuilder.build();
-                webHttps = WebServer.start(config.webHttps().listen(), routes, group, https, acceptHealth(metrics, "web"));
-                log.info("HTTPS listening on tcp {}", webHttps.localAddress());
+                server.webHttps = WebServer.start(config.webHttps().listen(), routes, group, https, acceptHealth(metrics, "web"));
+                log.info("HTTPS listening on tcp {}", server.webHttps.localAddress());
             }
             if (config.tcpBind() != null) {
-                tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions, acceptHealth(metrics, "tcp"));
+                server.tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions, acceptHealth(metrics, "tcp"));
             }
             if (config.unix() != null) {
-                unix = UnixListener.bind(config.unix().bind(), group, MOQ_ALPNS, sessions, config.unix().allow(),
+                server.unix = UnixListener.bind(config.unix().bind(), group, MOQ_ALPNS, sessions, config.unix().allow(),
                         acceptHealth(metrics, "unix"));
             }
             if (metrics != null) {
-                internal = InternalListener.start(config.internalListen(), metrics);
+                server.internal = InternalListener.start(config.internalListen(), metrics);
             }
         } catch (Exception e) {
-            // Close what did start before its event loops stop: a channel still open when they do
-            // is closed by the loop's shutdown, too late for its handlers' cleanup, which leaks.
-            for (AutoCloseable started : new AutoCloseable[] {internal, unix, tcp, webHttps, web, quic}) {
-                if (started == null) continue;
-                try {
-                    started.close();
-                } catch (Exception closing) {
-                    e.addSuppressed(closing);
-                }
-            }
-            if (quicRoots != null) quicRoots.close();
-            if (httpsRoots != null) httpsRoots.close();
-            if (httpsReloader != null) httpsReloader.close();
-            if (metrics != null) metrics.close();
-            authorizer.close();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            timer.shutdownNow();
+            // Closes what did start before the event loops stop: a channel still open when they do
+            // is closed by their shutdown, too late for its handlers' cleanup, which leaks.
+            server.close();
             throw e;
         }
         log.info("relay {} ready; certificate sha256 {}", relayId, cert.sha256Hex());
-        RelayServer server = new RelayServer(group, timer, quic, web, tcp, metrics, internal, origin, relayId);
-        server.unix = unix;
         if (config.cache().headroomBytes() > 0) {
             server.governor = new CacheGovernor(budget, config.cache().capacityBytes(), config.cache().headroomBytes(),
                     new AvailableMemory()).start(timer);
@@ -202,13 +178,6 @@ public final class RelayServer implements AutoCloseable {
         } else if (config.cache().capacityBytes() != Long.MAX_VALUE) {
             log.info("cache capacity {} bytes", config.cache().capacityBytes());
         }
-        server.sessions = sessions;
-        server.authorizer = authorizer;
-        server.keyManager = keyManager;
-        server.webHttps = webHttps;
-        server.httpsReloader = httpsReloader;
-        server.httpsRoots = httpsRoots;
-        server.quicRoots = quicRoots;
         if (config.tlsCert() != null) {
             server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
         }
@@ -358,7 +327,7 @@ public final class RelayServer implements AutoCloseable {
     public void close() {
         if (reloader != null) reloader.close();
         if (governor != null) governor.close();
-        quic.close();
+        if (quic != null) quic.close();
         if (web != null) web.close();
         if (webHttps != null) webHttps.close();
         if (httpsReloader != null) httpsReloader.close();
