@@ -63,7 +63,21 @@ final class Relays {
 
     /** Completes when a broadcast at {@code path} is active in {@code origin}. */
     static Broadcast awaitAnnounced(Origin origin, Path path, long seconds) throws Exception {
+        return firstAnnounce(origin, path, new CompletableFuture<>(), seconds);
+    }
+
+    /**
+     * True once a broadcast at {@code path} is active in {@code origin}, false once {@code closed}
+     * completes first (the relay refused the session); fails after {@code seconds}.
+     */
+    static boolean announcedOrClosed(Origin origin, Path path, CompletableFuture<?> closed, long seconds) throws Exception {
+        return firstAnnounce(origin, path, closed, seconds) != null;
+    }
+
+    /** The broadcast at {@code path} once it is active, or null if {@code stop} completes first; fails after {@code seconds}. */
+    private static Broadcast firstAnnounce(Origin origin, Path path, CompletableFuture<?> stop, long seconds) throws Exception {
         CompletableFuture<Broadcast> f = new CompletableFuture<>();
+        stop.whenComplete((v, e) -> f.complete(null));
         try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
             @Override
             public void onAnnounce(Broadcast b) {
@@ -74,27 +88,6 @@ final class Relays {
             public void onUnannounce(Broadcast b) {}
         })) {
             for (Broadcast b : w.initial()) if (b.path().equals(path)) f.complete(b);
-            return f.get(seconds, TimeUnit.SECONDS);
-        }
-    }
-
-    /**
-     * True once a broadcast at {@code path} is active in {@code origin}, false once {@code closed}
-     * completes first (the relay refused the session); fails after {@code seconds}.
-     */
-    static boolean announcedOrClosed(Origin origin, Path path, CompletableFuture<?> closed, long seconds) throws Exception {
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        closed.whenComplete((v, e) -> f.complete(false));
-        try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
-            @Override
-            public void onAnnounce(Broadcast b) {
-                if (b.path().equals(path)) f.complete(true);
-            }
-
-            @Override
-            public void onUnannounce(Broadcast b) {}
-        })) {
-            for (Broadcast b : w.initial()) if (b.path().equals(path)) f.complete(true);
             return f.get(seconds, TimeUnit.SECONDS);
         }
     }
