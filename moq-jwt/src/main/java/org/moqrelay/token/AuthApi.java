@@ -130,13 +130,7 @@ public final class AuthApi implements AutoCloseable {
     }
 
     private CompletableFuture<AuthApiResponse> request(String path, String kid, boolean mtls, String transport) {
-        URI uri;
-        try {
-            uri = requestUri(base, path, kid, mtls, transport);
-        } catch (TokenException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return http.get(uri);
+        return http.get(requestUri(base, path, kid, mtls, transport));
     }
 
     /** {@code base} with {@code root}, {@code kid}, {@code mtls} and {@code transport} appended to its query, form-encoded. */
@@ -148,11 +142,8 @@ public final class AuthApi implements AutoCloseable {
         if (kid != null) q.append("&kid=").append(encode(kid));
         if (mtls) q.append("&mtls=true");
         if (transport != null) q.append("&transport=").append(encode(transport));
-        try {
-            return new URI(base.getScheme() + "://" + base.getRawAuthority() + base.getRawPath() + "?" + q);
-        } catch (URISyntaxException e) {
-            throw new TokenException(TokenException.Reason.INVALID_URL, "cannot make an auth API URL: " + e.getMessage());
-        }
+        // A valid base plus a form-encoded query is always a valid URI.
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + base.getRawPath() + "?" + q);
     }
 
     private static String trimSlashes(String path) {

@@ -7,8 +7,9 @@ import java.util.Objects;
  * signature or key material.
  *
  * <p>{@link #reason()} lets a caller map the failure without parsing the message; the relay answers
- * {@link Reason#KEY_UNAVAILABLE} and {@link Reason#AUTH_API_UNAVAILABLE} with 502, {@link Reason#INVALID_URL}
- * with 500 and everything else with 401 (moq {@code rs/moq-relay/src/auth.rs}).
+ * {@link Reason#KEY_UNAVAILABLE} and {@link Reason#AUTH_API_UNAVAILABLE} with 502 and everything else
+ * with 401 (moq {@code rs/moq-relay/src/auth.rs}; its 500 for a URL it cannot build has no case here:
+ * our request URLs are a valid base plus a form-encoded query).
  */
 public final class TokenException extends RuntimeException {
     /** What went wrong, coarsely. */
@@ -62,8 +63,6 @@ public final class TokenException extends RuntimeException {
          * is not the expected JSON (an unusable {@code key} included).
          */
         AUTH_API_UNAVAILABLE,
-        /** A request URL could not be made from the configured base and the connection. */
-        INVALID_URL,
         /** Reading or writing a key file failed. */
         IO
     }

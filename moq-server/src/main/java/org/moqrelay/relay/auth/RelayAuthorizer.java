@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *       loop) and scoped to the path; without a token, the public prefixes.</li>
  * </ul>
  *
- * Refusals carry the reference's HTTP-style status: 502 when a key or the auth API cannot be fetched, 500
- * when no request URL can be made, 401 otherwise. Tokens and keys never reach the log. Thread-safe.
+ * Refusals carry the reference's HTTP-style status: 502 when a key or the auth API cannot be fetched,
+ * 401 otherwise. Tokens and keys never reach the log. Thread-safe.
  */
 public final class RelayAuthorizer implements Authorizer, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayAuthorizer.class);
@@ -127,7 +127,6 @@ public final class RelayAuthorizer implements Authorizer, AutoCloseable {
         if (cause instanceof TokenException te) {
             int status = switch (te.reason()) {
                 case KEY_UNAVAILABLE, AUTH_API_UNAVAILABLE -> 502;
-                case INVALID_URL -> 500;
                 default -> 401;
             };
             return SessionRefusedException.withStatus(status, te.getMessage());

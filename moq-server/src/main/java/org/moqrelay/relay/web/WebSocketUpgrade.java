@@ -102,17 +102,8 @@ public final class WebSocketUpgrade implements WebHandler {
         sessions.start(conn, LiteVersion.fromAlpn(choice.alpn()), grant);
     }
 
-    /** The host the client addressed: an absolute-form request URI's, else the {@code Host} header's. */
+    /** The host the client addressed, from its {@code Host} header (browsers send origin-form request lines). */
     static String host(FullHttpRequest request) {
-        String uri = request.uri();
-        if (!uri.startsWith("/")) {
-            try {
-                String authority = java.net.URI.create(uri).getRawAuthority();
-                if (authority != null) return Authorities.host(authority);
-            } catch (IllegalArgumentException e) {
-                // not an absolute URI: fall back to the header
-            }
-        }
         return Authorities.host(request.headers().get(HttpHeaderNames.HOST));
     }
 
