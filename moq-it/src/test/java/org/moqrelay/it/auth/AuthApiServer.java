@@ -2,10 +2,10 @@ package org.moqrelay.it.auth;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,13 +79,7 @@ public final class AuthApiServer implements AutoCloseable {
 
     private static Map<String, String> decode(String raw) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) return out;
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
-        }
+        new QueryStringDecoder(raw == null ? "" : raw, false).parameters().forEach((k, v) -> out.put(k, v.get(v.size() - 1)));
         return out;
     }
 
