@@ -5,16 +5,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -25,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.moqrelay.transport.quic.EventLoops;
 
 /**
  * The relay's HTTP/1.1 listener on TCP ({@code --web-http-listen}), serving the routes of a
@@ -100,7 +96,7 @@ public final class WebServer implements AutoCloseable {
         AtomicBoolean closed = new AtomicBoolean();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(serverChannelType(group))
+                .channel(EventLoops.serverSocketChannel(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .handler(serverHandler != null ? serverHandler : new io.netty.channel.ChannelInboundHandlerAdapter())
@@ -149,11 +145,4 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    private static Class<? extends ServerChannel> serverChannelType(EventLoopGroup group) {
-        // A class literal does not initialise EpollIoHandler, so this loads no native code for NIO.
-        if (group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class)) {
-            return EpollServerSocketChannel.class;
-        }
-        return NioServerSocketChannel.class;
-    }
 }

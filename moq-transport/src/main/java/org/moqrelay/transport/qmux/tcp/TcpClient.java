@@ -3,15 +3,13 @@ package org.moqrelay.transport.qmux.tcp;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.moqrelay.transport.qmux.QmuxConnection;
+import org.moqrelay.transport.quic.EventLoops;
 
 /** Dials a plain-TCP qmux-01 connection and waits for the in-band protocol agreement. */
 public final class TcpClient {
@@ -21,7 +19,7 @@ public final class TcpClient {
     public static Future<QmuxConnection> connect(EventLoopGroup group, InetSocketAddress remote, List<String> alpns) {
         Promise<QmuxConnection> p = group.next().newPromise();
         new Bootstrap().group(group)
-                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(EventLoops.socketChannel(group))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel sc) {

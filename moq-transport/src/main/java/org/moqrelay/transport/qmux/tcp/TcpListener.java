@@ -4,15 +4,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.moqrelay.transport.MoqAcceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.moqrelay.transport.quic.EventLoops;
 
 /**
  * Plain-TCP qmux-01 listener ({@code --server-tcp-bind}) for trusted local clients. The MoQ
@@ -40,7 +38,7 @@ public final class TcpListener implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap().group(group);
         if (serverHandler != null) b.handler(serverHandler);
         Channel ch = b
-                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(EventLoops.serverSocketChannel(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel sc) {

@@ -1,9 +1,8 @@
 package org.moqrelay.transport.qmux.unix;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
+import org.moqrelay.transport.quic.EventLoops;
 
 /** Unix domain sockets come from Netty's native epoll transport only (Linux). */
 final class DomainSockets {
@@ -14,7 +13,7 @@ final class DomainSockets {
             throw new IllegalStateException("Unix sockets need Netty's native epoll transport, which did not load: "
                     + Epoll.unavailabilityCause());
         }
-        if (!(group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class))) {
+        if (!EventLoops.isEpoll(group)) {
             throw new IllegalStateException("Unix sockets need an epoll event loop group");
         }
     }

@@ -6,10 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -22,6 +19,7 @@ import io.netty.util.concurrent.Promise;
 import java.net.URI;
 import java.util.List;
 import org.moqrelay.transport.qmux.QmuxConnection;
+import org.moqrelay.transport.quic.EventLoops;
 
 /**
  * Dials qmux over a WebSocket ({@code ws://} or {@code wss://}), as {@code @moq/net} does when
@@ -60,7 +58,7 @@ public final class WebSocketClient {
                 .handshakeTimeoutMillis(timeoutMillis)
                 .build();
         new Bootstrap().group(group)
-                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(EventLoops.socketChannel(group))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
