@@ -46,11 +46,7 @@ echo "relay: congestion control $RELAY_CC, ${WARMUP} s warm-up${RELAY_ARGS:+, fl
 
 # ---------------------------------------------------------------- builds
 log "building quinn-fanout (offline, Debian crates) ..."
-cp -r "$QSRC" "$work/quinn-fanout"
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${TMPDIR:-/tmp}/quinn-fanout-target}
-(cd "$work/quinn-fanout" && ./build.sh) >"$work/quinn-build.log" 2>&1 || { cat "$work/quinn-build.log" >&2; exit 1; }
-QBIN="$CARGO_TARGET_DIR/release/quinn-fanout"
-export QUINN_FANOUT_CERTS="$work/quinn-fanout/certs"
+bench_build_quinn "$QSRC" "$work"
 log "building the relay jar ..."
 . "$root/scripts/java-home.sh"
 . "$root/scripts/ensure-jar.sh"

@@ -26,3 +26,14 @@ bench_await_udp() {
   done
   echo "nothing bound udp port $2 within 30 s:" >&2; cat "$3" >&2; exit 1
 }
+
+# Builds quinn-fanout from a copy of $1 (its source; never built in place) under work dir $2, offline
+# from Debian's crates; sets QBIN to the binary and exports QUINN_FANOUT_CERTS. On failure prints the
+# build log and exits 1.
+bench_build_quinn() {
+  cp -r "$1" "$2/quinn-fanout"
+  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${TMPDIR:-/tmp}/quinn-fanout-target}
+  (cd "$2/quinn-fanout" && ./build.sh) >"$2/quinn-build.log" 2>&1 || { cat "$2/quinn-build.log" >&2; exit 1; }
+  QBIN="$CARGO_TARGET_DIR/release/quinn-fanout"
+  export QUINN_FANOUT_CERTS="$2/quinn-fanout/certs"
+}

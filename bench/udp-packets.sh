@@ -40,14 +40,11 @@ counts() { iptables -w -L OUTPUT -v -x -n | awk -v p="$PORT" '$0 ~ "spt:" p { s 
 bench_require_free_udp "$PORT" "the other side's script (ports 4470 / 4471 are fixed)"
 
 if [ "$side" = quinn ]; then
-  cp -r "${QUINN_FANOUT_SRC:-/work/shared/bench/quinn-fanout}" "$work/qf"
-  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${TMPDIR:-/tmp}/quinn-fanout-target}
-  (cd "$work/qf" && ./build.sh) >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-  export QUINN_FANOUT_CERTS="$work/qf/certs"
-  timeout 120 "$CARGO_TARGET_DIR/release/quinn-fanout" fanout-server "$PORT" "$RATE" 100 >"$work/server.log" 2>&1 &
+  bench_build_quinn "${QUINN_FANOUT_SRC:-/work/shared/bench/quinn-fanout}" "$work"
+  timeout 120 "$QBIN" fanout-server "$PORT" "$RATE" 100 >"$work/server.log" 2>&1 &
   pids+=("$!")
   sleep 0.5
-  timeout 120 "$CARGO_TARGET_DIR/release/quinn-fanout" fanout-client "$PORT" "$SUBS" 60 >"$work/client.log" 2>&1 &
+  timeout 120 "$QBIN" fanout-client "$PORT" "$SUBS" 60 >"$work/client.log" 2>&1 &
   pids+=("$!")
   steady=${STEADY_AFTER:-12}
 else
