@@ -124,6 +124,32 @@ class HttpsMutualTlsTest {
     }
 
     @Test
+    void aTrustedCertificateFetchesWithinItsPathWithoutATokenAndNoCertificateIsRefused() throws Exception {
+        ClientCert cert = peer(ca, caKeys, Duration.ofDays(1));
+        io.netty.channel.EventLoopGroup loops = org.moqrelay.transport.quic.EventLoops.newGroup(1, "it-https-fetch");
+        URI wss = uri("wss", "/room");
+        org.moqrelay.client.ClientOptions options = org.moqrelay.client.ClientOptions.pinned(relay.certificateSha256())
+                .withClientCertificate(new CertificateBundle(cert.key(), List.of(cert.chain())));
+        try (org.moqrelay.client.MoqClient pub = org.moqrelay.client.MoqClient.connect(loops, wss, options)
+                .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            // Published over WSS with the certificate, then fetched over HTTPS with it.
+            org.moqrelay.model.Track t = pub.publish(org.moqrelay.wire.Path.of("cam"))
+                    .createTrack("video", org.moqrelay.wire.lite.TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), org.moqrelay.wire.Path.of("room/cam"), 10);
+            org.moqrelay.model.Group g = t.createGroup(0);
+            g.append(0, io.netty.buffer.Unpooled.copiedBuffer("frame", java.nio.charset.StandardCharsets.UTF_8));
+            g.finish();
+            HttpRequest fetch = HttpRequest.newBuilder(uri("https", "/fetch/room/cam/video?group=0")).timeout(WAIT).build();
+            HttpResponse<String> got = client(cert).send(fetch, HttpResponse.BodyHandlers.ofString());
+            assertThat(got.statusCode()).isEqualTo(200);
+            assertThat(got.body()).isEqualTo("frame");
+            assertThat(client(null).send(fetch, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        } finally {
+            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+        }
+    }
+
+    @Test
     void withoutACertificateTokensAndPublicPathsDecide() throws Exception {
         HttpClient anonymous = client(null);
         assertThat(upgradeStatus(anonymous, "/room")).isEqualTo(401);
