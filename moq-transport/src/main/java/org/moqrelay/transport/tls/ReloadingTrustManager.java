@@ -1,24 +1,17 @@
 package org.moqrelay.transport.tls;
 
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Verifies client certificates (mTLS) against the CA certificates of some PEM files, and reloads
@@ -27,12 +20,8 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 public final class ReloadingTrustManager extends X509ExtendedTrustManager implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ReloadingTrustManager.class);
-
-    private final List<Path> files;
+    private final FileWatch watch;
     private volatile X509ExtendedTrustManager current;
-    private List<FileTime> times;
-    private ScheduledFuture<?> task;
     private final boolean issuerHints;
 
     /**
@@ -57,46 +46,24 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager implem
     private ReloadingTrustManager(List<Path> files, boolean issuerHints) {
         this.issuerHints = issuerHints;
         if (files.isEmpty()) throw new IllegalArgumentException("no CA files");
-        this.files = List.copyOf(files);
-        this.times = mtimes();
-        this.current = load(this.files);
+        this.current = load(files);
+        this.watch = new FileWatch(files, "the client-certificate CAs", () -> current = load(files));
     }
 
     /** Checks the files every {@code periodMillis} on {@code timer} (never an event loop: it reads files). */
-    public synchronized ReloadingTrustManager watch(ScheduledExecutorService timer, long periodMillis) {
-        task = timer.scheduleWithFixedDelay(this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    public ReloadingTrustManager watch(ScheduledExecutorService timer, long periodMillis) {
+        watch.every(timer, periodMillis);
         return this;
     }
 
     /** Reloads if a file changed since the last look; public so tests need not wait. */
-    public synchronized void check() {
-        List<FileTime> now = mtimes();
-        if (now.equals(times) || now.contains(null)) return;
-        try {
-            current = load(files);
-            times = now;
-            log.info("reloaded the client-certificate CAs from {}", files);
-        } catch (RuntimeException e) {
-            // Often a half-written file: keep the old CAs and try again on the next tick.
-            log.warn("could not reload the client-certificate CAs from {}: {}", files, e.getMessage());
-        }
+    public void check() {
+        watch.check();
     }
 
     @Override
-    public synchronized void close() {
-        if (task != null) task.cancel(false);
-    }
-
-    private List<FileTime> mtimes() {
-        List<FileTime> out = new ArrayList<>();
-        for (Path p : files) {
-            try {
-                out.add(Files.getLastModifiedTime(p));
-            } catch (Exception e) {
-                out.add(null);
-            }
-        }
-        return out;
+    public void close() {
+        watch.close();
     }
 
     private static X509ExtendedTrustManager load(List<Path> files) {
