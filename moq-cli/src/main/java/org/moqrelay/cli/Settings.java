@@ -190,22 +190,27 @@ final class Settings {
 
         RelayConfig relay;
         try {
-            relay = new RelayConfig(bind,
-                certs.isEmpty() ? null : Path.of(certs.get(0)), keys.isEmpty() ? null : Path.of(keys.get(0)), generate,
-                webV == null ? null : address(webV), auth,
-                lingerV == null ? RelayConfig.DEFAULT_LINGER_MILLIS : millis(lingerV),
-                idV == null ? 0 : clusterId(idV),
-                tcp, roots.isEmpty() ? null : Path.of(roots.get(0)))
-                .withInternalListen(internalV == null ? null : address(internalV))
-                .withWebHttps(httpsV == null ? null : new WebHttpsConfig(address(httpsV),
-                        httpsCertV == null ? null : Path.of(string(httpsCertV)), httpsKeyV == null ? null : Path.of(string(httpsKeyV)),
-                        httpsRoots))
-                .withCache(new CacheConfig(capacityV == null ? Long.MAX_VALUE : bytes(capacityV),
-                        durationV == null ? Long.MAX_VALUE : millis(durationV), headroomV == null ? 0 : headroom(headroomV)))
-                .withQuic(quic)
-                .withClusterTier(clusterTierV == null ? null : string(clusterTierV))
-                .withUnix(unix)
-                .withQuicThreads(threadsV == null ? 0 : threads(threadsV));
+            relay = RelayConfig.builder(bind)
+                    .tlsCert(certs.isEmpty() ? null : Path.of(certs.get(0)))
+                    .tlsKey(keys.isEmpty() ? null : Path.of(keys.get(0)))
+                    .tlsGenerate(generate)
+                    .webHttpListen(webV == null ? null : address(webV))
+                    .auth(auth)
+                    .lingerMillis(lingerV == null ? RelayConfig.DEFAULT_LINGER_MILLIS : millis(lingerV))
+                    .clusterId(idV == null ? 0 : clusterId(idV))
+                    .tcpBind(tcp)
+                    .tlsRoot(roots.isEmpty() ? null : Path.of(roots.get(0)))
+                    .internalListen(internalV == null ? null : address(internalV))
+                    .webHttps(httpsV == null ? null : new WebHttpsConfig(address(httpsV),
+                            httpsCertV == null ? null : Path.of(string(httpsCertV)),
+                            httpsKeyV == null ? null : Path.of(string(httpsKeyV)), httpsRoots))
+                    .cache(new CacheConfig(capacityV == null ? Long.MAX_VALUE : bytes(capacityV),
+                            durationV == null ? Long.MAX_VALUE : millis(durationV), headroomV == null ? 0 : headroom(headroomV)))
+                    .quic(quic)
+                    .clusterTier(clusterTierV == null ? null : string(clusterTierV))
+                    .unix(unix)
+                    .quicThreads(threadsV == null ? 0 : threads(threadsV))
+                    .build();
         } catch (IllegalArgumentException e) { // InvalidPathException too
             throw new ConfigException(e.getMessage());
         }
