@@ -3,7 +3,10 @@ package org.moqrelay.model;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.moqrelay.wire.ErrorCode;
 
 /**
@@ -26,6 +29,8 @@ public final class Group {
     private final long createdNanos;
     private final List<Cached> frames = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** Listeners registered under a key ({@link #sharedListener}), also in {@link #listeners}. */
+    private final Map<Object, Listener> shared = new ConcurrentHashMap<>();
     private State state = State.OPEN;
     private Track track;
     private CacheBudget budget = CacheBudget.UNLIMITED;
@@ -212,6 +217,31 @@ public final class Group {
 
     public void removeListener(Listener l) {
         listeners.remove(l);
+    }
+
+    /** Listeners registered now, shared ones counted once. */
+    public int listenerCount() {
+        return listeners.size();
+    }
+
+    /**
+     * The listener registered under {@code key}, made by {@code factory} and added if there is
+     * none. Lets the many readers of one thread share one registration: the list of listeners
+     * stays as short as the number of keys, so a reader joining or leaving costs no copy of a
+     * list as long as the number of readers, and a change wakes each key once.
+     */
+    @SuppressWarnings("unchecked")
+    public <L extends Listener> L sharedListener(Object key, Function<Object, L> factory) {
+        return (L) shared.computeIfAbsent(key, k -> {
+            L l = factory.apply(k);
+            listeners.add(l);
+            return l;
+        });
+    }
+
+    /** Removes {@code l} if it is still the listener registered under {@code key}. */
+    public void removeSharedListener(Object key, Listener l) {
+        if (shared.remove(key, l)) listeners.remove(l);
     }
 
     private void fire() {

@@ -3,7 +3,6 @@ package org.moqrelay.session.lite;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.moqrelay.model.Frame;
 import org.moqrelay.model.Group;
@@ -22,7 +21,7 @@ import org.moqrelay.wire.lite.StreamType;
  * Writes only while the stream is writable, so a slow subscriber holds no more than the
  * transport's window; it falls behind in the cache instead, where old groups are evicted.
  */
-final class GroupWriter implements Group.Listener {
+final class GroupWriter {
     /** {@code liveSinceNanos} of a writer that replays only (a FETCH): none of its frames is timed. */
     static final long NOT_LIVE = Long.MAX_VALUE;
 
@@ -31,12 +30,6 @@ final class GroupWriter implements Group.Listener {
     private final Long subscribeId;
     private final Consumer<GroupWriter> onDone;
     private final long liveSinceNanos;
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    /** One task for every wake from another loop: no allocation per frame per subscriber. */
-    private final Runnable scheduledPump = () -> {
-        scheduled.set(false);
-        pump();
-    };
     private final SessionMetrics metrics;
     private SendStream stream;
     private ByteBuf pendingHeader;
@@ -44,6 +37,10 @@ final class GroupWriter implements Group.Listener {
     /** Timestamp of the last frame written: re-framed deltas are against it (no second lookup that eviction could race). */
     private long lastTimestamp;
     private boolean done;
+    /** Wakes this writer with the others of its group on this loop; null until started. */
+    private LoopFanout fanout;
+    /** This writer's index in {@link #fanout}, kept by it. */
+    int slot = -1;
 
     /**
      * @param subscribeId the subscriber's id for the GROUP header, or null for a FETCH response
@@ -79,20 +76,12 @@ final class GroupWriter implements Group.Listener {
             LiteCodec.encode(pendingHeader, new GroupHeader(subscribeId, group.sequence()), session.version());
         }
         s.onWritable(this::pump);
-        group.addListener(this);
+        fanout = LoopFanout.join(group, session.eventLoop(), this);
         pump();
     }
 
-    @Override
-    public void onGroupChanged(Group g) {
-        if (session.eventLoop().inEventLoop()) {
-            pump();
-        } else if (scheduled.compareAndSet(false, true)) {
-            session.eventLoop().execute(scheduledPump);
-        }
-    }
-
-    private void pump() {
+    /** Writes what the stream takes of the frames not yet written; ends the stream with the group. */
+    void pump() {
         if (done || stream == null) return;
         if (stream.isClosed()) {
             finish(false);
@@ -165,7 +154,7 @@ final class GroupWriter implements Group.Listener {
             pendingHeader.release();
             pendingHeader = null;
         }
-        group.removeListener(this);
+        if (fanout != null) fanout.leave(this);
         onDone.accept(this);
     }
 }
