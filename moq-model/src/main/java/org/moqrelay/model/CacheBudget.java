@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * A byte budget shared by every track of an origin ({@code [cache] capacity}, and the target the
  * headroom governor sets). When the cached payloads exceed it, the oldest groups are evicted
- * first, except the latest group of each track, which is always kept (relay.md §3), and a fetched
- * group while it is being filled (its fetchers are reading it). Eviction
+ * first, except the latest group of each track, which is always kept (relay.md §3), a fetched
+ * group while it is being filled (its fetchers are reading it), and a group another thread was
+ * woken to forward and has not yet ({@link Group#deliveryQueued}). Eviction
  * happens as tracks write and when the budget shrinks; there is no reaper thread. Thread-safe.
  */
 public final class CacheBudget {
@@ -74,6 +75,15 @@ public final class CacheBudget {
         shrink();
     }
 
+    /** Evicts old groups if the cache is over budget (a group spared before may be free to go now). */
+    void check() {
+        if (!tracking) return;
+        synchronized (this) {
+            if (used <= capacity) return;
+        }
+        shrink();
+    }
+
     /** {@code g} left the cache (evicted, aged out, track gone): forget its bytes. */
     void released(Group g, long bytes) {
         if (!tracking) return;
@@ -95,8 +105,10 @@ public final class CacheBudget {
                 long excess = used - capacity;
                 for (Group g : groups) {
                     if (excess <= 0) break;
-                    // Spared: a track's live edge, and a fetched group its fetchers are still receiving.
-                    if (g.state() == Group.State.EVICTED || g.isLatestOfTrack() || g.isBeingFetched()) continue;
+                    // Spared: a track's live edge, a fetched group its fetchers are still receiving,
+                    // and a group another loop has been woken to forward and has not yet.
+                    if (g.state() == Group.State.EVICTED || g.isLatestOfTrack() || g.isBeingFetched()
+                            || g.hasPendingDelivery()) continue;
                     victims.add(g);
                     excess -= g.bytes();
                 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.moqrelay.wire.ErrorCode;
 
@@ -36,6 +37,8 @@ public final class Group {
     private CacheBudget budget = CacheBudget.UNLIMITED;
     private ErrorCode error;
     private long bytes;
+    /** Wakes queued for readers on other threads that have not run yet ({@link #deliveryQueued}). */
+    private final AtomicInteger pendingDeliveries = new AtomicInteger();
     /** Filled by a one-shot fetch rather than a live subscription ({@link Track#fetched}). */
     private volatile boolean fetched;
 
@@ -58,6 +61,24 @@ public final class Group {
     /** A fetched group still being filled: someone is reading it right now, so the budget spares it. */
     boolean isBeingFetched() {
         return fetched && state() == State.OPEN;
+    }
+
+    /**
+     * A reader on another thread was told of a change and has not read it yet: the budget spares
+     * the group until {@link #deliveryDone}, so that a group the next one overtakes at once is not
+     * evicted in the moment before another loop gets to forward it.
+     */
+    public void deliveryQueued() {
+        pendingDeliveries.incrementAndGet();
+    }
+
+    /** The wake {@link #deliveryQueued} announced has run; a group spared for it may now go. */
+    public void deliveryDone() {
+        if (pendingDeliveries.decrementAndGet() == 0) budget.check();
+    }
+
+    boolean hasPendingDelivery() {
+        return pendingDeliveries.get() > 0;
     }
 
     boolean isLatestOfTrack() {

@@ -72,6 +72,30 @@ class CacheBudgetTest {
     }
 
     @Test
+    void aGroupAnotherLoopWasWokenToForwardIsSparedUntilThatWakeHasRun() {
+        CacheBudget budget = new CacheBudget(1_000);
+        Origin origin = new Origin(timer, 0, budget, Long.MAX_VALUE);
+        Broadcast b = Broadcast.local(Path.of("b"));
+        origin.publish(b);
+        Track t = b.createTrack("t", TrackInfo.DEFAULT);
+        Group g0 = t.createGroup(0);
+        g0.append(0, Unpooled.wrappedBuffer(new byte[2_000]));
+        g0.finish();
+        g0.deliveryQueued();
+        g0.deliveryQueued();
+        Group g1 = t.createGroup(1);
+        g1.append(0, Unpooled.wrappedBuffer(new byte[500]));
+        assertThat(g0.state()).as("overtaken, but a wake is pending").isEqualTo(Group.State.FINISHED);
+        assertThat(g0.frame(0)).isNotNull().satisfies(f -> f.payload().release());
+        g0.deliveryDone();
+        assertThat(g0.state()).as("one wake still pending").isEqualTo(Group.State.FINISHED);
+        g0.deliveryDone();
+        assertThat(g0.state()).as("no wake pending: the budget takes it at once").isEqualTo(Group.State.EVICTED);
+        assertThat(budget.used()).isEqualTo(500);
+        origin.closeAll();
+    }
+
+    @Test
     void shrinkingTheBudgetEvictsTheOldestGroupsAtOnceButKeepsEveryTracksLatest() {
         CacheBudget budget = CacheBudget.resizable();
         Origin origin = new Origin(timer, 0, budget, Long.MAX_VALUE);

@@ -39,6 +39,8 @@ final class GroupWriter {
     private boolean done;
     /** Wakes this writer with the others of its group on this loop; null until started. */
     private LoopFanout fanout;
+    /** Spares the group in the cache budget from construction until the first pump on the stream. */
+    private boolean holdingGroup;
     /** This writer's index in {@link #fanout}, kept by it. */
     int slot = -1;
 
@@ -56,6 +58,8 @@ final class GroupWriter {
         this.subscribeId = subscribeId;
         this.onDone = onDone;
         this.metrics = session.metrics();
+        group.deliveryQueued();
+        holdingGroup = true;
     }
 
     Group group() {
@@ -78,6 +82,13 @@ final class GroupWriter {
         s.onWritable(this::pump);
         fanout = LoopFanout.join(group, session.eventLoop(), this);
         pump();
+        releaseGroup();
+    }
+
+    private void releaseGroup() {
+        if (!holdingGroup) return;
+        holdingGroup = false;
+        group.deliveryDone();
     }
 
     /** Writes what the stream takes of the frames not yet written; ends the stream with the group. */
@@ -155,6 +166,7 @@ final class GroupWriter {
             pendingHeader = null;
         }
         if (fanout != null) fanout.leave(this);
+        releaseGroup();
         onDone.accept(this);
     }
 }

@@ -2,6 +2,7 @@ package org.moqrelay.session.lite;
 
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.moqrelay.model.Group;
 
@@ -18,10 +19,7 @@ final class LoopFanout implements Group.Listener {
     /** Loop-confined; a writer leaving while the list is being walked leaves a null, swept after. */
     private final ArrayList<GroupWriter> writers = new ArrayList<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable scheduledPump = () -> {
-        scheduled.set(false);
-        pumpAll();
-    };
+    private final Runnable scheduledPump = this::runScheduled;
     private int walking;
     private boolean holes;
 
@@ -61,7 +59,22 @@ final class LoopFanout implements Group.Listener {
         if (loop.inEventLoop()) {
             pumpAll();
         } else if (scheduled.compareAndSet(false, true)) {
-            loop.execute(scheduledPump);
+            // Until the loop has run it, the group is spared by the cache budget.
+            group.deliveryQueued();
+            try {
+                loop.execute(scheduledPump);
+            } catch (RejectedExecutionException e) { // the loop is shutting down: nobody to deliver to
+                group.deliveryDone();
+            }
+        }
+    }
+
+    private void runScheduled() {
+        scheduled.set(false);
+        try {
+            pumpAll();
+        } finally {
+            group.deliveryDone();
         }
     }
 

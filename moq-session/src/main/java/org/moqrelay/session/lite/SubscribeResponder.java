@@ -86,7 +86,20 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
 
     @Override
     public void onGroup(Track track, Group group) {
-        session.run(() -> deliver(group));
+        // Spared by the cache budget until this session's loop has taken it in hand.
+        group.deliveryQueued();
+        try {
+            session.run(() -> {
+                try {
+                    deliver(group);
+                } finally {
+                    group.deliveryDone();
+                }
+            });
+        } catch (RuntimeException e) { // the loop is shutting down
+            group.deliveryDone();
+            throw e;
+        }
     }
 
     @Override
