@@ -38,7 +38,9 @@ public final class TrackReader implements AutoCloseable {
         };
         subscription = track.subscribe(demand, listener);
         for (Group g : subscription.initialGroups()) follow(g);
-        if (track.state() != Track.State.LIVE) listener.onEnd(track);
+        // The subscription's track: another one if the given one was forgotten meanwhile.
+        Track joined = subscription.track();
+        if (joined.state() != Track.State.LIVE) listener.onEnd(joined);
     }
 
     private void follow(Group g) {

@@ -14,6 +14,10 @@ import org.moqrelay.wire.lite.TrackInfo;
  * front; remote ones (fed by a publisher session, the {@link Track.Source}) create a track the
  * first time somebody asks for it. {@code hops} is the chain of relay/publisher ids the
  * announcement travelled; its first entry identifies the publisher.
+ *
+ * <p>It owns which {@link Track} answers for a name. A track forgotten as idle leaves the map under
+ * its own lock and comes back through {@link #reclaim}: the track's lock is taken first, then this
+ * one, never the other way round.
  */
 public final class Broadcast {
     private final Path path;
@@ -22,6 +26,8 @@ public final class Broadcast {
     private final Map<String, Track> tracks = new HashMap<>();
     private volatile Origin origin;
     private boolean closed;
+    /** What {@link #close} ended the tracks with (null: cleanly). */
+    private ErrorCode closeCode;
 
     /**
      * A broadcast whose tracks are created locally with {@link #createTrack}. Its hop list is
@@ -105,6 +111,7 @@ public final class Broadcast {
         synchronized (this) {
             if (closed) return;
             closed = true;
+            closeCode = code;
             all = new ArrayList<>(tracks.values());
         }
         for (Track t : all) {
@@ -113,8 +120,23 @@ public final class Broadcast {
         }
     }
 
+    /** Drops idle {@code t}; called under its lock. */
     synchronized void forget(Track t) {
         tracks.remove(t.name(), t);
+    }
+
+    /**
+     * Someone reached forgotten track {@code t} (called under its lock): puts it back under its
+     * name and returns it, or returns the track that took the name meanwhile, or null once closed.
+     */
+    synchronized Track reclaim(Track t) {
+        if (closed) return null;
+        return tracks.computeIfAbsent(t.name(), n -> t);
+    }
+
+    /** The code {@link #close} ended the tracks with (null: cleanly or not closed). */
+    synchronized ErrorCode closeCode() {
+        return closeCode;
     }
 
     void scheduleIdleCheck(Track t, long generation) {

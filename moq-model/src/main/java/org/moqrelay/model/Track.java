@@ -69,7 +69,11 @@ public final class Track {
     private Demand upstreamDemand;
     private boolean infoRequested;
     private long idleGeneration;
-    /** Dropped from its broadcast as idle: groups still arriving are refused until someone subscribes to it again. */
+    /**
+     * Dropped from its broadcast as idle; both change together under this lock. Groups still
+     * arriving are refused, and a subscriber or fetcher that still holds this instance goes
+     * through {@link #home()}, so one name never has two live tracks in a broadcast.
+     */
     private boolean forgotten;
     /**
      * Source calls decided under the lock, made outside it in that same order (a subscriber
@@ -241,12 +245,18 @@ public final class Track {
     void releaseCache() {
         List<Group> all;
         synchronized (this) {
-            all = new ArrayList<>(cache.values());
-            cache.clear();
-            filling.clear();
-            latest = null;
+            all = takeCache();
         }
         for (Group g : all) g.evict();
+    }
+
+    /** Under the lock: empties the cache; the caller evicts the groups outside it. */
+    private List<Group> takeCache() {
+        List<Group> all = new ArrayList<>(cache.values());
+        cache.clear();
+        filling.clear();
+        latest = null;
+        return all;
     }
 
     // ------------------------------------------------------------ one-shot fetches
@@ -260,24 +270,29 @@ public final class Track {
      * source's or the ended track's code.
      */
     public CompletableFuture<Group> fetchGroup(long sequence, int priority) {
-        CompletableFuture<Group> f;
+        CompletableFuture<Group> f = null;
         long generation = -1;
+        Track home;
         synchronized (this) {
-            Group g = cache.get(sequence);
-            if (g != null && (source == null ? g.state() != Group.State.EVICTED : servable(g))) {
-                return CompletableFuture.completedFuture(g);
+            home = home();
+            if (home == this) {
+                Group g = cache.get(sequence);
+                if (g != null && (source == null ? g.state() != Group.State.EVICTED : servable(g))) {
+                    return CompletableFuture.completedFuture(g);
+                }
+                f = fetching.get(sequence);
+                // A copy: a fetcher cancelling its future must not fail the others.
+                if (f != null) return f.copy();
+                if (state != State.LIVE || source == null) {
+                    return CompletableFuture.failedFuture(new TrackException(error == null ? ErrorCode.NOT_FOUND : error));
+                }
+                f = new CompletableFuture<>();
+                fetching.put(sequence, f);
+                // Unwatched: forget the track some time after the fetch, as after a last unsubscribe.
+                if (subscribers.isEmpty()) generation = ++idleGeneration;
             }
-            f = fetching.get(sequence);
-            // A copy: a fetcher cancelling its future must not fail the others.
-            if (f != null) return f.copy();
-            if (state != State.LIVE || source == null) {
-                return CompletableFuture.failedFuture(new TrackException(error == null ? ErrorCode.NOT_FOUND : error));
-            }
-            f = new CompletableFuture<>();
-            fetching.put(sequence, f);
-            // Unwatched: forget the track some time after the fetch, as after a last unsubscribe.
-            if (subscribers.isEmpty()) generation = ++idleGeneration;
         }
+        if (home != this) return insteadOfForgotten(home).fetchGroup(sequence, priority);
         try {
             source.fetch(this, sequence, priority);
         } catch (RuntimeException e) {
@@ -344,41 +359,75 @@ public final class Track {
     /**
      * Registers a subscriber. The returned subscription lists the cached groups to deliver first
      * (the latest one for a live-edge subscriber, or every cached group from the start group), then
-     * the listener receives newer groups.
+     * the listener receives newer groups. If this track was forgotten as idle and another one took
+     * its name meanwhile, the subscriber joins that one: {@link Subscription#track()} says which.
      */
     public Subscription subscribe(Demand demand, Listener listener) {
-        Subscription sub;
+        Subscription sub = null;
         Demand startUp = null;
         Demand updateUp = null;
+        Track home;
         synchronized (this) {
-            List<Group> initial = new ArrayList<>();
-            if (demand.startGroup() == null) {
-                if (latest != null) initial.add(latest);
-            } else {
-                initial.addAll(cache.tailMap(demand.startGroup(), true).values());
-            }
-            sub = new Subscription(this, listener, initial);
-            subscribers.put(sub, demand);
-            forgotten = false;
-            listeners.add(listener);
-            idleGeneration++;
-            if (state == State.LIVE && source != null) {
-                Demand agg = Demand.aggregate(subscribers.values());
-                if (!upstream) {
-                    upstream = true;
-                    upstreamDemand = agg;
-                    startUp = agg;
-                } else if (!agg.equals(upstreamDemand)) {
-                    upstreamDemand = agg;
-                    updateUp = agg;
+            home = home();
+            if (home == this) {
+                sub = register(demand, listener);
+                if (state == State.LIVE && source != null) {
+                    Demand agg = Demand.aggregate(subscribers.values());
+                    if (!upstream) {
+                        upstream = true;
+                        upstreamDemand = agg;
+                        startUp = agg;
+                    } else if (!agg.equals(upstreamDemand)) {
+                        upstreamDemand = agg;
+                        updateUp = agg;
+                    }
                 }
+                Demand s = startUp, u = updateUp;
+                if (s != null) sourceCalls.add(() -> source.subscribe(this, s));
+                if (u != null) sourceCalls.add(() -> source.update(this, u));
             }
-            Demand s = startUp, u = updateUp;
-            if (s != null) sourceCalls.add(() -> source.subscribe(this, s));
-            if (u != null) sourceCalls.add(() -> source.update(this, u));
         }
+        if (home != this) return insteadOfForgotten(home).subscribe(demand, listener);
         callSource();
         return sub;
+    }
+
+    /** Under the lock: adds the subscriber with the cached groups it starts from. */
+    private Subscription register(Demand demand, Listener listener) {
+        List<Group> initial = new ArrayList<>();
+        if (demand.startGroup() == null) {
+            if (latest != null) initial.add(latest);
+        } else {
+            initial.addAll(cache.tailMap(demand.startGroup(), true).values());
+        }
+        Subscription sub = new Subscription(this, listener, initial);
+        subscribers.put(sub, demand);
+        listeners.add(listener);
+        idleGeneration++;
+        return sub;
+    }
+
+    /**
+     * Under the lock: the track that serves whoever reaches this one. This one, unless it was
+     * forgotten while still live (the reference was taken before the idle check): then it goes back
+     * under its name in the broadcast, or the track that took the name meanwhile serves instead;
+     * null once the broadcast has closed. Takes the broadcast's lock inside this one.
+     */
+    private Track home() {
+        if (!forgotten || state != State.LIVE) return this;
+        Track home = broadcast.reclaim(this);
+        if (home == this) forgotten = false;
+        return home;
+    }
+
+    /** Outside the lock: where to go when {@link #home()} said {@code home} instead of this track. */
+    private Track insteadOfForgotten(Track home) {
+        if (home != null) return home;
+        // Its broadcast closed while it was forgotten: end it as the broadcast ended the others.
+        ErrorCode code = broadcast.closeCode();
+        if (code == null) finish();
+        else abort(code);
+        return this;
     }
 
     void update(Subscription sub, Demand demand) {
@@ -465,23 +514,29 @@ public final class Track {
 
     /** Called by the broadcast's timer: forget a track nobody watched for {@link #IDLE_LINGER_MILLIS}. */
     void idleCheck(long generation) {
-        boolean busy;
+        List<Group> released;
         synchronized (this) {
             if (generation != idleGeneration || !subscribers.isEmpty()) return;
             filling.removeIf(g -> g.state() != Group.State.OPEN);
-            busy = !fetching.isEmpty() || !filling.isEmpty();
-            // Decided under the same lock as the check: a subscriber arriving now finds the track
-            // forgotten and revives it. A group still in flight from the source (told to stop a
-            // moment ago) is refused rather than cached where nothing would ever release it.
-            if (!busy) forgotten = true;
+            boolean busy = !fetching.isEmpty() || !filling.isEmpty();
+            // Marked, dropped from the broadcast and emptied in one step under the same lock as
+            // the check: whoever reaches the track later goes through home() and never sees it half
+            // forgotten. A group still in flight from the source (told to stop a moment ago) is
+            // refused rather than cached where nothing would ever release it.
+            if (busy) {
+                released = null;
+            } else {
+                forgotten = true;
+                broadcast.forget(this);
+                released = takeCache();
+            }
         }
-        if (busy) {
+        if (released == null) {
             // A fetch is still in flight or filling its group: look again later.
             broadcast.recheckIdleLater(this, generation);
             return;
         }
-        broadcast.forget(this);
-        releaseCache();
+        for (Group g : released) g.evict();
     }
 
     @Override

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.wire.ErrorCode;
@@ -109,12 +113,148 @@ class TrackIdleTest {
         assertThat(track.cachedGroups()).isZero();
         payloads.assertAllReleased();
 
-        // Whoever still holds the track and subscribes again gets data again.
+        // Whoever still holds the track and subscribes again gets data again, from the track that
+        // took its name (the lookup above made one).
         RecordingReader again = RecordingReader.subscribe(track, Demand.LATEST);
-        payloads.fill(track.createGroup(2), 1);
+        Track current = again.subscription().track();
+        assertThat(current).isSameAs(broadcast.track("video"));
+        payloads.fill(current.createGroup(2), 1);
         assertThat(again.texts()).containsExactly("g2-f0");
         again.close();
         payloads.assertAllReleased();
+    }
+
+    /**
+     * A session looked the track up (it holds the instance) while nobody watched it; the idle check
+     * forgets the track before the session subscribes. Returns that held, now forgotten, instance.
+     */
+    private Track lookedUpThenForgotten() {
+        origin.publish(broadcast);
+        Track track = broadcast.track("video");
+        RecordingReader.subscribe(track, Demand.LATEST).close();
+        Track held = broadcast.track("video");
+        assertThat(held).isSameAs(track);
+        assertThat(runScheduledChecks()).isEqualTo(1);
+        return held;
+    }
+
+    @Test
+    void aForgottenTrackSubscribedAgainIsTheBroadcastsTrackOnceMore() {
+        Track held = lookedUpThenForgotten();
+
+        RecordingReader late = RecordingReader.subscribe(held, Demand.LATEST);
+        Track shared = broadcast.track("video");
+        RecordingReader next = RecordingReader.subscribe(shared, Demand.LATEST);
+
+        assertThat(shared).as("the revived track is back under its name").isSameAs(held);
+        assertThat(next.subscription().track()).isSameAs(late.subscription().track());
+        payloads.fill(late.subscription().track().createGroup(0), 1);
+        assertThat(late.texts()).containsExactly("g0-f0");
+        assertThat(next.texts()).containsExactly("g0-f0");
+        assertThat(source.calls).extracting(CountingSource.Call::kind)
+                .as("one upstream subscription at a time")
+                .containsExactly("subscribe", "unsubscribe", "subscribe");
+
+        late.close();
+        next.close();
+        origin.unpublish(broadcast);
+        payloads.assertAllReleased();
+    }
+
+    @Test
+    void aForgottenTrackWhoseNameWasTakenHandsItsSubscriberToTheNewTrack() {
+        Track held = lookedUpThenForgotten();
+        Track fresh = broadcast.track("video");
+        assertThat(fresh).isNotSameAs(held);
+        RecordingReader first = RecordingReader.subscribe(fresh, Demand.LATEST);
+
+        RecordingReader late = RecordingReader.subscribe(held, Demand.LATEST);
+
+        assertThat(late.subscription().track()).isSameAs(fresh);
+        assertThat(broadcast.track("video")).isSameAs(fresh);
+        assertThat(held.subscriberCount()).isZero();
+        assertThat(fresh.subscriberCount()).isEqualTo(2);
+        payloads.fill(fresh.createGroup(0), 1);
+        assertThat(first.texts()).containsExactly("g0-f0");
+        assertThat(late.texts()).containsExactly("g0-f0");
+        assertThat(source.calls).extracting(CountingSource.Call::kind)
+                .containsExactly("subscribe", "unsubscribe", "subscribe");
+
+        first.close();
+        late.close();
+        origin.unpublish(broadcast);
+        payloads.assertAllReleased();
+    }
+
+    @Test
+    void aFetchThroughAForgottenTrackIsSharedWithTheBroadcastsTrack() {
+        Track held = lookedUpThenForgotten();
+
+        var viaHeld = held.fetchGroup(5, 0);
+        var viaName = broadcast.track("video").fetchGroup(5, 0);
+
+        assertThat(broadcast.track("video")).isSameAs(held);
+        assertThat(source.fetches).as("one upstream fetch for both").containsExactly(5L);
+        Group g = held.fetched(5);
+        payloads.fill(g, 1);
+        g.finish();
+        assertThat(viaHeld).isCompletedWithValue(g);
+        assertThat(viaName).isCompletedWithValue(g);
+
+        origin.unpublish(broadcast);
+        payloads.assertAllReleased();
+    }
+
+    @Test
+    void aForgottenTrackSubscribedAfterItsBroadcastClosedEndsAsTheOthersDid() {
+        Track held = lookedUpThenForgotten();
+        origin.unpublish(broadcast, ErrorCode.CANCEL);
+
+        RecordingReader late = RecordingReader.subscribe(held, Demand.LATEST);
+
+        assertThat(late.subscription().track().state()).isEqualTo(Track.State.ABORTED);
+        assertThat(late.subscription().track().error()).isEqualTo(ErrorCode.CANCEL);
+        assertThat(source.calls).extracting(CountingSource.Call::kind)
+                .as("no upstream subscription for a gone broadcast")
+                .containsExactly("subscribe", "unsubscribe");
+        late.close();
+    }
+
+    @Test
+    void sessionsRacingTheIdleCheckEndOnTheOneTrackTheBroadcastHasForTheName() throws Exception {
+        origin.publish(broadcast);
+        int workers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(workers + 1);
+        AtomicBoolean done = new AtomicBoolean();
+        try {
+            // The timer's checks run as fast as they are scheduled, against lookups and subscribes.
+            Future<?> checker = pool.submit(() -> {
+                while (!done.get()) runScheduledChecks();
+            });
+            List<Future<RecordingReader>> kept = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                kept.add(pool.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        RecordingReader.subscribe(broadcast.track("video"), Demand.LATEST).close();
+                    }
+                    return RecordingReader.subscribe(broadcast.track("video"), Demand.LATEST);
+                }));
+            }
+            List<RecordingReader> readers = new ArrayList<>();
+            for (Future<RecordingReader> f : kept) readers.add(f.get(30, TimeUnit.SECONDS));
+            done.set(true);
+            checker.get(30, TimeUnit.SECONDS);
+
+            Track shared = broadcast.track("video");
+            assertThat(readers).allSatisfy(r -> assertThat(r.subscription().track()).isSameAs(shared));
+            assertThat(shared.subscriberCount()).isEqualTo(workers);
+            assertThat(source.count("subscribe") - source.count("unsubscribe")).as("upstream subscriptions open").isOne();
+            for (RecordingReader r : readers) r.close();
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test

@@ -161,7 +161,7 @@ final class FetchHandler implements WebHandler {
             subscription = t.subscribe(Demand.LATEST, this);
             if (!subscription.initialGroups().isEmpty()) {
                 follow(subscription.initialGroups().get(0));
-            } else if (t.state() != Track.State.LIVE) {
+            } else if (subscription.track().state() != Track.State.LIVE) {
                 fail(HttpResponseStatus.NOT_FOUND, "track has no groups\n");
             }
         }

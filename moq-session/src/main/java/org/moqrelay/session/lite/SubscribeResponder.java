@@ -77,7 +77,9 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         session.metrics().downstreamSubscriptionOpened();
         session.viewerOpened(request.broadcast());
         for (Group g : subscription.initialGroups()) deliver(g);
-        if (track.state() != Track.State.LIVE) onEnd(track);
+        // The subscription's track: not the one looked up if that one was forgotten meanwhile.
+        Track joined = subscription.track();
+        if (joined.state() != Track.State.LIVE) onEnd(joined);
     }
 
     private static Demand demand(Subscribe s) {
