@@ -56,6 +56,15 @@ public final class QuicListener implements AutoCloseable {
      * some overflowed under fan-out on loopback. The kernel caps it at {@code net.core.rmem_max}.
      */
     private static final int RECEIVE_BUFFER = 4 << 20;
+    /**
+     * Connection ids we accept from a client, which quiche also takes as the number of network
+     * paths one connection may hold. It frees a path only once the client retires the id the path
+     * uses, which clients rarely do, so each change of the client's address (NAT rebinding, a new
+     * network) takes a path for good; at quiche's default of 2 the second change leaves the
+     * session unreachable until its idle timeout. A path costs memory only once used: 8 allow
+     * seven changes per connection.
+     */
+    private static final long ACTIVE_CONNECTION_ID_LIMIT = 8;
 
     private final List<Channel> channels;
 
@@ -119,6 +128,7 @@ public final class QuicListener implements AutoCloseable {
         if (gso != null) builder.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
         return builder
                 .sslContext(ssl)
+                .activeConnectionIdLimit(ACTIVE_CONNECTION_ID_LIMIT)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(connectionInit)
                 .streamHandler(streamInit);
