@@ -20,6 +20,7 @@ import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.CacheConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
@@ -38,7 +39,7 @@ class CacheHeadroomTest {
             URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
             ClientOptions opts = ClientOptions.pinned(relay.certificateSha256());
             try (MoqClient pub = MoqClient.connect(clients, url, opts).get(10, TimeUnit.SECONDS);
-                 MoqClient sub = MoqClient.connect(clients, url, opts).get(10, TimeUnit.SECONDS)) {
+                 MoqClient sub = subscriberOnAnotherLoop(relay, clients, url, opts)) {
                 // A latency window of an hour: only the budget can evict.
                 Track t = pub.publish(Path.of("headroom")).createTrack("frames", new TrackInfo(0, false, 3_600_000, 1000));
                 Relays.awaitAnnounced(relay.origin(), Path.of("anon/headroom"), 10);
@@ -46,8 +47,8 @@ class CacheHeadroomTest {
                     Track relayed = relay.origin().broadcast(Path.of("anon/headroom")).track("frames");
                     // The relay's SUBSCRIBE has reached the publisher: every group will be forwarded.
                     awaitTrue(() -> t.subscriberCount() == 1);
-                    // Back to back: each group is overtaken by the next at once, before a subscriber
-                    // session on another event loop than the publisher's got to it; the budget spares
+                    // Back to back: each group is overtaken by the next at once, before the subscriber's
+                    // session, on another event loop than the publisher's, got to it; the budget spares
                     // a group while such a delivery is pending, so every frame still arrives.
                     for (long g = 0; g < 4; g++) {
                         Group grp = t.createGroup(g);
@@ -71,6 +72,26 @@ class CacheHeadroomTest {
         } finally {
             clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
         }
+    }
+
+    /**
+     * A client whose relay session runs on another event loop than the one session already there
+     * (the publisher's): the kernel picks the socket, and so the loop, by the client's port, so
+     * reconnect until one lands elsewhere (1 in 2 per try with two sockets; 32 tries).
+     */
+    private static MoqClient subscriberOnAnotherLoop(RelayServer relay, EventLoopGroup clients, URI url, ClientOptions opts)
+            throws Exception {
+        awaitTrue(() -> relay.sessions().size() == 1);
+        LiteSession publisher = relay.sessions().get(0);
+        for (int attempt = 0; attempt < 32; attempt++) {
+            MoqClient c = MoqClient.connect(clients, url, opts).get(10, TimeUnit.SECONDS);
+            awaitTrue(() -> relay.sessions().size() == 2);
+            LiteSession s = relay.sessions().stream().filter(x -> x != publisher).findFirst().orElseThrow();
+            if (s.eventLoop() != publisher.eventLoop()) return c;
+            c.close();
+            awaitTrue(() -> relay.sessions().size() == 1);
+        }
+        throw new AssertionError("no connection reached the other loop in 32 tries");
     }
 
     /** Polls {@code condition} for at most 10 s, then asserts it. */

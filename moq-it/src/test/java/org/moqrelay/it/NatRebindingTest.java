@@ -39,7 +39,7 @@ import org.moqrelay.wire.lite.TrackInfo;
  */
 class NatRebindingTest {
     /** Alternately onto the other socket and back onto the owner: three hand-offs, three returns. */
-    private static final int REBINDS = 6;
+    private static final int REBINDS = 7;
     /** Each probe lands on the wanted socket with p = 1/2: 32 misses in a row is a 2^-32 chance. */
     private static final int MAX_PROBES = 32;
     private static final long WAIT_SECONDS = 10;

@@ -108,7 +108,7 @@ public final class CacheBudget {
                     // Spared: a track's live edge, a fetched group its fetchers are still receiving,
                     // and a group another loop has been woken to forward and has not yet.
                     if (g.state() == Group.State.EVICTED || g.isLatestOfTrack() || g.isBeingFetched()
-                            || g.hasPendingDelivery()) continue;
+                            || g.sparedForDelivery()) continue;
                     victims.add(g);
                     excess -= g.bytes();
                 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.moqrelay.wire.ErrorCode;
 
@@ -39,6 +40,8 @@ public final class Group {
     private long bytes;
     /** Wakes queued for readers on other threads that have not run yet ({@link #deliveryQueued}). */
     private final AtomicInteger pendingDeliveries = new AtomicInteger();
+    /** The budget skipped this group for a pending delivery: re-check it when the last one is done. */
+    private volatile boolean spared;
     /** Filled by a one-shot fetch rather than a live subscription ({@link Track#fetched}). */
     private volatile boolean fetched;
 
@@ -72,13 +75,44 @@ public final class Group {
         pendingDeliveries.incrementAndGet();
     }
 
-    /** The wake {@link #deliveryQueued} announced has run; a group spared for it may now go. */
+    /** The delivery {@link #deliveryQueued} announced is under way; a group spared for it may now go. */
     public void deliveryDone() {
-        if (pendingDeliveries.decrementAndGet() == 0) budget.check();
+        // Read after the decrement, as sparedForDelivery sets before it reads: one side sees the other.
+        if (pendingDeliveries.decrementAndGet() == 0 && spared) {
+            spared = false;
+            budget.check();
+        }
     }
 
-    boolean hasPendingDelivery() {
-        return pendingDeliveries.get() > 0;
+    /**
+     * Hands {@code task} to another thread through {@code runner} (its executor), with the group
+     * spared by the budget until the task has run. Released once whatever happens: the task
+     * throws, or the runner refuses it (rethrown).
+     */
+    public void handOff(Consumer<Runnable> runner, Runnable task) {
+        deliveryQueued();
+        boolean[] started = new boolean[1];
+        try {
+            runner.accept(() -> {
+                started[0] = true;
+                try {
+                    task.run();
+                } finally {
+                    deliveryDone();
+                }
+            });
+        } catch (RuntimeException e) {
+            if (!started[0]) deliveryDone();
+            throw e;
+        }
+    }
+
+    /** For the budget: true, and remembered, while a delivery is pending (then {@link #deliveryDone} re-checks). */
+    boolean sparedForDelivery() {
+        spared = true;
+        if (pendingDeliveries.get() > 0) return true;
+        spared = false;
+        return false;
     }
 
     boolean isLatestOfTrack() {

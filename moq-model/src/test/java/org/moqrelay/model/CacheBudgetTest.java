@@ -1,6 +1,7 @@
 package org.moqrelay.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -93,6 +94,28 @@ class CacheBudgetTest {
         assertThat(g0.state()).as("no wake pending: the budget takes it at once").isEqualTo(Group.State.EVICTED);
         assertThat(budget.used()).isEqualTo(500);
         origin.closeAll();
+    }
+
+    @Test
+    void aHandOffReleasesItsHoldOnceWhetherTheTaskThrowsOrTheRunnerRefusesIt() {
+        Group g = new Group(0, 0);
+        assertThatThrownBy(() -> g.handOff(Runnable::run, () -> {
+            throw new IllegalStateException("task failed");
+        })).hasMessage("task failed");
+        assertThatThrownBy(() -> g.handOff(r -> {
+            throw new java.util.concurrent.RejectedExecutionException("loop gone");
+        }, () -> {})).hasMessage("loop gone");
+        assertThat(g.sparedForDelivery()).as("nothing pending").isFalse();
+        // Released exactly once each: one new hold counts again (a count driven below zero would not).
+        g.deliveryQueued();
+        assertThat(g.sparedForDelivery()).isTrue();
+        g.deliveryDone();
+        assertThat(g.sparedForDelivery()).isFalse();
+        java.util.List<Runnable> queued = new ArrayList<>();
+        g.handOff(queued::add, () -> {});
+        assertThat(g.sparedForDelivery()).as("queued, not yet run").isTrue();
+        queued.get(0).run();
+        assertThat(g.sparedForDelivery()).isFalse();
     }
 
     @Test

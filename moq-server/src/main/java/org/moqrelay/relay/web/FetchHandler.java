@@ -168,7 +168,7 @@ final class FetchHandler implements WebHandler {
 
         @Override
         public void onGroup(Track track, Group g) {
-            loop.execute(() -> follow(g));
+            g.handOff(loop::execute, () -> follow(g)); // spared by the cache budget until followed
         }
 
         @Override
@@ -191,7 +191,7 @@ final class FetchHandler implements WebHandler {
 
         @Override
         public void onGroupChanged(Group g) {
-            loop.execute(this::pump);
+            g.handOff(loop::execute, this::pump);
         }
 
         private void pump() {

@@ -81,8 +81,11 @@ final class GroupWriter {
         }
         s.onWritable(this::pump);
         fanout = LoopFanout.join(group, session.eventLoop(), this);
-        pump();
-        releaseGroup();
+        try {
+            pump();
+        } finally {
+            releaseGroup();
+        }
     }
 
     private void releaseGroup() {

@@ -60,22 +60,16 @@ final class LoopFanout implements Group.Listener {
             pumpAll();
         } else if (scheduled.compareAndSet(false, true)) {
             // Until the loop has run it, the group is spared by the cache budget.
-            group.deliveryQueued();
             try {
-                loop.execute(scheduledPump);
+                group.handOff(loop::execute, scheduledPump);
             } catch (RejectedExecutionException e) { // the loop is shutting down: nobody to deliver to
-                group.deliveryDone();
             }
         }
     }
 
     private void runScheduled() {
         scheduled.set(false);
-        try {
-            pumpAll();
-        } finally {
-            group.deliveryDone();
-        }
+        pumpAll();
     }
 
     private void pumpAll() {
@@ -88,8 +82,8 @@ final class LoopFanout implements Group.Listener {
             }
         } finally {
             walking--;
+            if (walking == 0 && holes) sweep();
         }
-        if (walking == 0 && holes) sweep();
     }
 
     private void sweep() {

@@ -89,19 +89,7 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
     @Override
     public void onGroup(Track track, Group group) {
         // Spared by the cache budget until this session's loop has taken it in hand.
-        group.deliveryQueued();
-        try {
-            session.run(() -> {
-                try {
-                    deliver(group);
-                } finally {
-                    group.deliveryDone();
-                }
-            });
-        } catch (RuntimeException e) { // the loop is shutting down
-            group.deliveryDone();
-            throw e;
-        }
+        group.handOff(session::run, () -> deliver(group));
     }
 
     @Override
