@@ -3,7 +3,6 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -16,11 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
-import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
-import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
@@ -69,8 +66,8 @@ class MultiLoopQuicTest {
                 TrackReader reader = new TrackReader(sub.consume(Path.of("multi/cam")).track("video"), Demand.LATEST);
                 readers.add(reader);
                 long g = sequence++;
-                publishGroup(track, g);
-                awaitGroup(reader, g);
+                Relays.publishGroup(track, g);
+                Relays.awaitGroup(reader, g);
                 List<LiteSession> added = new ArrayList<>(relay.sessions());
                 added.removeAll(known);
                 assertThat(added).hasSize(1);
@@ -84,8 +81,8 @@ class MultiLoopQuicTest {
 
             // A fresh group reaches every subscriber, the ones on the publisher's loop and the others.
             long last = sequence;
-            publishGroup(track, last);
-            for (TrackReader r : readers) awaitGroup(r, last);
+            Relays.publishGroup(track, last);
+            for (TrackReader r : readers) Relays.awaitGroup(r, last);
         } finally {
             for (TrackReader r : readers) r.close();
             for (MoqClient c : open) c.close();
@@ -123,25 +120,6 @@ class MultiLoopQuicTest {
             try (java.net.DatagramSocket again = new java.net.DatagramSocket(quic)) {
                 assertThat(again.getLocalPort()).isEqualTo(udp);
             }
-        }
-    }
-
-    private static void publishGroup(Track track, long sequence) {
-        Group g = track.createGroup(sequence);
-        for (int f = 0; f < 3; f++) g.append(f, Unpooled.wrappedBuffer(TestStream.payload(sequence, f, 300)));
-        g.finish();
-    }
-
-    /** Reads until all three frames of group {@code sequence} arrived intact (older groups may come first). */
-    private static void awaitGroup(TrackReader reader, long sequence) throws InterruptedException {
-        int next = 0;
-        while (next < 3) {
-            TrackReader.Received r = reader.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(r).as("frame %d of group %d", next, sequence).isNotNull();
-            if (r.group() != sequence) continue;
-            assertThat(r.index()).isEqualTo(next);
-            assertThat(TestStream.verify(r.group(), r.index(), r.payload())).isTrue();
-            next++;
         }
     }
 }

@@ -2,7 +2,6 @@ package org.moqrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -19,10 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
-import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
 import org.moqrelay.model.Demand;
-import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.session.lite.LiteSession;
@@ -78,8 +75,8 @@ class NatRebindingTest {
         MoqClient sub = connect(nat.address());
         TrackReader reader = new TrackReader(sub.consume(Path.of("nat/cam")).track("video"), Demand.LATEST);
         open.add(reader);
-        publishGroup(track, 0);
-        awaitGroup(reader, 0);
+        Relays.publishGroup(track, 0);
+        Relays.awaitGroup(reader, 0);
         LiteSession subSession = newSession();
         EventLoop owner = subSession.eventLoop();
 
@@ -95,8 +92,8 @@ class NatRebindingTest {
             sub.publish(nudge);
             awaitAnnounced(nudge, "rebinding " + i + (handOff ? " onto the other socket" : " onto the owner's socket"));
             // ...and the relay moves the connection there: a new group reaches the subscriber.
-            publishGroup(track, i + 1);
-            awaitGroup(reader, i + 1);
+            Relays.publishGroup(track, i + 1);
+            Relays.awaitGroup(reader, i + 1);
             assertThat(relay.sessions()).as("after rebinding %d (hand-off: %s)", i, handOff).contains(subSession);
         }
     }
@@ -162,22 +159,4 @@ class NatRebindingTest {
         return ClientOptions.pinned(relay.certificateSha256());
     }
 
-    private static void publishGroup(Track track, long sequence) {
-        Group g = track.createGroup(sequence);
-        for (int f = 0; f < 3; f++) g.append(f, Unpooled.wrappedBuffer(TestStream.payload(sequence, f, 300)));
-        g.finish();
-    }
-
-    /** Reads until all three frames of group {@code sequence} arrived intact (older groups may come first). */
-    private static void awaitGroup(TrackReader reader, long sequence) throws InterruptedException {
-        int next = 0;
-        while (next < 3) {
-            TrackReader.Received r = reader.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(r).as("frame %d of group %d", next, sequence).isNotNull();
-            if (r.group() != sequence) continue;
-            assertThat(r.index()).isEqualTo(next);
-            assertThat(TestStream.verify(r.group(), r.index(), r.payload())).isTrue();
-            next++;
-        }
-    }
 }

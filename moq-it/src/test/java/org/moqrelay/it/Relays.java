@@ -122,4 +122,24 @@ final class Relays {
         }
         g.finish();
     }
+
+    /** Publishes group {@code sequence} of three 300-byte {@link TestStream} frames and finishes it. */
+    static void publishGroup(Track track, long sequence) {
+        Group g = track.createGroup(sequence);
+        for (int f = 0; f < 3; f++) g.append(f, Unpooled.wrappedBuffer(TestStream.payload(sequence, f, 300)));
+        g.finish();
+    }
+
+    /** Reads until all three frames of group {@code sequence} arrived intact (older groups may come first; 10 s per frame). */
+    static void awaitGroup(TrackReader reader, long sequence) throws InterruptedException {
+        int next = 0;
+        while (next < 3) {
+            TrackReader.Received r = reader.poll(10, TimeUnit.SECONDS);
+            assertThat(r).as("frame %d of group %d", next, sequence).isNotNull();
+            if (r.group() != sequence) continue;
+            assertThat(r.index()).isEqualTo(next);
+            assertThat(TestStream.verify(r.group(), r.index(), r.payload())).isTrue();
+            next++;
+        }
+    }
 }

@@ -21,12 +21,17 @@ class CacheBudgetTest {
         timer.shutdownNow();
     }
 
+    private static Broadcast published(Origin origin) {
+        Broadcast b = Broadcast.local(Path.of("b"));
+        origin.publish(b);
+        return b;
+    }
+
     @Test
     void aPublisherThatOutrunsTheBudgetIsTrimmedToItButEveryTrackKeepsItsLatestGroup() {
         CacheBudget budget = new CacheBudget(40_000);
         Origin origin = new Origin(timer, 0, budget, Long.MAX_VALUE);
-        Broadcast b = Broadcast.local(Path.of("b"));
-        origin.publish(b);
+        Broadcast b = published(origin);
         // A long latency window: only the budget can evict.
         TrackInfo info = new TrackInfo(0, false, 3_600_000, 1000);
         List<Track> tracks = new ArrayList<>();
@@ -59,8 +64,7 @@ class CacheBudgetTest {
     void theLatestGroupsStayEvenWhenTheyAloneExceedTheBudget() {
         CacheBudget budget = new CacheBudget(1_000);
         Origin origin = new Origin(timer, 0, budget, Long.MAX_VALUE);
-        Broadcast b = Broadcast.local(Path.of("b"));
-        origin.publish(b);
+        Broadcast b = published(origin);
         Track t = b.createTrack("t", TrackInfo.DEFAULT);
         Group g0 = t.createGroup(0);
         g0.append(0, Unpooled.wrappedBuffer(new byte[5_000]));
@@ -76,8 +80,7 @@ class CacheBudgetTest {
     void aGroupAnotherLoopWasWokenToForwardIsSparedUntilThatWakeHasRun() {
         CacheBudget budget = new CacheBudget(1_000);
         Origin origin = new Origin(timer, 0, budget, Long.MAX_VALUE);
-        Broadcast b = Broadcast.local(Path.of("b"));
-        origin.publish(b);
+        Broadcast b = published(origin);
         Track t = b.createTrack("t", TrackInfo.DEFAULT);
         Group g0 = t.createGroup(0);
         g0.append(0, Unpooled.wrappedBuffer(new byte[2_000]));
@@ -122,8 +125,7 @@ class CacheBudgetTest {
     void shrinkingTheBudgetEvictsTheOldestGroupsAtOnceButKeepsEveryTracksLatest() {
         CacheBudget budget = CacheBudget.resizable();
         Origin origin = new Origin(timer, 0, budget, Long.MAX_VALUE);
-        Broadcast b = Broadcast.local(Path.of("b"));
-        origin.publish(b);
+        Broadcast b = published(origin);
         TrackInfo info = new TrackInfo(0, false, 3_600_000, 1000);
         Track a = b.createTrack("a", info);
         Track c = b.createTrack("c", info);
