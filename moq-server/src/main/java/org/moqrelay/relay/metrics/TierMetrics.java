@@ -13,10 +13,15 @@ import org.moqrelay.session.lite.SessionMetrics;
  * {@code subscriber} is ingress (what it received from publishers).
  */
 final class TierMetrics implements SessionMetrics {
-    /** Histogram bucket bounds of {@code moq_relay_forward_delay_seconds}: 100 us to 5 s. */
+    /**
+     * Histogram bucket bounds of {@code moq_relay_forward_delay_seconds}: 100 us to 5 s, finer
+     * between 2 and 25 ms, where a busy fan-out's tail lies (a bucket bound is all a percentile
+     * read from the histogram can say).
+     */
     static final Duration[] FORWARD_BUCKETS = {
         Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
-        Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(2), Duration.ofMillis(3), Duration.ofMillis(5), Duration.ofNanos(7_500_000), Duration.ofMillis(10),
+        Duration.ofMillis(15), Duration.ofMillis(25), Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(1000), Duration.ofMillis(5000)};
 
     static final String PUBLISHER = "publisher";

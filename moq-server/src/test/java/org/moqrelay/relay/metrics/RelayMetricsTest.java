@@ -49,6 +49,17 @@ class RelayMetricsTest {
     }
 
     @Test
+    void forwardDelaysBetweenFiveAndTenMillisecondsLandInTheirOwnBucket() {
+        SessionMetrics m = metrics.forTier(RelayMetrics.DEFAULT_TIER);
+        m.frameForwarded(6_000_000);
+        m.frameForwarded(9_000_000);
+        String text = metrics.scrape();
+        assertThat(text).contains("moq_relay_forward_delay_seconds_bucket{tier=\"\",le=\"0.005\"} 0");
+        assertThat(text).contains("moq_relay_forward_delay_seconds_bucket{tier=\"\",le=\"0.0075\"} 1");
+        assertThat(text).contains("moq_relay_forward_delay_seconds_bucket{tier=\"\",le=\"0.01\"} 2");
+    }
+
+    @Test
     void whatArrivesFromPublishersCountsAsSubscriberAndWhatGoesToSubscribersAsPublisher() {
         SessionMetrics m = metrics.forTier(RelayMetrics.DEFAULT_TIER);
         m.groupReceived();
