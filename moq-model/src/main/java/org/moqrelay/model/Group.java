@@ -23,6 +23,15 @@ public final class Group {
     /** Notified whenever a group gains a frame or ends. Must not block. */
     public interface Listener {
         void onGroupChanged(Group group);
+
+        /**
+         * True when, called now, this listener would only queue work for another thread. Such
+         * listeners are told first, so other threads start on a frame while this one does its
+         * own share.
+         */
+        default boolean handsOff() {
+            return false;
+        }
     }
 
     public enum State { OPEN, FINISHED, ABORTED, EVICTED }
@@ -300,8 +309,12 @@ public final class Group {
     }
 
     private void fire() {
+        // Two passes over a short list (one shared listener per loop): wake the others, then work.
         for (Listener l : listeners) {
-            l.onGroupChanged(this);
+            if (l.handsOff()) l.onGroupChanged(this);
+        }
+        for (Listener l : listeners) {
+            if (!l.handsOff()) l.onGroupChanged(this);
         }
     }
 

@@ -55,6 +55,11 @@ final class LoopFanout implements Group.Listener {
     }
 
     @Override
+    public boolean handsOff() {
+        return !loop.inEventLoop();
+    }
+
+    @Override
     public void onGroupChanged(Group g) {
         if (loop.inEventLoop()) {
             pumpAll();
