@@ -194,6 +194,11 @@ final class FetchHandler implements WebHandler {
             g.handOff(loop::execute, this::pump);
         }
 
+        @Override
+        public boolean handsOff() {
+            return true; // every change is queued for the connection's loop
+        }
+
         private void pump() {
             if (done) return;
             Group.State s = group.state();
