@@ -11,7 +11,7 @@ import org.moqrelay.model.Group;
  * frame wakes each loop once, whatever its number of subscribers (one task per frame per loop,
  * not one per subscriber), and a writer joins or leaves in constant time: with one listener per
  * writer, the group's copy-on-write list cost a copy of every subscriber per join and per leave.
- * Everything but {@link #onGroupChanged} runs on the loop.
+ * Everything but {@link #onGroupChanged} and {@link #handsOff} (the producer's thread) runs on the loop.
  */
 final class LoopFanout implements Group.Listener {
     private final Group group;
