@@ -88,7 +88,8 @@ final class GroupWriter {
         }
     }
 
-    private void releaseGroup() {
+    /** Lets the cache budget take the group again (the writer may still deliver what is left of it). */
+    void releaseGroup() {
         if (!holdingGroup) return;
         holdingGroup = false;
         group.deliveryDone();

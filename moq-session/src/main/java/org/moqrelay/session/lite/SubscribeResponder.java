@@ -1,5 +1,6 @@
 package org.moqrelay.session.lite;
 
+import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.moqrelay.model.Demand;
@@ -131,10 +132,14 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         }
         GroupWriter w = new GroupWriter(session, g, request.id(), startedNanos, this::writerDone);
         inFlight.addLast(w);
-        LiteSession.onSuccessOrElse(session.connection().openUni(), (SendStream s) -> {
+        Future<SendStream> opening = session.connection().openUni();
+        LiteSession.onSuccessOrElse(opening, (SendStream s) -> {
             s.priority(request.priority());
             w.start(s);
         }, () -> w.cancel(ErrorCode.CANCEL));
+        // A stream that waits for the peer's credit (qmux) must not keep the group from the budget
+        // meanwhile: a subscriber that grants none would pin its groups in flight.
+        if (!opening.isDone()) w.releaseGroup();
     }
 
     private void writerDone(GroupWriter w) {

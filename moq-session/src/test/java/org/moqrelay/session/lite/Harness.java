@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.moqrelay.model.Broadcast;
+import org.moqrelay.model.CacheBudget;
 import org.moqrelay.model.Origin;
 import org.moqrelay.model.Track;
 import org.moqrelay.wire.LiteVersion;
@@ -37,6 +38,11 @@ final class Harness implements AutoCloseable {
 
     Harness(long lingerMillis) {
         relayOrigin = new Origin(loop, lingerMillis);
+    }
+
+    /** A relay whose cache is held to {@code budget}. */
+    Harness(CacheBudget budget) {
+        relayOrigin = new Origin(loop, 0, budget, Long.MAX_VALUE);
     }
 
     /** A client and the relay's session for it. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -356,6 +357,9 @@ final class MemoryTransport {
         End peer;
         ConnectionHandler handler;
         boolean open = true;
+        /** Uni streams this end opens wait (unanswered promises) instead of opening. */
+        boolean withholdUni;
+        final List<Promise<SendStream>> withheld = new CopyOnWriteArrayList<>();
         String requestPath;
         /** The write window of streams this end opens from now on (bytes in flight before !isWritable). */
         int window = Integer.MAX_VALUE;
@@ -413,6 +417,12 @@ final class MemoryTransport {
         @Override
         public Future<SendStream> openUni() {
             if (!open) return loop.newFailedFuture(new IllegalStateException("closed"));
+            if (withholdUni) {
+                // As a qmux peer that grants no stream credit: the open waits, here until the end.
+                Promise<SendStream> waiting = loop.newPromise();
+                withheld.add(waiting);
+                return waiting;
+            }
             Link l = link(false);
             MemStream remote = new MemStream(null, l.forward);
             peer.toHandler(() -> {
