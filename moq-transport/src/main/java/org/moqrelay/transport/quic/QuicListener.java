@@ -205,9 +205,17 @@ public final class QuicListener implements AutoCloseable {
     /** Waits for the handshake, then hands the connection to the dispatcher. */
     private static final class HandshakeDispatcher extends ChannelInboundHandlerAdapter {
         private final BiFunction<QuicChannel, String, PeerStreamSink> dispatcher;
+        /** quiche announces datagram support before the handshake completes: replayed for the sink's handlers. */
+        private io.netty.handler.codec.quic.QuicDatagramExtensionEvent datagrams;
 
         HandshakeDispatcher(BiFunction<QuicChannel, String, PeerStreamSink> dispatcher) {
             this.dispatcher = dispatcher;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.handler.codec.quic.QuicDatagramExtensionEvent d) datagrams = d;
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override
@@ -223,6 +231,7 @@ public final class QuicListener implements AutoCloseable {
             }
             ch.attr(SINK).set(sink);
             ctx.fireChannelActive();
+            if (datagrams != null) ch.pipeline().fireUserEventTriggered(datagrams);
         }
     }
 }
