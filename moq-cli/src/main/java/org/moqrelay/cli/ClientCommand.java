@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 public final class ClientCommand {
     abstract static class Common {
         @Parameters(index = "0", paramLabel = "URL", description = "relay URL: moqt://localhost:4443/anon (QUIC),"
-                + " ws://localhost:4443/anon or wss://... (qmux over a WebSocket),"
+                + " https://localhost:4443/anon (WebTransport), ws://localhost:4443/anon or wss://... (qmux over a WebSocket),"
                 + " tcp://127.0.0.1:4444/anon or unix:///run/moq.sock?path=/anon (plain qmux)")
         URI url;
 
@@ -129,7 +129,8 @@ public final class ClientCommand {
             "Prints one key=value line per figure: delivered throughput, end-to-end latency p50/p99/max",
             "(send timestamp embedded in each payload), losses, and with --relay-pid the relay's CPU and RSS from /proc."})
     static final class Load implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "URL", description = "relay URL, e.g. moqt://127.0.0.1:4443/anon (QUIC) or ws://127.0.0.1:4443/anon (WebSocket)")
+        @Parameters(index = "0", paramLabel = "URL", description = "relay URL, e.g. moqt://127.0.0.1:4443/anon (QUIC),"
+                + " https://127.0.0.1:4443/anon (WebTransport) or ws://127.0.0.1:4443/anon (WebSocket)")
         URI url;
 
         @Option(names = "--publishers", defaultValue = "1", description = "publisher clients (default: ${DEFAULT-VALUE})")

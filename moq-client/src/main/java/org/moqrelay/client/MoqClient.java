@@ -19,11 +19,12 @@ import org.moqrelay.transport.qmux.unix.UnixClient;
 import org.moqrelay.transport.qmux.ws.WebSocketClient;
 import org.moqrelay.transport.quic.QuicClient;
 import org.moqrelay.transport.quic.QuicTransportConfig;
+import org.moqrelay.transport.webtransport.WebTransportClient;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 
 /**
- * A moq-lite client over raw QUIC or plain qmux (TCP, Unix socket): publishes local broadcasts to
+ * A moq-lite client over raw QUIC, WebTransport, WebSocket or plain qmux (TCP, Unix socket): publishes local broadcasts to
  * a relay and subscribes to the relay's. Uses the same session code as the relay, from the other side.
  *
  * <pre>{@code
@@ -53,6 +54,9 @@ public final class MoqClient implements AutoCloseable {
      *
      * <ul>
      *   <li>{@code moqt://host:port/path?jwt=...}: raw QUIC; the path and query travel in the lite-05 SETUP;</li>
+     *   <li>{@code https://host:port/path?jwt=...}: WebTransport (HTTP/3 extended CONNECT over QUIC), as
+     *       {@code @moq/net} speaks it in browsers; the path and query travel in the CONNECT, the
+     *       version in its subprotocol; a refused CONNECT fails with its status (401 for a bad token);</li>
      *   <li>{@code tcp://host:port/path?jwt=...}: plain qmux over TCP, likewise;</li>
      *   <li>{@code ws://host:port/path?jwt=...} and {@code wss://...}: qmux over a WebSocket, as
      *       {@code @moq/net} falls back to; the path and query travel in the upgrade request;</li>
@@ -70,9 +74,10 @@ public final class MoqClient implements AutoCloseable {
         if ("ws".equals(scheme) || "wss".equals(scheme)) {
             return connectWebSocket(group, url, options, result);
         }
-        if (!"moqt".equals(scheme) && !"moql".equals(scheme) && !"tcp".equals(scheme)) {
+        if (!"moqt".equals(scheme) && !"moql".equals(scheme) && !"tcp".equals(scheme) && !"https".equals(scheme)) {
             result.completeExceptionally(new IllegalArgumentException("unsupported URL scheme '" + scheme
-                    + "' (expected moqt:// for raw QUIC, ws:// or wss:// for a WebSocket, tcp:// or unix:// for plain qmux)"));
+                    + "' (expected moqt:// for raw QUIC, https:// for WebTransport, ws:// or wss:// for a WebSocket,"
+                    + " tcp:// or unix:// for plain qmux)"));
             return result;
         }
         if (url.getPort() < 0) {
@@ -82,17 +87,45 @@ public final class MoqClient implements AutoCloseable {
         if ("tcp".equals(scheme)) {
             return connectTcp(group, url, options.version(), result);
         }
+        boolean webTransport = "https".equals(scheme);
         QuicSslContext ssl;
         try {
-            ssl = sslContext(options, url.getHost());
+            ssl = sslContext(options, webTransport ? WebTransportClient.ALPN : options.version().alpn());
         } catch (Exception e) {
             result.completeExceptionally(e);
+            return result;
+        }
+        if (webTransport) {
+            // The relay takes the path from the CONNECT request, as from a browser.
+            startWhenUp(webTransport(group, ssl, url, options.version()), group, options.version(), "", result);
             return result;
         }
         InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
         startWhenUp(QuicClient.connect(group, ssl, QuicTransportConfig.DEFAULT, remote, options.version().alpn()),
                 group, options.version(), pathAndQuery(url), result);
         return result;
+    }
+
+    /** A WebTransport session offering {@code version}, failed unless the server chose it (or none, for legacy SETUP). */
+    private static io.netty.util.concurrent.Future<org.moqrelay.session.spi.Connection> webTransport(
+            EventLoopGroup group, QuicSslContext ssl, URI url, LiteVersion version) {
+        io.netty.util.concurrent.Promise<org.moqrelay.session.spi.Connection> checked = group.next().newPromise();
+        WebTransportClient.connect(group, ssl, QuicTransportConfig.DEFAULT, url, java.util.List.of(version.alpn()))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        checked.tryFailure(f.cause());
+                        return;
+                    }
+                    org.moqrelay.session.spi.Connection conn = (org.moqrelay.session.spi.Connection) f.getNow();
+                    if (version.alpn().equals(conn.protocol()) || version.hasLegacySetup()) {
+                        checked.trySuccess(conn);
+                        return;
+                    }
+                    conn.eventLoop().execute(() -> conn.close(0, "no common version"));
+                    checked.tryFailure(new IllegalStateException("the WebTransport server at " + url
+                            + " did not choose " + version.alpn() + " (it chose '" + conn.protocol() + "')"));
+                });
+        return checked;
     }
 
     private static CompletableFuture<MoqClient> connectWebSocket(EventLoopGroup group, URI url, ClientOptions options,
@@ -181,8 +214,8 @@ public final class MoqClient implements AutoCloseable {
         return (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
     }
 
-    private static QuicSslContext sslContext(ClientOptions o, String host) {
-        QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(o.version().alpn());
+    private static QuicSslContext sslContext(ClientOptions o, String alpn) {
+        QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(alpn);
         if (o.clientCertificate() != null) b.keyManager(o.clientCertificate().key(), null, chain(o));
         javax.net.ssl.TrustManagerFactory trust = pinnedTrust(o);
         if (trust != null) b.trustManager(trust).endpointIdentificationAlgorithm(null);

@@ -13,15 +13,32 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
-/** Dials a raw-QUIC moq-lite connection (one UDP socket per client). */
+/**
+ * Dials a QUIC connection (one UDP socket per client): raw moq-lite, or whatever handler
+ * {@link #connect(EventLoopGroup, QuicSslContext, QuicTransportConfig, InetSocketAddress, Function)}
+ * puts on it (the WebTransport client's HTTP/3 layer).
+ */
 public final class QuicClient {
     private QuicClient() {}
 
-    /** Connects and completes with the connection once the handshake is done. */
+    /** Connects and completes with the raw moq-lite connection once the handshake is done. */
     public static Future<QuicConnection> connect(EventLoopGroup group, QuicSslContext ssl, QuicTransportConfig config,
                                                  InetSocketAddress remote, String alpn) {
-        Promise<QuicConnection> p = group.next().newPromise();
+        return connect(group, ssl, config, remote, ch -> new QuicConnection(ch, alpn));
+    }
+
+    /**
+     * Connects with {@code layer} made for the QUIC channel (added to its pipeline, and given the
+     * peer's streams) and completes with it once the handshake is done. The ALPN is the SSL context's.
+     */
+    public static <T extends ChannelHandler & PeerStreamSink> Future<T> connect(
+            EventLoopGroup group, QuicSslContext ssl, QuicTransportConfig config, InetSocketAddress remote,
+            Function<QuicChannel, T> layer) {
+        Promise<T> p = group.next().newPromise();
         ChannelHandler codec = QuicCodecs.apply(new QuicClientCodecBuilder(), config).sslContext(ssl).build();
         QuicCodecs.gro(new Bootstrap().group(group).channel(EventLoops.datagramChannel()), config)
                 .handler(QuicCodecs.initializer(codec, config))
@@ -33,7 +50,7 @@ public final class QuicClient {
                         return;
                     }
                     Channel udp = ((io.netty.channel.ChannelFuture) bf).channel();
-                    QuicConnection[] holder = new QuicConnection[1];
+                    List<T> holder = new ArrayList<>(1);
                     var bootstrap = QuicChannel.newBootstrap(udp);
                     var gso = QuicCodecs.gso(config);
                     if (gso != null) bootstrap.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso);
@@ -41,22 +58,22 @@ public final class QuicClient {
                             .handler(new ChannelInitializer<QuicChannel>() {
                                 @Override
                                 protected void initChannel(QuicChannel ch) {
-                                    holder[0] = new QuicConnection(ch, alpn);
-                                    ch.pipeline().addLast(holder[0]);
+                                    holder.add(layer.apply(ch));
+                                    ch.pipeline().addLast(holder.get(0));
                                     ch.closeFuture().addListener(x -> udp.close());
                                 }
                             })
                             .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                                 @Override
                                 protected void initChannel(QuicStreamChannel ch) {
-                                    holder[0].onPeerStream(ch);
+                                    holder.get(0).onPeerStream(ch);
                                 }
                             })
                             .remoteAddress(remote)
                             .connect()
                             .addListener(cf -> {
                                 if (cf.isSuccess()) {
-                                    p.trySuccess(holder[0]);
+                                    p.trySuccess(holder.get(0));
                                 } else {
                                     udp.close();
                                     p.tryFailure(cf.cause());

@@ -10,7 +10,8 @@ import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import org.moqrelay.session.spi.ReadHandler;
-import org.moqrelay.transport.MoqAcceptor;
+import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.transport.AuthorizedAcceptor;
 import org.moqrelay.transport.quic.NettyStream;
 import org.moqrelay.transport.quic.PeerStreamSink;
 import org.moqrelay.transport.quic.StreamCodes;
@@ -20,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/3 layer of one QUIC connection: our control stream with SETTINGS (sent at once,
- * since Chromium waits for them before its CONNECT), the peer's control and QPACK streams
- * (drained), the CONNECT request, and WebTransport streams and datagrams routed to the session.
+ * The HTTP/3 layer of one QUIC connection, on either side: our control stream with SETTINGS (sent
+ * at once, since Chromium waits for them before its CONNECT), the peer's control and QPACK streams
+ * (drained), and WebTransport streams and datagrams routed to the session. A server also takes
+ * the peer's CONNECT request; a client refuses request streams from its peer.
  */
 final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStreamSink {
     private static final Logger log = LoggerFactory.getLogger(H3Connection.class);
@@ -31,13 +33,26 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
     static final long H3_REQUEST_REJECTED = 0x10b;
 
     private final QuicChannel channel;
-    private final MoqAcceptor acceptor;
+    /** Both null on a client. */
+    private final Authorizer authorizer;
+    private final AuthorizedAcceptor acceptor;
     private WebTransportSession session;
     private int maxDatagram;
 
-    H3Connection(QuicChannel channel, MoqAcceptor acceptor) {
+    private H3Connection(QuicChannel channel, Authorizer authorizer, AuthorizedAcceptor acceptor) {
         this.channel = channel;
+        this.authorizer = authorizer;
         this.acceptor = acceptor;
+    }
+
+    /** The server side: a CONNECT request, once authorized, starts a session handed to {@code acceptor}. */
+    static H3Connection server(QuicChannel channel, Authorizer authorizer, AuthorizedAcceptor acceptor) {
+        return new H3Connection(channel, authorizer, acceptor);
+    }
+
+    /** The client side: the session is the one our own CONNECT starts. */
+    static H3Connection client(QuicChannel channel) {
+        return new H3Connection(channel, null, null);
     }
 
     QuicChannel channel() {
@@ -55,7 +70,8 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
         }).addListener(f -> {
             if (f.isSuccess()) {
                 // The control stream stays open for the connection's life: it is critical in HTTP/3.
-                ((QuicStreamChannel) f.getNow()).writeAndFlush(Http3Frames.serverSettings());
+                ((QuicStreamChannel) f.getNow()).writeAndFlush(
+                        acceptor != null ? Http3Frames.serverSettings() : Http3Frames.clientSettings());
             } else {
                 channel.close();
             }
@@ -70,12 +86,16 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
         s.read(new Sniffer(s, bidi));
     }
 
-    /** A CONNECT was accepted on stream {@code sessionId}. */
+    /** A CONNECT was accepted (server) or answered with 2xx (client). */
     void sessionStarted(WebTransportSession s) {
         session = s;
     }
 
-    MoqAcceptor acceptor() {
+    Authorizer authorizer() {
+        return authorizer;
+    }
+
+    AuthorizedAcceptor acceptor() {
         return acceptor;
     }
 
@@ -151,6 +171,14 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
                 }
                 stream.codes(WebTransportCodes.INSTANCE);
                 delegate = session.adopt(stream, bidi, rest);
+                return;
+            }
+            if (bidi && acceptor == null) {
+                // A server never opens request streams (RFC 9114 §6.1).
+                take().release();
+                stream.stopSending(H3_STREAM_CREATION_ERROR);
+                stream.reset(H3_STREAM_CREATION_ERROR);
+                delegate = new Drain();
                 return;
             }
             if (bidi) {

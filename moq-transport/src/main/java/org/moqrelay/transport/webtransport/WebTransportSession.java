@@ -21,7 +21,8 @@ import org.moqrelay.transport.webtransport.h3.Http3Frames;
 import org.moqrelay.wire.VarInts;
 
 /**
- * One WebTransport session (its id is the CONNECT stream's id) seen as a MoQ {@link Connection}:
+ * One WebTransport session (its id is the CONNECT stream's id), on the server or the client side,
+ * seen as a MoQ {@link Connection}:
  * streams carry the {@code 0x54}/{@code 0x41} + session-id prefix, datagrams the quarter-stream-id,
  * and error codes the WebTransport range. Closing sends the close capsule, then ends the QUIC
  * connection ourselves (Chromium never sends CONNECTION_CLOSE).
@@ -34,7 +35,7 @@ final class WebTransportSession implements Connection {
     private final NettyStream connectStream;
     private final String path;
     private final String host;
-    private final String protocol;
+    private String protocol;
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private ConnectionHandler handler;
     private boolean closed;
@@ -45,6 +46,25 @@ final class WebTransportSession implements Connection {
         this.path = path;
         this.host = host;
         this.protocol = protocol;
+    }
+
+    /** Client side: the subprotocol the server's response chose ("" for none). */
+    void negotiated(String protocol) {
+        this.protocol = protocol;
+    }
+
+    /** Client side: the CONNECT failed; drop what came early and end the QUIC connection. */
+    void abandon() {
+        closed = true;
+        while (!early.isEmpty()) {
+            Object o = early.poll();
+            if (o instanceof ByteBuf d) d.release();
+            else if (o instanceof Adopted a) {
+                a.stopSending(0);
+                a.reset(0);
+            }
+        }
+        h3.closeConnection();
     }
 
     long sessionId() {

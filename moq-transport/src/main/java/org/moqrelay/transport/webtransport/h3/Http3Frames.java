@@ -134,6 +134,23 @@ public final class Http3Frames {
         return out;
     }
 
+    /**
+     * The bytes a WebTransport client's control stream starts with: stream type 0x00, then
+     * SETTINGS with HTTP datagrams (RFC and draft-04) and WebTransport (drafts 07 and 02), enough
+     * for {@link #supportsWebTransport}. Extended CONNECT is the server's setting to send.
+     */
+    public static ByteBuf clientSettings() {
+        Map<Long, Long> settings = new LinkedHashMap<>();
+        settings.put(SETTINGS_H3_DATAGRAM, 1L);
+        settings.put(SETTINGS_H3_DATAGRAM_DRAFT04, 1L);
+        settings.put(SETTINGS_WEBTRANS_MAX_SESSIONS_DRAFT07, 1L);
+        settings.put(SETTINGS_ENABLE_WEBTRANSPORT_DRAFT02, 1L);
+        ByteBuf out = Unpooled.buffer(32);
+        VarInts.write(out, STREAM_CONTROL);
+        writeSettings(out, settings);
+        return out;
+    }
+
     /** Writes a SETTINGS frame with the entries in iteration order. */
     public static void writeSettings(ByteBuf out, Map<Long, Long> settings) {
         long length = 0;

@@ -1,0 +1,143 @@
+package org.moqrelay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.moqrelay.client.ClientOptions;
+import org.moqrelay.client.MoqClient;
+import org.moqrelay.client.TestStream;
+import org.moqrelay.client.TrackReader;
+import org.moqrelay.client.load.LoadOptions;
+import org.moqrelay.client.load.LoadTest;
+import org.moqrelay.model.Demand;
+import org.moqrelay.model.Group;
+import org.moqrelay.model.Track;
+import org.moqrelay.relay.server.AuthConfig;
+import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.transport.webtransport.WebTransportRefusedException;
+import org.moqrelay.wire.LiteVersion;
+import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.TrackInfo;
+
+/**
+ * The Java client (and so {@code ./moq load}) over WebTransport ({@code https://}), as
+ * {@code @moq/net} speaks it in a browser, next to raw QUIC on the same relay.
+ */
+class JavaWebTransportClientTest {
+    static RelayServer relay;
+    static EventLoopGroup clients;
+
+    @BeforeAll
+    static void start() throws Exception {
+        relay = Relays.startDev();
+        clients = EventLoops.newGroup(1, "it-wt-client");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (relay != null) relay.close();
+        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+    }
+
+    static URI https(RelayServer r, String path) {
+        return URI.create("https://127.0.0.1:" + r.quicAddress().getPort() + path);
+    }
+
+    static MoqClient connect(URI url, ClientOptions options) throws Exception {
+        return MoqClient.connect(clients, url, options).get(10, TimeUnit.SECONDS);
+    }
+
+    static ClientOptions pinned() {
+        return ClientOptions.pinned(relay.certificateSha256());
+    }
+
+    @Test
+    void framesPublishedOverWebTransportReachWebTransportAndQuicSubscribers() throws Exception {
+        URI quic = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
+        try (MoqClient pub = connect(https(relay, "/anon"), pinned());
+             MoqClient wtSub = connect(https(relay, "/anon"), pinned());
+             MoqClient quicSub = connect(quic, pinned())) {
+            assertThat(pub.connection().protocol()).as("subprotocol the relay chose").isEqualTo("moq-lite-05");
+            Track t = pub.publish(Path.of("wt/one")).createTrack("frames", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/wt/one"), 10);
+            try (TrackReader a = new TrackReader(wtSub.consume(Path.of("wt/one")).track("frames"), Demand.LATEST);
+                 TrackReader b = new TrackReader(quicSub.consume(Path.of("wt/one")).track("frames"), Demand.LATEST)) {
+                Group g = t.createGroup(0);
+                g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 40_000)));
+                g.append(20, Unpooled.wrappedBuffer(TestStream.payload(0, 1, 10)));
+                g.finish();
+                for (TrackReader r : new TrackReader[] {a, b}) {
+                    for (int i = 0; i < 2; i++) {
+                        TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
+                        assertThat(got).isNotNull();
+                        assertThat(got.index()).isEqualTo(i);
+                        assertThat(TestStream.verify(0, i, got.payload())).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anOlderVersionIsOfferedAsItsSubprotocolAndQuicPublishesToIt() throws Exception {
+        ClientOptions lite03 = ClientOptions.pinned(relay.certificateSha256()).withVersion(LiteVersion.LITE_03);
+        URI quic = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
+        try (MoqClient pub = connect(quic, pinned()); MoqClient sub = connect(https(relay, "/anon"), lite03)) {
+            assertThat(sub.connection().protocol()).isEqualTo("moq-lite-03");
+            Track t = pub.publish(Path.of("wt/two")).createTrack("frames", TrackInfo.DEFAULT);
+            Relays.awaitAnnounced(relay.origin(), Path.of("anon/wt/two"), 10);
+            try (TrackReader r = new TrackReader(sub.consume(Path.of("wt/two")).track("frames"), Demand.LATEST)) {
+                t.createGroup(0).append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 500)));
+                TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
+                assertThat(got).isNotNull();
+                assertThat(TestStream.verify(0, 0, got.payload())).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aRefusedConnectFailsWithTheRelaysStatus() throws Exception {
+        try (RelayServer closed = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0)).withAuth(AuthConfig.NONE).withQuicThreads(1))) {
+            // No token and no public path: the CONNECT is answered 401, as the reference does.
+            ClientOptions pin = ClientOptions.pinned(closed.certificateSha256());
+            assertThatThrownBy(() -> connect(https(closed, "/room?jwt=not-a-token"), pin))
+                    .hasMessageContaining("401")
+                    .rootCause().isInstanceOf(WebTransportRefusedException.class)
+                    .extracting(e -> ((WebTransportRefusedException) e).status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void anotherCertificateThanThePinnedOneIsRefused() {
+        ClientOptions wrongPin = ClientOptions.pinned("00".repeat(32));
+        assertThatThrownBy(() -> connect(https(relay, "/anon"), wrongPin))
+                .hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+                .hasMessageContaining("CERTIFICATE_VERIFY_FAILED");
+    }
+
+    @Test
+    void theLoadToolRunsOverWebTransport() throws Exception {
+        LoadOptions o = new LoadOptions(https(relay, "/anon"), pinned(), 1, 3, 1,
+                50, 20, 0, 10, 2, 1, 500, 0, 1, 4, 20, 0, null);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Map<String, String> r = new LoadTest(o, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        assertThat(r).containsEntry("subscribers_connected", "3");
+        assertThat(Long.parseLong(r.get("frames_received"))).as(log.toString(StandardCharsets.UTF_8)).isPositive();
+        assertThat(r.get("frames_lost")).isEqualTo("0");
+    }
+}

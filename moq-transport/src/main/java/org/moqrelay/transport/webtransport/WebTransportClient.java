@@ -1,0 +1,114 @@
+package org.moqrelay.transport.webtransport;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.moqrelay.session.spi.Connection;
+import org.moqrelay.transport.Authorities;
+import org.moqrelay.transport.quic.NettyStream;
+import org.moqrelay.transport.quic.QuicClient;
+import org.moqrelay.transport.quic.QuicTransportConfig;
+import org.moqrelay.transport.quic.StreamCodes;
+import org.moqrelay.transport.webtransport.h3.ConnectRequest;
+import org.moqrelay.transport.webtransport.h3.HeaderField;
+import org.moqrelay.transport.webtransport.h3.QpackEncoder;
+import org.moqrelay.transport.webtransport.h3.StructuredFields;
+
+/**
+ * Dials a WebTransport session as a browser does: QUIC with ALPN {@code h3}, our SETTINGS, then an
+ * extended CONNECT for {@code https://host:port/path?query} offering MoQ subprotocols in
+ * {@code wt-available-protocols}. The session's {@link Connection#protocol()} is the one the
+ * server chose ("" for none, which means a legacy SETUP).
+ */
+public final class WebTransportClient {
+    /** The ALPN a WebTransport client's QUIC handshake must offer. */
+    public static final String ALPN = "h3";
+
+    private WebTransportClient() {}
+
+    /**
+     * Connects to {@code url} and completes once the server answered 2xx; fails with
+     * {@link WebTransportRefusedException} for any other status.
+     *
+     * @param ssl       a client context offering ALPN {@value #ALPN}
+     * @param protocols the subprotocols to offer, most preferred first (may be empty)
+     */
+    public static Future<Connection> connect(EventLoopGroup group, QuicSslContext ssl, QuicTransportConfig config,
+                                             URI url, List<String> protocols) {
+        Promise<Connection> ready = group.next().newPromise();
+        if (!"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 0) {
+            ready.setFailure(new IllegalArgumentException("WebTransport needs https://host:port/path, got " + url));
+            return ready;
+        }
+        InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
+        QuicClient.connect(group, ssl, config, remote, H3Connection::client).addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                return;
+            }
+            H3Connection h3 = (H3Connection) f.getNow();
+            h3.channel().closeFuture().addListener(x -> ready.tryFailure(
+                    new IOException("connection to " + url + " closed before the WebTransport session was up")));
+            h3.channel().eventLoop().execute(() -> {
+                h3.start();
+                sendConnect(h3, url, protocols, ready);
+            });
+        });
+        return ready;
+    }
+
+    private static void sendConnect(H3Connection h3, URI url, List<String> protocols, Promise<Connection> ready) {
+        NettyStream[] holder = new NettyStream[1];
+        h3.channel().createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {
+                holder[0] = new NettyStream(ch, StreamCodes.IDENTITY);
+                ch.pipeline().addLast(holder[0]);
+            }
+        }).addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                h3.closeConnection();
+                return;
+            }
+            NettyStream stream = holder[0];
+            String authority = url.getRawAuthority();
+            String path = pathAndQuery(url);
+            WebTransportSession session = new WebTransportSession(h3, stream, path, Authorities.host(authority), "");
+            // Known before the response: the server may open streams as soon as it has answered.
+            h3.sessionStarted(session);
+            stream.read(new ConnectResponseReader(session, url.toString(), ready));
+            stream.write(QpackEncoder.headersFrame(requestFields(authority, path, protocols)));
+            stream.flush();
+        });
+    }
+
+    /** The extended CONNECT, in the order Chromium sends its pseudo-fields. */
+    static List<HeaderField> requestFields(String authority, String path, List<String> protocols) {
+        List<HeaderField> fields = new ArrayList<>(6);
+        fields.add(new HeaderField(":method", "CONNECT"));
+        fields.add(new HeaderField(":scheme", "https"));
+        fields.add(new HeaderField(":authority", authority));
+        fields.add(new HeaderField(":path", path));
+        fields.add(new HeaderField(":protocol", "webtransport"));
+        if (!protocols.isEmpty()) {
+            List<String> quoted = protocols.stream().map(StructuredFields::serializeString).toList();
+            fields.add(new HeaderField(ConnectRequest.WT_AVAILABLE_PROTOCOLS, String.join(", ", quoted)));
+        }
+        return fields;
+    }
+
+    private static String pathAndQuery(URI url) {
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+    }
+}

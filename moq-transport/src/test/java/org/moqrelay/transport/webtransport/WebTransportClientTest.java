@@ -1,0 +1,294 @@
+package org.moqrelay.transport.webtransport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.moqrelay.session.lite.Authorizer;
+import org.moqrelay.session.lite.SessionRefusedException;
+import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.session.spi.Connection;
+import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.ReadHandler;
+import org.moqrelay.session.spi.RecvStream;
+import org.moqrelay.session.spi.SendStream;
+import org.moqrelay.transport.AuthorizedAcceptor;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.transport.quic.NettyStream;
+import org.moqrelay.transport.quic.PeerStreamSink;
+import org.moqrelay.transport.quic.QuicListener;
+import org.moqrelay.transport.quic.QuicTransportConfig;
+import org.moqrelay.transport.quic.StreamCodes;
+import org.moqrelay.transport.tls.CertificateBundle;
+import org.moqrelay.transport.tls.Certificates;
+import org.moqrelay.transport.webtransport.h3.HeaderField;
+import org.moqrelay.transport.webtransport.h3.QpackEncoder;
+
+/** The WebTransport client against our server, and against scripted servers that answer badly. */
+class WebTransportClientTest {
+    static EventLoopGroup group;
+    static QuicSslContext serverSsl;
+    static QuicSslContext clientSsl;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        group = EventLoops.newGroup(1, "wt-client-test");
+        CertificateBundle cert = Certificates.generateSelfSigned(List.of("localhost", "127.0.0.1"));
+        serverSsl = QuicSslContextBuilder.forServer(cert.key(), null, cert.chain().toArray(new java.security.cert.X509Certificate[0]))
+                .applicationProtocols(WebTransportClient.ALPN).build();
+        clientSsl = QuicSslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .applicationProtocols(WebTransportClient.ALPN).build();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+    }
+
+    /** Our WebTransport server on a free port. */
+    static QuicListener server(Authorizer authorizer, AuthorizedAcceptor acceptor) throws Exception {
+        WebTransportServer wt = new WebTransportServer(authorizer, acceptor);
+        return QuicListener.bind(new InetSocketAddress("127.0.0.1", 0), serverSsl, group, 1, QuicTransportConfig.DEFAULT,
+                (ch, alpn) -> wt.accept(ch));
+    }
+
+    /** A server that answers every request stream with {@code answer}. */
+    static QuicListener scripted(Consumer<NettyStream> answer) throws Exception {
+        return QuicListener.bind(new InetSocketAddress("127.0.0.1", 0), serverSsl, group, 1, QuicTransportConfig.DEFAULT,
+                (QuicChannel ch, String alpn) -> (PeerStreamSink) (QuicStreamChannel s) -> {
+                    NettyStream stream = new NettyStream(s, StreamCodes.IDENTITY);
+                    s.pipeline().addLast(stream);
+                    stream.read(new Drain());
+                    if (s.type() == io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL) answer.accept(stream);
+                });
+    }
+
+    static Connection connect(QuicListener l, String path, List<String> protocols) throws Exception {
+        URI url = URI.create("https://127.0.0.1:" + l.localAddress().getPort() + path);
+        return WebTransportClient.connect(group, clientSsl, QuicTransportConfig.DEFAULT, url, protocols).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void datagramsAndStreamsCrossTheSessionBothWaysAndTheCloseCapsuleArrives() throws Exception {
+        CompletableFuture<Authorizer.Request> asked = new CompletableFuture<>();
+        CompletableFuture<String> serverClosed = new CompletableFuture<>();
+        Authorizer allow = r -> {
+            asked.complete(r);
+            return Authorizer.ALLOW_ALL.authorize(r);
+        };
+        // The server echoes datagrams, and each uni stream's bytes on a uni stream of its own.
+        AuthorizedAcceptor echo = (conn, version, grant) -> conn.handler(new Handler() {
+            @Override
+            public void onDatagram(ByteBuf data) {
+                conn.sendDatagram(data);
+            }
+
+            @Override
+            public void onUniStream(RecvStream s) {
+                readAll(s).thenAccept(bytes -> conn.openUni().addListener(f -> {
+                    SendStream out = (SendStream) f.getNow();
+                    out.write(Unpooled.copiedBuffer(bytes, StandardCharsets.UTF_8));
+                    out.finish();
+                }));
+            }
+
+            @Override
+            public void onClosed(long code, String reason, boolean clean) {
+                serverClosed.complete(code + " " + reason);
+            }
+        });
+        try (QuicListener l = server(allow, echo)) {
+            Connection c = connect(l, "/room?jwt=abc", List.of("moq-lite-04"));
+            assertThat(c.protocol()).isEqualTo("moq-lite-04");
+            assertThat(asked.get(5, TimeUnit.SECONDS).pathAndQuery()).isEqualTo("/room?jwt=abc");
+            assertThat(asked.get().host()).isEqualTo("127.0.0.1");
+            CompletableFuture<String> datagram = new CompletableFuture<>();
+            CompletableFuture<String> stream = new CompletableFuture<>();
+            CompletableFuture<Integer> maxDatagram = new CompletableFuture<>();
+            c.eventLoop().execute(() -> {
+                c.handler(new Handler() {
+                    @Override
+                    public void onDatagram(ByteBuf data) {
+                        datagram.complete(data.toString(StandardCharsets.UTF_8));
+                        data.release();
+                    }
+
+                    @Override
+                    public void onUniStream(RecvStream s) {
+                        readAll(s).thenAccept(stream::complete);
+                    }
+                });
+                maxDatagram.complete(c.maxDatagramSize());
+                c.sendDatagram(Unpooled.copiedBuffer("ping", StandardCharsets.UTF_8));
+                c.openUni().addListener(f -> {
+                    SendStream out = (SendStream) f.getNow();
+                    out.write(Unpooled.copiedBuffer("hello over webtransport", StandardCharsets.UTF_8));
+                    out.finish();
+                });
+            });
+            assertThat(maxDatagram.get(5, TimeUnit.SECONDS)).isPositive();
+            assertThat(datagram.get(5, TimeUnit.SECONDS)).isEqualTo("ping");
+            assertThat(stream.get(5, TimeUnit.SECONDS)).isEqualTo("hello over webtransport");
+            c.eventLoop().execute(() -> c.close(7, "bye"));
+            assertThat(serverClosed.get(5, TimeUnit.SECONDS)).isEqualTo("7 bye");
+        }
+    }
+
+    @Test
+    void aRefusalIsTheAuthorizersStatus() throws Exception {
+        Authorizer refuse = r -> CompletableFuture.failedFuture(SessionRefusedException.withStatus(502, "key unreachable"));
+        try (QuicListener l = server(refuse, (conn, v, g) -> { throw new AssertionError("no session"); })) {
+            assertThatThrownBy(() -> connect(l, "/room", List.of()))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(WebTransportRefusedException.class)
+                    .hasMessageContaining("502")
+                    .extracting(e -> ((WebTransportRefusedException) e).status()).isEqualTo(502);
+        }
+    }
+
+    @Test
+    void aResponseWithoutStatusFailsClearly() throws Exception {
+        try (QuicListener l = scripted(s -> {
+            s.write(QpackEncoder.headersFrame(List.of(new HeaderField("server", "odd"))));
+            s.flush();
+        })) {
+            assertThatThrownBy(() -> connect(l, "/", List.of())).cause().hasMessageContaining("no valid :status");
+        }
+    }
+
+    @Test
+    void aConnectStreamEndedBeforeAResponseFailsClearly() throws Exception {
+        try (QuicListener l = scripted(NettyStream::finish)) {
+            assertThatThrownBy(() -> connect(l, "/", List.of())).cause().hasMessageContaining("ended before a response");
+        }
+    }
+
+    @Test
+    void anUndecodableResponseFailsClearly() throws Exception {
+        try (QuicListener l = scripted(s -> {
+            s.write(Unpooled.wrappedBuffer(new byte[] {0x01, 0x03, 0x00, 0x00, (byte) 0xff})); // HEADERS, bad QPACK
+            s.flush();
+        })) {
+            assertThatThrownBy(() -> connect(l, "/", List.of())).cause().hasMessageContaining("bad WebTransport CONNECT response");
+        }
+    }
+
+    @Test
+    void aFloodWhileTheRequestIsBeingAuthorizedIsAnswered400() throws Exception {
+        Authorizer never = r -> new CompletableFuture<>();
+        try (QuicListener l = server(never, (conn, v, g) -> { throw new AssertionError("no session"); })) {
+            H3Connection h3 = org.moqrelay.transport.quic.QuicClient.connect(group, clientSsl, QuicTransportConfig.DEFAULT,
+                    l.localAddress(), H3Connection::client).get(10, TimeUnit.SECONDS);
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            h3.channel().eventLoop().execute(() -> h3.channel().createStream(
+                    io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL,
+                    new io.netty.channel.ChannelInitializer<QuicStreamChannel>() {
+                        @Override
+                        protected void initChannel(QuicStreamChannel ch) {
+                            NettyStream s = new NettyStream(ch, StreamCodes.IDENTITY);
+                            ch.pipeline().addLast(s);
+                            s.read(new ReadHandler() {
+                                private final ByteBuf got = Unpooled.buffer();
+
+                                @Override
+                                public void onData(ByteBuf data) {
+                                    got.writeBytes(data);
+                                    data.release();
+                                }
+
+                                @Override
+                                public void onFin() {
+                                    org.moqrelay.transport.webtransport.h3.Http3Frames.readFrameHeader(got, 1 << 16);
+                                    answer.complete(org.moqrelay.transport.webtransport.h3.QpackDecoder.decode(got).toString());
+                                }
+
+                                @Override
+                                public void onReset(long code) {
+                                    answer.completeExceptionally(new IllegalStateException("reset " + code));
+                                }
+                            });
+                            s.write(QpackEncoder.headersFrame(WebTransportClient.requestFields("127.0.0.1", "/room", List.of())));
+                            s.write(Unpooled.wrappedBuffer(new byte[ConnectStreamReader.MAX_HEADERS + 1]));
+                            s.flush();
+                        }
+                    }));
+            assertThat(answer.get(10, TimeUnit.SECONDS)).contains(":status", "400");
+            h3.closeConnection();
+        }
+    }
+
+    private static CompletableFuture<String> readAll(RecvStream s) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        StringBuilder sb = new StringBuilder();
+        s.read(new ReadHandler() {
+            @Override
+            public void onData(ByteBuf data) {
+                sb.append(data.toString(StandardCharsets.UTF_8));
+                data.release();
+            }
+
+            @Override
+            public void onFin() {
+                done.complete(sb.toString());
+            }
+
+            @Override
+            public void onReset(long code) {
+                done.completeExceptionally(new IllegalStateException("reset " + code));
+            }
+        });
+        return done;
+    }
+
+    private static final class Drain implements ReadHandler {
+        @Override
+        public void onData(ByteBuf data) {
+            data.release();
+        }
+
+        @Override
+        public void onFin() {}
+
+        @Override
+        public void onReset(long code) {}
+    }
+
+    /** Ignores what a test does not look at. */
+    private abstract static class Handler implements ConnectionHandler {
+        @Override
+        public void onBidiStream(BidiStream stream) {
+            stream.reset(0);
+        }
+
+        @Override
+        public void onUniStream(RecvStream stream) {
+            stream.stopSending(0);
+        }
+
+        @Override
+        public void onDatagram(ByteBuf data) {
+            data.release();
+        }
+
+        @Override
+        public void onClosed(long code, String reason, boolean clean) {}
+    }
+}
