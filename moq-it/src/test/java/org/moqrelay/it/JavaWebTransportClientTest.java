@@ -28,7 +28,6 @@ import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.transport.quic.EventLoops;
-import org.moqrelay.transport.webtransport.WebTransportRefusedException;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
@@ -110,15 +109,15 @@ class JavaWebTransportClientTest {
     }
 
     @Test
-    void aRefusedConnectFailsWithTheRelaysStatus() throws Exception {
+    void aRefusedTokenClosesTheSessionWithUnauthorized() throws Exception {
         try (RelayServer closed = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
                 new InetSocketAddress("127.0.0.1", 0)).withAuth(AuthConfig.NONE).withQuicThreads(1))) {
-            // No token and no public path: the CONNECT is answered 401, as the reference does.
+            // As the reference does: the CONNECT is answered 200, then the session closes with code 6.
             ClientOptions pin = ClientOptions.pinned(closed.certificateSha256());
-            assertThatThrownBy(() -> connect(https(closed, "/room?jwt=not-a-token"), pin))
-                    .hasMessageContaining("401")
-                    .rootCause().isInstanceOf(WebTransportRefusedException.class)
-                    .extracting(e -> ((WebTransportRefusedException) e).status()).isEqualTo(401);
+            try (MoqClient refused = connect(https(closed, "/room?jwt=not-a-token"), pin)) {
+                refused.session().closed().get(10, TimeUnit.SECONDS);
+                assertThat(refused.session().closeDescription()).startsWith("code 6");
+            }
         }
     }
 

@@ -4,9 +4,8 @@ import org.moqrelay.session.spi.Connection;
 import org.moqrelay.wire.LiteVersion;
 
 /**
- * Receives a transport connection once its MoQ version is known (ALPN, or the qmux framing); its
- * session authorizes itself. WebTransport, which authorizes before answering, uses
- * {@link AuthorizedAcceptor}. Called on the connection's event loop; must not block.
+ * Receives every transport connection once its MoQ version is known (ALPN or WebTransport
+ * subprotocol). Called on the connection's event loop; must not block.
  */
 @FunctionalInterface
 public interface MoqAcceptor {

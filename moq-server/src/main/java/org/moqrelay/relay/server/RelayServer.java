@@ -105,7 +105,7 @@ public final class RelayServer implements AutoCloseable {
         // Counters only when someone can read them.
         RelayMetrics metrics = config.internalListen() != null ? new RelayMetrics() : null;
         RelaySessions sessions = new RelaySessions(origin, relayId, authorizer, metrics == null ? TieredMetrics.NOOP : metrics);
-        WebTransportServer webTransport = new WebTransportServer(authorizer, sessions::acceptAuthorized);
+        WebTransportServer webTransport = new WebTransportServer(sessions);
         // The key manager is asked on every handshake: a renewed certificate on disk is picked up
         // for new connections without a restart.
         ReloadingKeyManager keyManager = new ReloadingKeyManager(cert);

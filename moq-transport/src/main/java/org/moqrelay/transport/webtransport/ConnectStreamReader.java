@@ -5,11 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import org.moqrelay.session.lite.Authorizer;
-import org.moqrelay.session.lite.SessionRefusedException;
 import org.moqrelay.session.spi.ReadHandler;
-import org.moqrelay.transport.quic.PeerCertificates;
 import org.moqrelay.transport.Authorities;
 import org.moqrelay.transport.quic.NettyStream;
 import org.moqrelay.transport.webtransport.h3.ConnectRequest;
@@ -24,9 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebTransport CONNECT request stream: reads exactly one HEADERS frame, authorizes the
- * request, answers it (200, or the refusal's status), and then hands the stream to a
- * {@link SessionCapsuleReader}. The bytes after the HEADERS frame
+ * The WebTransport CONNECT request stream: reads exactly one HEADERS frame, answers it (200, or
+ * 400 for a malformed request), and then hands the stream to a {@link SessionCapsuleReader}. The bytes after the HEADERS frame
  * (Chromium sends a GREASE capsule in the same packet) go to the capsule reader.
  */
 final class ConnectStreamReader implements ReadHandler {
@@ -38,8 +33,6 @@ final class ConnectStreamReader implements ReadHandler {
     private final NettyStream stream;
     private ByteBuf buf;
     private SessionCapsuleReader session;
-    /** The request is being authorized: later bytes wait in {@code buf} for the session. */
-    private boolean authorizing;
     private boolean rejected;
 
     ConnectStreamReader(H3Connection h3, NettyStream stream) {
@@ -58,10 +51,6 @@ final class ConnectStreamReader implements ReadHandler {
             return;
         }
         buf = buf == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ByteBufAllocator.DEFAULT, buf, data);
-        if (authorizing) {
-            if (buf.readableBytes() > MAX_HEADERS) reject(400, "too much data before the CONNECT was answered");
-            return;
-        }
         try {
             Http3Frames.FrameHeader h;
             while ((h = Http3Frames.readFrameHeader(buf, MAX_HEADERS)) != null) {
@@ -75,7 +64,11 @@ final class ConnectStreamReader implements ReadHandler {
         } catch (QpackException | Http3Exception e) {
             reject(400, e.getMessage());
         }
-        if (buf != null && !buf.isReadable()) {
+        if (session != null && buf != null && buf.isReadable()) {
+            ByteBuf rest = buf; // capsules in the same packet as the HEADERS
+            buf = null;
+            session.onData(rest);
+        } else if (buf != null && !buf.isReadable()) {
             buf.release();
             buf = null;
         }
@@ -89,42 +82,24 @@ final class ConnectStreamReader implements ReadHandler {
             reject(400, e.getMessage());
             return;
         }
-        authorizing = true;
-        String host = Authorities.host(req.authority());
-        Authorizer.Request auth = new Authorizer.Request(req.path(), host, "quic", PeerCertificates.of(h3.channel()));
-        h3.authorizer().authorize(auth).whenComplete((grant, err) -> h3.channel().eventLoop().execute(() -> {
-            if (rejected || !h3.channel().isActive()) return;
-            if (err != null) {
-                int status = refusalStatus(err);
-                reject(status, "not authorized (" + status + ")"); // the request URL may hold a token: not logged
-            } else {
-                open(req, host, grant);
-            }
-        }));
+        open(req, Authorities.host(req.authority()));
     }
 
-    /** The refusal's HTTP status, as the reference closes a refused request with it. */
-    private static int refusalStatus(Throwable err) {
-        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
-        return cause instanceof SessionRefusedException r ? r.httpStatus() : 401;
-    }
-
-    private void open(ConnectRequest req, String host, Authorizer.Grant grant) {
+    /**
+     * Answers 200 and starts the session. As the reference does, the request is authorized by the
+     * session afterwards, from its URL: a refusal closes the session with code 6 (Unauthorized)
+     * rather than answering the CONNECT with a status.
+     */
+    private void open(ConnectRequest req, String host) {
         Optional<String> protocol = req.selectProtocol(WebTransportServer.PROTOCOLS);
         LiteVersion version = protocol.map(LiteVersion::fromAlpn).orElse(null);
         stream.write(QpackEncoder.headersFrame(ConnectRequest.responseFields(200, protocol.orElse(null))));
         stream.flush();
         WebTransportSession s = new WebTransportSession(h3, stream, req.path(), host, protocol.orElse(""));
         session = new SessionCapsuleReader(s);
-        authorizing = false;
         h3.sessionStarted(s);
         // No version (moql, or nothing we know offered): the client negotiates with a legacy SETUP.
-        h3.acceptor().accept(s, version, grant);
-        if (buf != null) {
-            ByteBuf rest = buf;
-            buf = null;
-            session.onData(rest);
-        }
+        h3.acceptor().accept(s, version);
     }
 
     private void reject(int status, String why) {
@@ -140,7 +115,6 @@ final class ConnectStreamReader implements ReadHandler {
 
     @Override
     public void onFin() {
-        rejected |= authorizing; // the request was withdrawn before it was answered
         if (buf != null) {
             buf.release();
             buf = null;
@@ -150,7 +124,6 @@ final class ConnectStreamReader implements ReadHandler {
 
     @Override
     public void onReset(long code) {
-        rejected |= authorizing;
         if (buf != null) {
             buf.release();
             buf = null;

@@ -10,8 +10,7 @@ import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import org.moqrelay.session.spi.ReadHandler;
-import org.moqrelay.session.lite.Authorizer;
-import org.moqrelay.transport.AuthorizedAcceptor;
+import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.transport.quic.NettyStream;
 import org.moqrelay.transport.quic.PeerStreamSink;
 import org.moqrelay.transport.quic.StreamCodes;
@@ -33,26 +32,24 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
     static final long H3_REQUEST_REJECTED = 0x10b;
 
     private final QuicChannel channel;
-    /** Both null on a client. */
-    private final Authorizer authorizer;
-    private final AuthorizedAcceptor acceptor;
+    /** Null on a client. */
+    private final MoqAcceptor acceptor;
     private WebTransportSession session;
     private int maxDatagram;
 
-    private H3Connection(QuicChannel channel, Authorizer authorizer, AuthorizedAcceptor acceptor) {
+    private H3Connection(QuicChannel channel, MoqAcceptor acceptor) {
         this.channel = channel;
-        this.authorizer = authorizer;
         this.acceptor = acceptor;
     }
 
-    /** The server side: a CONNECT request, once authorized, starts a session handed to {@code acceptor}. */
-    static H3Connection server(QuicChannel channel, Authorizer authorizer, AuthorizedAcceptor acceptor) {
-        return new H3Connection(channel, authorizer, acceptor);
+    /** The server side: a CONNECT request starts a session handed to {@code acceptor}. */
+    static H3Connection server(QuicChannel channel, MoqAcceptor acceptor) {
+        return new H3Connection(channel, acceptor);
     }
 
     /** The client side: the session is the one our own CONNECT starts. */
     static H3Connection client(QuicChannel channel) {
-        return new H3Connection(channel, null, null);
+        return new H3Connection(channel, null);
     }
 
     QuicChannel channel() {
@@ -91,11 +88,7 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
         session = s;
     }
 
-    Authorizer authorizer() {
-        return authorizer;
-    }
-
-    AuthorizedAcceptor acceptor() {
+    MoqAcceptor acceptor() {
         return acceptor;
     }
 

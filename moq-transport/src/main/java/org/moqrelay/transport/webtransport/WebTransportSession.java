@@ -39,6 +39,10 @@ final class WebTransportSession implements Connection {
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private ConnectionHandler handler;
     private boolean closed;
+    /** How the session ended, for a handler set only afterwards. */
+    private long closeCode;
+    private String closeReason = "";
+    private boolean closeClean;
 
     WebTransportSession(H3Connection h3, NettyStream connectStream, String path, String host, String protocol) {
         this.h3 = h3;
@@ -84,7 +88,8 @@ final class WebTransportSession implements Connection {
             if (o instanceof ByteBuf d) h.onDatagram(d);
             else if (o instanceof Adopted s) deliver(s);
         }
-        if (closed) h.onClosed(0, "", false);
+        // Closed before anyone listened (a relay refusing the token at once): tell how it ended.
+        if (closed) h.onClosed(closeCode, closeReason, closeClean);
     }
 
     /** A peer stream with our session id; {@code rest} are the bytes after the prefix. */
@@ -177,6 +182,7 @@ final class WebTransportSession implements Connection {
     public void close(long code, String reason) {
         if (closed) return;
         closed = true;
+        remember(code, reason == null ? "" : reason, true);
         connectStream.write(Capsules.encodeClose(code, reason == null ? "" : reason));
         connectStream.finish();
         eventLoop().schedule(h3::closeConnection, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
@@ -187,6 +193,7 @@ final class WebTransportSession implements Connection {
     void peerClosed(long code, String reason) {
         if (closed) return;
         closed = true;
+        remember(code, reason, code == 0);
         connectStream.finish();
         h3.closeConnection();
         if (handler != null) handler.onClosed(code, reason, code == 0);
@@ -196,7 +203,14 @@ final class WebTransportSession implements Connection {
     void connectionLost() {
         if (closed) return;
         closed = true;
+        remember(-1, "connection lost", false);
         if (handler != null) handler.onClosed(-1, "connection lost", false);
+    }
+
+    private void remember(long code, String reason, boolean clean) {
+        closeCode = code;
+        closeReason = reason;
+        closeClean = clean;
     }
 
     @Override

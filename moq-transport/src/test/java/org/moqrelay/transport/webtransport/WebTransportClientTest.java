@@ -22,15 +22,13 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.moqrelay.session.lite.Authorizer;
-import org.moqrelay.session.lite.SessionRefusedException;
 import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.session.spi.ConnectionHandler;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.session.spi.RecvStream;
 import org.moqrelay.session.spi.SendStream;
-import org.moqrelay.transport.AuthorizedAcceptor;
+import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.NettyStream;
 import org.moqrelay.transport.quic.PeerStreamSink;
@@ -64,8 +62,8 @@ class WebTransportClientTest {
     }
 
     /** Our WebTransport server on a free port. */
-    static QuicListener server(Authorizer authorizer, AuthorizedAcceptor acceptor) throws Exception {
-        WebTransportServer wt = new WebTransportServer(authorizer, acceptor);
+    static QuicListener server(MoqAcceptor acceptor) throws Exception {
+        WebTransportServer wt = new WebTransportServer(acceptor);
         return QuicListener.bind(new InetSocketAddress("127.0.0.1", 0), serverSsl, group, 1, QuicTransportConfig.DEFAULT,
                 (ch, alpn) -> wt.accept(ch));
     }
@@ -88,14 +86,25 @@ class WebTransportClientTest {
 
     @Test
     void datagramsAndStreamsCrossTheSessionBothWaysAndTheCloseCapsuleArrives() throws Exception {
-        CompletableFuture<Authorizer.Request> asked = new CompletableFuture<>();
+        CompletableFuture<String> asked = new CompletableFuture<>();
         CompletableFuture<String> serverClosed = new CompletableFuture<>();
-        Authorizer allow = r -> {
-            asked.complete(r);
-            return Authorizer.ALLOW_ALL.authorize(r);
-        };
         // The server echoes datagrams, and each uni stream's bytes on a uni stream of its own.
-        AuthorizedAcceptor echo = (conn, version, grant) -> conn.handler(new Handler() {
+        MoqAcceptor echo = (conn, version) -> {
+            asked.complete(conn.requestPath() + " at " + conn.requestHost());
+            echo(conn, serverClosed);
+        };
+        try (QuicListener l = server(echo)) {
+            Connection c = connect(l, "/room?jwt=abc", List.of("moq-lite-04"));
+            assertThat(c.protocol()).isEqualTo("moq-lite-04");
+            assertThat(asked.get(5, TimeUnit.SECONDS)).isEqualTo("/room?jwt=abc at 127.0.0.1");
+            exchange(c);
+            c.eventLoop().execute(() -> c.close(7, "bye"));
+            assertThat(serverClosed.get(5, TimeUnit.SECONDS)).isEqualTo("7 bye");
+        }
+    }
+
+    private static void echo(Connection conn, CompletableFuture<String> serverClosed) {
+        conn.handler(new Handler() {
             @Override
             public void onDatagram(ByteBuf data) {
                 conn.sendDatagram(data);
@@ -115,47 +124,45 @@ class WebTransportClientTest {
                 serverClosed.complete(code + " " + reason);
             }
         });
-        try (QuicListener l = server(allow, echo)) {
-            Connection c = connect(l, "/room?jwt=abc", List.of("moq-lite-04"));
-            assertThat(c.protocol()).isEqualTo("moq-lite-04");
-            assertThat(asked.get(5, TimeUnit.SECONDS).pathAndQuery()).isEqualTo("/room?jwt=abc");
-            assertThat(asked.get().host()).isEqualTo("127.0.0.1");
-            CompletableFuture<String> datagram = new CompletableFuture<>();
-            CompletableFuture<String> stream = new CompletableFuture<>();
-            CompletableFuture<Integer> maxDatagram = new CompletableFuture<>();
-            c.eventLoop().execute(() -> {
-                c.handler(new Handler() {
-                    @Override
-                    public void onDatagram(ByteBuf data) {
-                        datagram.complete(data.toString(StandardCharsets.UTF_8));
-                        data.release();
-                    }
+    }
 
-                    @Override
-                    public void onUniStream(RecvStream s) {
-                        readAll(s).thenAccept(stream::complete);
-                    }
-                });
-                maxDatagram.complete(c.maxDatagramSize());
-                c.sendDatagram(Unpooled.copiedBuffer("ping", StandardCharsets.UTF_8));
-                c.openUni().addListener(f -> {
-                    SendStream out = (SendStream) f.getNow();
-                    out.write(Unpooled.copiedBuffer("hello over webtransport", StandardCharsets.UTF_8));
-                    out.finish();
-                });
+    /** A datagram and a uni stream to the echoing server, and their echoes back. */
+    private static void exchange(Connection c) throws Exception {
+        CompletableFuture<String> datagram = new CompletableFuture<>();
+        CompletableFuture<String> stream = new CompletableFuture<>();
+        CompletableFuture<Integer> maxDatagram = new CompletableFuture<>();
+        c.eventLoop().execute(() -> {
+            c.handler(new Handler() {
+                @Override
+                public void onDatagram(ByteBuf data) {
+                    datagram.complete(data.toString(StandardCharsets.UTF_8));
+                    data.release();
+                }
+
+                @Override
+                public void onUniStream(RecvStream s) {
+                    readAll(s).thenAccept(stream::complete);
+                }
             });
-            assertThat(maxDatagram.get(5, TimeUnit.SECONDS)).isPositive();
-            assertThat(datagram.get(5, TimeUnit.SECONDS)).isEqualTo("ping");
-            assertThat(stream.get(5, TimeUnit.SECONDS)).isEqualTo("hello over webtransport");
-            c.eventLoop().execute(() -> c.close(7, "bye"));
-            assertThat(serverClosed.get(5, TimeUnit.SECONDS)).isEqualTo("7 bye");
-        }
+            maxDatagram.complete(c.maxDatagramSize());
+            c.sendDatagram(Unpooled.copiedBuffer("ping", StandardCharsets.UTF_8));
+            c.openUni().addListener(f -> {
+                SendStream out = (SendStream) f.getNow();
+                out.write(Unpooled.copiedBuffer("hello over webtransport", StandardCharsets.UTF_8));
+                out.finish();
+            });
+        });
+        assertThat(maxDatagram.get(5, TimeUnit.SECONDS)).isPositive();
+        assertThat(datagram.get(5, TimeUnit.SECONDS)).isEqualTo("ping");
+        assertThat(stream.get(5, TimeUnit.SECONDS)).isEqualTo("hello over webtransport");
     }
 
     @Test
-    void aRefusalIsTheAuthorizersStatus() throws Exception {
-        Authorizer refuse = r -> CompletableFuture.failedFuture(SessionRefusedException.withStatus(502, "key unreachable"));
-        try (QuicListener l = server(refuse, (conn, v, g) -> { throw new AssertionError("no session"); })) {
+    void aNon2xxAnswerFailsWithItsStatus() throws Exception {
+        try (QuicListener l = scripted(s -> {
+            s.write(QpackEncoder.headersFrame(List.of(new HeaderField(":status", "502"))));
+            s.finish();
+        })) {
             assertThatThrownBy(() -> connect(l, "/room", List.of()))
                     .isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(WebTransportRefusedException.class)
@@ -188,50 +195,6 @@ class WebTransportClientTest {
             s.flush();
         })) {
             assertThatThrownBy(() -> connect(l, "/", List.of())).cause().hasMessageContaining("bad WebTransport CONNECT response");
-        }
-    }
-
-    @Test
-    void aFloodWhileTheRequestIsBeingAuthorizedIsAnswered400() throws Exception {
-        Authorizer never = r -> new CompletableFuture<>();
-        try (QuicListener l = server(never, (conn, v, g) -> { throw new AssertionError("no session"); })) {
-            H3Connection h3 = org.moqrelay.transport.quic.QuicClient.connect(group, clientSsl, QuicTransportConfig.DEFAULT,
-                    l.localAddress(), H3Connection::client).get(10, TimeUnit.SECONDS);
-            CompletableFuture<String> answer = new CompletableFuture<>();
-            h3.channel().eventLoop().execute(() -> h3.channel().createStream(
-                    io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL,
-                    new io.netty.channel.ChannelInitializer<QuicStreamChannel>() {
-                        @Override
-                        protected void initChannel(QuicStreamChannel ch) {
-                            NettyStream s = new NettyStream(ch, StreamCodes.IDENTITY);
-                            ch.pipeline().addLast(s);
-                            s.read(new ReadHandler() {
-                                private final ByteBuf got = Unpooled.buffer();
-
-                                @Override
-                                public void onData(ByteBuf data) {
-                                    got.writeBytes(data);
-                                    data.release();
-                                }
-
-                                @Override
-                                public void onFin() {
-                                    org.moqrelay.transport.webtransport.h3.Http3Frames.readFrameHeader(got, 1 << 16);
-                                    answer.complete(org.moqrelay.transport.webtransport.h3.QpackDecoder.decode(got).toString());
-                                }
-
-                                @Override
-                                public void onReset(long code) {
-                                    answer.completeExceptionally(new IllegalStateException("reset " + code));
-                                }
-                            });
-                            s.write(QpackEncoder.headersFrame(WebTransportClient.requestFields("127.0.0.1", "/room", List.of())));
-                            s.write(Unpooled.wrappedBuffer(new byte[ConnectStreamReader.MAX_HEADERS + 1]));
-                            s.flush();
-                        }
-                    }));
-            assertThat(answer.get(10, TimeUnit.SECONDS)).contains(":status", "400");
-            h3.closeConnection();
         }
     }
 
