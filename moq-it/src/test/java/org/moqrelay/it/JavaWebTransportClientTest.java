@@ -22,7 +22,6 @@ import org.moqrelay.client.TrackReader;
 import org.moqrelay.client.load.LoadOptions;
 import org.moqrelay.client.load.LoadTest;
 import org.moqrelay.model.Demand;
-import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.RelayConfig;
@@ -71,23 +70,7 @@ class JavaWebTransportClientTest {
              MoqClient wtSub = connect(https(relay, "/anon"), pinned());
              MoqClient quicSub = connect(quic, pinned())) {
             assertThat(pub.connection().protocol()).as("subprotocol the relay chose").isEqualTo("moq-lite-05");
-            Track t = pub.publish(Path.of("wt/one")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/wt/one"), 10);
-            try (TrackReader a = new TrackReader(wtSub.consume(Path.of("wt/one")).track("frames"), Demand.LATEST);
-                 TrackReader b = new TrackReader(quicSub.consume(Path.of("wt/one")).track("frames"), Demand.LATEST)) {
-                Group g = t.createGroup(0);
-                g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 40_000)));
-                g.append(20, Unpooled.wrappedBuffer(TestStream.payload(0, 1, 10)));
-                g.finish();
-                for (TrackReader r : new TrackReader[] {a, b}) {
-                    for (int i = 0; i < 2; i++) {
-                        TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
-                        assertThat(got).isNotNull();
-                        assertThat(got.index()).isEqualTo(i);
-                        assertThat(TestStream.verify(0, i, got.payload())).isTrue();
-                    }
-                }
-            }
+            Relays.twoFramesReachEach(relay, pub, "wt/one", wtSub, quicSub);
         }
     }
 

@@ -142,4 +142,32 @@ final class Relays {
             next++;
         }
     }
+
+    /**
+     * {@code pub} publishes track "frames" of broadcast {@code path} (under "anon/"); each of
+     * {@code subs} receives its one group intact: a 40 kB frame (larger than one qmux record or
+     * WebSocket message, so split and joined again) and a 10-byte one.
+     */
+    static void twoFramesReachEach(RelayServer relay, MoqClient pub, String path, MoqClient... subs) throws Exception {
+        Track t = pub.publish(Path.of(path)).createTrack("frames", TrackInfo.DEFAULT);
+        awaitAnnounced(relay.origin(), Path.of("anon/" + path), 10);
+        java.util.List<TrackReader> readers = new java.util.ArrayList<>();
+        try {
+            for (MoqClient s : subs) readers.add(new TrackReader(s.consume(Path.of(path)).track("frames"), Demand.LATEST));
+            Group g = t.createGroup(0);
+            g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 40_000)));
+            g.append(20, Unpooled.wrappedBuffer(TestStream.payload(0, 1, 10)));
+            g.finish();
+            for (TrackReader r : readers) {
+                for (int i = 0; i < 2; i++) {
+                    TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
+                    assertThat(got).as("frame %d", i).isNotNull();
+                    assertThat(got.index()).isEqualTo(i);
+                    assertThat(TestStream.verify(0, i, got.payload())).isTrue();
+                }
+            }
+        } finally {
+            for (TrackReader r : readers) r.close();
+        }
+    }
 }

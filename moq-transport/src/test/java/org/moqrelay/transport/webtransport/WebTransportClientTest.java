@@ -74,7 +74,7 @@ class WebTransportClientTest {
                 (QuicChannel ch, String alpn) -> (PeerStreamSink) (QuicStreamChannel s) -> {
                     NettyStream stream = new NettyStream(s, StreamCodes.IDENTITY);
                     s.pipeline().addLast(stream);
-                    stream.read(new Drain());
+                    stream.read(new H3Connection.Drain());
                     if (s.type() == io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL) answer.accept(stream);
                 });
     }
@@ -219,19 +219,6 @@ class WebTransportClientTest {
             }
         });
         return done;
-    }
-
-    private static final class Drain implements ReadHandler {
-        @Override
-        public void onData(ByteBuf data) {
-            data.release();
-        }
-
-        @Override
-        public void onFin() {}
-
-        @Override
-        public void onReset(long code) {}
     }
 
     /** Ignores what a test does not look at. */

@@ -128,10 +128,7 @@ public final class Http3Frames {
         settings.put(SETTINGS_WEBTRANS_MAX_SESSIONS_DRAFT07, 1L);
         settings.put(SETTINGS_WEBTRANS_MAX_SESSIONS_DRAFT02, 1L);
         settings.put(SETTINGS_ENABLE_WEBTRANSPORT_DRAFT02, 1L);
-        ByteBuf out = Unpooled.buffer(32);
-        VarInts.write(out, STREAM_CONTROL);
-        writeSettings(out, settings);
-        return out;
+        return controlStream(settings);
     }
 
     /**
@@ -145,6 +142,11 @@ public final class Http3Frames {
         settings.put(SETTINGS_H3_DATAGRAM_DRAFT04, 1L);
         settings.put(SETTINGS_WEBTRANS_MAX_SESSIONS_DRAFT07, 1L);
         settings.put(SETTINGS_ENABLE_WEBTRANSPORT_DRAFT02, 1L);
+        return controlStream(settings);
+    }
+
+    /** Stream type 0x00 (control), then one SETTINGS frame. */
+    private static ByteBuf controlStream(Map<Long, Long> settings) {
         ByteBuf out = Unpooled.buffer(32);
         VarInts.write(out, STREAM_CONTROL);
         writeSettings(out, settings);
