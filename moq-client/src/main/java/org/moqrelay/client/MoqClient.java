@@ -56,7 +56,8 @@ public final class MoqClient implements AutoCloseable {
      *   <li>{@code moqt://host:port/path?jwt=...}: raw QUIC; the path and query travel in the lite-05 SETUP;</li>
      *   <li>{@code https://host:port/path?jwt=...}: WebTransport (HTTP/3 extended CONNECT over QUIC), as
      *       {@code @moq/net} speaks it in browsers; the path and query travel in the CONNECT, the
-     *       version in its subprotocol; a refused CONNECT fails with its status (401 for a bad token);</li>
+     *       version in its subprotocol; a relay refusing the token closes the session with code 6,
+     *       a non-2xx answer fails with {@code WebTransportRefusedException};</li>
      *   <li>{@code tcp://host:port/path?jwt=...}: plain qmux over TCP, likewise;</li>
      *   <li>{@code ws://host:port/path?jwt=...} and {@code wss://...}: qmux over a WebSocket, as
      *       {@code @moq/net} falls back to; the path and query travel in the upgrade request;</li>

@@ -50,10 +50,8 @@ final class ConnectResponseReader implements ReadHandler {
             Http3Frames.FrameHeader h;
             while ((h = Http3Frames.readFrameHeader(buf, ConnectStreamReader.MAX_HEADERS)) != null) {
                 ByteBuf payload = buf.readSlice((int) h.length());
-                if (h.type() == Http3Frames.HEADERS) {
-                    onHeaders(QpackDecoder.decode(payload));
-                    break;
-                }
+                // An interim (1xx) response is followed by the final one (RFC 9114 §4.1).
+                if (h.type() == Http3Frames.HEADERS && (onHeaders(QpackDecoder.decode(payload)) || failed)) break;
                 // GREASE or other frames before HEADERS are skipped.
             }
         } catch (QpackException | Http3Exception e) {
@@ -70,7 +68,8 @@ final class ConnectResponseReader implements ReadHandler {
         }
     }
 
-    private void onHeaders(List<HeaderField> fields) {
+    /** Handles one response HEADERS frame; false for an interim (1xx) one. */
+    private boolean onHeaders(List<HeaderField> fields) {
         String status = null;
         String protocol = "";
         for (HeaderField f : fields) {
@@ -82,15 +81,17 @@ final class ConnectResponseReader implements ReadHandler {
             code = Integer.parseInt(status);
         } catch (NumberFormatException e) {
             fail(new IOException("WebTransport CONNECT response from " + url + " has no valid :status: " + status));
-            return;
+            return true;
         }
+        if (code >= 100 && code < 200) return false;
         if (code < 200 || code > 299) {
             fail(new WebTransportRefusedException(url, code));
-            return;
+            return true;
         }
         session.negotiated(protocol);
         open = new SessionCapsuleReader(session);
         ready.trySuccess(session);
+        return true;
     }
 
     /** The {@code wt-protocol} sf-String; "" (legacy SETUP) if it does not parse. */

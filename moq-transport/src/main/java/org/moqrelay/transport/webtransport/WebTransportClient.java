@@ -7,11 +7,13 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.transport.Authorities;
 import org.moqrelay.transport.quic.NettyStream;
@@ -32,18 +34,27 @@ import org.moqrelay.transport.webtransport.h3.StructuredFields;
 public final class WebTransportClient {
     /** The ALPN a WebTransport client's QUIC handshake must offer. */
     public static final String ALPN = "h3";
+    /** How long the server may take to answer the CONNECT (a peer that keeps QUIC alive but never answers). */
+    static final long RESPONSE_TIMEOUT_MILLIS = 10_000;
 
     private WebTransportClient() {}
 
     /**
      * Connects to {@code url} and completes once the server answered 2xx; fails with
-     * {@link WebTransportRefusedException} for any other status.
+     * {@link WebTransportRefusedException} for any other status, and with an {@link IOException}
+     * when no answer came within {@value #RESPONSE_TIMEOUT_MILLIS} ms. (A MoQ relay refusing a token
+     * answers 200 and then closes the session with code 6, as the reference does.)
      *
      * @param ssl       a client context offering ALPN {@value #ALPN}
      * @param protocols the subprotocols to offer, most preferred first (may be empty)
      */
     public static Future<Connection> connect(EventLoopGroup group, QuicSslContext ssl, QuicTransportConfig config,
                                              URI url, List<String> protocols) {
+        return connect(group, ssl, config, url, protocols, RESPONSE_TIMEOUT_MILLIS);
+    }
+
+    static Future<Connection> connect(EventLoopGroup group, QuicSslContext ssl, QuicTransportConfig config,
+                                      URI url, List<String> protocols, long responseTimeoutMillis) {
         Promise<Connection> ready = group.next().newPromise();
         if (!"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 0) {
             ready.setFailure(new IllegalArgumentException("WebTransport needs https://host:port/path, got " + url));
@@ -61,6 +72,13 @@ public final class WebTransportClient {
             h3.channel().eventLoop().execute(() -> {
                 h3.start();
                 sendConnect(h3, url, protocols, ready);
+                ScheduledFuture<?> timeout = h3.channel().eventLoop().schedule(() -> {
+                    if (ready.tryFailure(new IOException("no answer to the WebTransport CONNECT from " + url
+                            + " within " + responseTimeoutMillis + " ms"))) {
+                        h3.closeConnection();
+                    }
+                }, responseTimeoutMillis, TimeUnit.MILLISECONDS);
+                ready.addListener(x -> timeout.cancel(false));
             });
         });
         return ready;

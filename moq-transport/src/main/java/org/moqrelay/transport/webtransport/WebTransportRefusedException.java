@@ -2,7 +2,7 @@ package org.moqrelay.transport.webtransport;
 
 import java.io.IOException;
 
-/** The server answered our WebTransport CONNECT with a status other than 2xx (401 for a bad token). */
+/** The server answered our WebTransport CONNECT with a status other than 2xx (a proxy, or a server that refuses up front; a MoQ relay refusing a token answers 200 and closes the session with code 6). */
 public final class WebTransportRefusedException extends IOException {
     private static final long serialVersionUID = 1L;
     private final int status;

@@ -60,15 +60,21 @@ final class WebTransportSession implements Connection {
     /** Client side: the CONNECT failed; drop what came early and end the QUIC connection. */
     void abandon() {
         closed = true;
+        dropEarly();
+        h3.closeConnection();
+    }
+
+    /** Releases datagrams and drains streams that came before any handler (the connection is going). */
+    private void dropEarly() {
         while (!early.isEmpty()) {
             Object o = early.poll();
-            if (o instanceof ByteBuf d) d.release();
-            else if (o instanceof Adopted a) {
+            if (o instanceof ByteBuf d) {
+                d.release();
+            } else if (o instanceof Adopted a) {
+                a.read(new H3Connection.Drain()); // releases what it queued and whatever still comes
                 a.stopSending(0);
-                a.reset(0);
             }
         }
-        h3.closeConnection();
     }
 
     long sessionId() {
@@ -183,6 +189,7 @@ final class WebTransportSession implements Connection {
         if (closed) return;
         closed = true;
         remember(code, reason == null ? "" : reason, true);
+        if (handler == null) dropEarly(); // closed unheard (no common version): nobody will take them
         connectStream.write(Capsules.encodeClose(code, reason == null ? "" : reason));
         connectStream.finish();
         eventLoop().schedule(h3::closeConnection, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);

@@ -37,6 +37,7 @@ import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.transport.quic.StreamCodes;
 import org.moqrelay.transport.tls.CertificateBundle;
 import org.moqrelay.transport.tls.Certificates;
+import org.moqrelay.transport.webtransport.h3.ConnectRequest;
 import org.moqrelay.transport.webtransport.h3.HeaderField;
 import org.moqrelay.transport.webtransport.h3.QpackEncoder;
 
@@ -168,6 +169,30 @@ class WebTransportClientTest {
                     .cause().isInstanceOf(WebTransportRefusedException.class)
                     .hasMessageContaining("502")
                     .extracting(e -> ((WebTransportRefusedException) e).status()).isEqualTo(502);
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsTheConnectInBoundedTime() throws Exception {
+        try (QuicListener l = scripted(s -> {})) {
+            URI url = URI.create("https://127.0.0.1:" + l.localAddress().getPort() + "/");
+            assertThatThrownBy(() -> WebTransportClient.connect(group, clientSsl, QuicTransportConfig.DEFAULT, url, List.of(), 300)
+                    .get(10, TimeUnit.SECONDS))
+                    .cause().hasMessageContaining("no answer to the WebTransport CONNECT").hasMessageContaining("300 ms");
+        }
+    }
+
+    @Test
+    void anInterimResponseIsFollowedByTheFinalOne() throws Exception {
+        try (QuicListener l = scripted(s -> {
+            s.write(QpackEncoder.headersFrame(List.of(new HeaderField(":status", "103"))));
+            s.write(QpackEncoder.headersFrame(List.of(new HeaderField(":status", "200"),
+                    new HeaderField(ConnectRequest.WT_PROTOCOL, "\"moq-lite-05\""))));
+            s.flush();
+        })) {
+            Connection c = connect(l, "/", List.of("moq-lite-05"));
+            assertThat(c.protocol()).isEqualTo("moq-lite-05");
+            c.eventLoop().execute(() -> c.close(0, ""));
         }
     }
 
