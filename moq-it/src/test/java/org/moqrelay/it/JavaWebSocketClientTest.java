@@ -3,7 +3,6 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,19 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
-import org.moqrelay.client.TestStream;
-import org.moqrelay.client.TrackReader;
 import org.moqrelay.client.load.LoadOptions;
 import org.moqrelay.client.load.LoadTest;
-import org.moqrelay.model.Demand;
-import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.relay.server.WebHttpsConfig;
 import org.moqrelay.transport.quic.EventLoops;
-import org.moqrelay.wire.Path;
-import org.moqrelay.wire.lite.TrackInfo;
 
 /**
  * The Java client (and so {@code ./moq load}) over qmux on a WebSocket, {@code ws://} and
@@ -77,14 +70,7 @@ class JavaWebSocketClientTest {
     @Test
     void wssVerifiesTheRelayByItsPinnedCertificate() throws Exception {
         try (MoqClient pub = connect(wss("/anon")); MoqClient sub = connect(wss("/anon"))) {
-            Track t = pub.publish(Path.of("wss/one")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/wss/one"), 10);
-            try (TrackReader r = new TrackReader(sub.consume(Path.of("wss/one")).track("frames"), Demand.LATEST)) {
-                t.createGroup(0).append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 500)));
-                TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
-                assertThat(got).isNotNull();
-                assertThat(TestStream.verify(0, 0, got.payload())).isTrue();
-            }
+            Relays.relayOneFrame(relay, pub, sub, "anon", "wss/one");
         }
         ClientOptions wrongPin = ClientOptions.pinned("00".repeat(32));
         assertThatThrownBy(() -> MoqClient.connect(clients, wss("/anon"), wrongPin).get(10, TimeUnit.SECONDS))

@@ -111,11 +111,16 @@ final class Relays {
 
     /** Publishes one frame at {@code ROOT/cam} through {@code pub} and reads it back through {@code sub}. */
     static void relayOneFrame(RelayServer relay, MoqClient pub, MoqClient sub, String root) throws Exception {
-        Track t = pub.publish(Path.of("cam")).createTrack("video", TrackInfo.DEFAULT);
-        awaitAnnounced(relay.origin(), Path.of(root).join(Path.of("cam")), 10);
+        relayOneFrame(relay, pub, sub, root, "cam");
+    }
+
+    /** Publishes one frame at {@code ROOT/BROADCAST} through {@code pub} and reads it back through {@code sub}. */
+    static void relayOneFrame(RelayServer relay, MoqClient pub, MoqClient sub, String root, String broadcast) throws Exception {
+        Track t = pub.publish(Path.of(broadcast)).createTrack("video", TrackInfo.DEFAULT);
+        awaitAnnounced(relay.origin(), Path.of(root).join(Path.of(broadcast)), 10);
         Group g = t.createGroup(0);
         g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 10)));
-        try (TrackReader r = new TrackReader(sub.consume(Path.of("cam")).track("video"), Demand.LATEST)) {
+        try (TrackReader r = new TrackReader(sub.consume(Path.of(broadcast)).track("video"), Demand.LATEST)) {
             TrackReader.Received got = r.poll(10, TimeUnit.SECONDS);
             assertThat(got).isNotNull();
             assertThat(TestStream.verify(0, 0, got.payload())).isTrue();
