@@ -9,6 +9,9 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.Map;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.transport.quic.NettyStream;
@@ -21,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP/3 layer of one QUIC connection, on either side: our control stream with SETTINGS (sent
- * at once, since Chromium waits for them before its CONNECT), the peer's control and QPACK streams
- * (drained), and WebTransport streams and datagrams routed to the session. A server also takes
- * the peer's CONNECT request; a client refuses request streams from its peer.
+ * at once, since Chromium waits for them before its CONNECT), the peer's SETTINGS (read from its
+ * control stream; a client waits for them before its CONNECT), the peer's QPACK streams (drained),
+ * and WebTransport streams and datagrams routed to the session. A server also takes the peer's
+ * CONNECT request; a client refuses request streams from its peer.
  */
 final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStreamSink {
     private static final Logger log = LoggerFactory.getLogger(H3Connection.class);
@@ -34,12 +38,15 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
     private final QuicChannel channel;
     /** Null on a client. */
     private final MoqAcceptor acceptor;
+    private final Promise<Map<Long, Long>> peerSettings;
+    private boolean peerControlSeen;
     private WebTransportSession session;
     private int maxDatagram;
 
     private H3Connection(QuicChannel channel, MoqAcceptor acceptor) {
         this.channel = channel;
         this.acceptor = acceptor;
+        this.peerSettings = channel.eventLoop().newPromise();
     }
 
     /** The server side: a CONNECT request starts a session handed to {@code acceptor}. */
@@ -58,6 +65,11 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
 
     int maxDatagram() {
         return maxDatagram;
+    }
+
+    /** The SETTINGS of the peer's control stream; failed with an {@code Http3Exception} if it is malformed. */
+    Future<Map<Long, Long>> peerSettings() {
+        return peerSettings;
     }
 
     void start() {
@@ -94,7 +106,12 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
 
     /** Ends the QUIC connection; Chromium never sends CONNECTION_CLOSE for a closed session. */
     void closeConnection() {
-        if (channel.isActive()) channel.close(true, (int) H3_NO_ERROR, Unpooled.EMPTY_BUFFER);
+        closeConnection(H3_NO_ERROR);
+    }
+
+    /** Ends the QUIC connection with an HTTP/3 error code (RFC 9114 §8.1). */
+    void closeConnection(long h3Code) {
+        if (channel.isActive()) channel.close(true, (int) h3Code, Unpooled.EMPTY_BUFFER);
     }
 
     @Override
@@ -184,8 +201,13 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
                     log.debug("ignoring HTTP/3 uni stream type 0x{}", Long.toHexString(type));
                     stream.stopSending(H3_STREAM_CREATION_ERROR);
                 }
-                // Control and QPACK streams must stay open; we need nothing from them.
-                delegate = new Drain();
+                if (type == Http3Frames.STREAM_CONTROL && !peerControlSeen) {
+                    peerControlSeen = true;
+                    delegate = new ControlStreamReader(peerSettings);
+                } else {
+                    // QPACK streams must stay open; we need nothing from them.
+                    delegate = new Drain();
+                }
             }
             ByteBuf rest = take();
             if (rest.isReadable()) delegate.onData(rest);

@@ -192,7 +192,7 @@ final class WebTransportSession implements Connection {
         if (handler == null) dropEarly(); // closed unheard (no common version): nobody will take them
         connectStream.write(Capsules.encodeClose(code, reason == null ? "" : reason));
         connectStream.finish();
-        eventLoop().schedule(h3::closeConnection, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        eventLoop().schedule(() -> h3.closeConnection(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         if (handler != null) handler.onClosed(code, reason, true);
     }
 

@@ -5,19 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +44,10 @@ import org.moqrelay.transport.tls.CertificateBundle;
 import org.moqrelay.transport.tls.Certificates;
 import org.moqrelay.transport.webtransport.h3.ConnectRequest;
 import org.moqrelay.transport.webtransport.h3.HeaderField;
+import org.moqrelay.transport.webtransport.h3.Http3Frames;
 import org.moqrelay.transport.webtransport.h3.QpackEncoder;
+import org.moqrelay.transport.webtransport.h3.StructuredFields;
+import org.moqrelay.wire.VarInts;
 
 /** The WebTransport client against our server, and against scripted servers that answer badly. */
 class WebTransportClientTest {
@@ -69,15 +77,72 @@ class WebTransportClientTest {
                 (ch, alpn) -> wt.accept(ch));
     }
 
-    /** A server that answers every request stream with {@code answer}. */
+    /** A server that sends our server's SETTINGS at once and answers every request stream with {@code answer}. */
     static QuicListener scripted(Consumer<NettyStream> answer) throws Exception {
+        return scripted(ch -> control(ch, Http3Frames.serverSettings(), false), answer);
+    }
+
+    /**
+     * A server that runs {@code onConnection} when a connection is up (its SETTINGS are up to it)
+     * and answers every request stream with {@code answer}; it reads nothing.
+     */
+    static QuicListener scripted(Consumer<QuicChannel> onConnection, Consumer<NettyStream> answer) throws Exception {
         return QuicListener.bind(new InetSocketAddress("127.0.0.1", 0), serverSsl, group, 1, QuicTransportConfig.DEFAULT,
-                (QuicChannel ch, String alpn) -> (PeerStreamSink) (QuicStreamChannel s) -> {
-                    NettyStream stream = new NettyStream(s, StreamCodes.IDENTITY);
-                    s.pipeline().addLast(stream);
-                    stream.read(new H3Connection.Drain());
-                    if (s.type() == io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL) answer.accept(stream);
+                (QuicChannel ch, String alpn) -> {
+                    onConnection.accept(ch);
+                    return (PeerStreamSink) (QuicStreamChannel s) -> {
+                        NettyStream stream = new NettyStream(s, StreamCodes.IDENTITY);
+                        s.pipeline().addLast(stream);
+                        stream.read(new H3Connection.Drain());
+                        if (s.type() == QuicStreamType.BIDIRECTIONAL) answer.accept(stream);
+                    };
                 });
+    }
+
+    /** Opens the server's control stream with {@code bytes} (its type and frames); FIN after them if {@code end}. */
+    static void control(QuicChannel ch, ByteBuf bytes, boolean end) {
+        ch.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel s) {}
+        }).addListener(f -> {
+            QuicStreamChannel s = (QuicStreamChannel) f.getNow();
+            s.writeAndFlush(bytes);
+            if (end) s.shutdownOutput();
+        });
+    }
+
+    /** A control stream: its type, then {@code frames}, e.g. from {@link #settings}. */
+    static ByteBuf controlStream(ByteBuf... frames) {
+        ByteBuf out = Unpooled.buffer();
+        VarInts.write(out, Http3Frames.STREAM_CONTROL);
+        for (ByteBuf f : frames) {
+            out.writeBytes(f);
+            f.release();
+        }
+        return out;
+    }
+
+    /** A SETTINGS frame with {@code idsAndValues} in order. */
+    static ByteBuf settings(long... idsAndValues) {
+        Map<Long, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < idsAndValues.length; i += 2) m.put(idsAndValues[i], idsAndValues[i + 1]);
+        ByteBuf out = Unpooled.buffer();
+        Http3Frames.writeSettings(out, m);
+        return out;
+    }
+
+    /** A frame of a reserved (GREASE) type, which a peer must skip. */
+    static ByteBuf greaseFrame() {
+        ByteBuf out = Unpooled.buffer();
+        Http3Frames.writeFrame(out, 0x21 + 0x1f * 2, Unpooled.copiedBuffer("grease", StandardCharsets.US_ASCII));
+        return out;
+    }
+
+    /** Answers a CONNECT with 200 choosing {@code protocol}. */
+    static void answerOk(NettyStream s, String protocol) {
+        s.write(QpackEncoder.headersFrame(List.of(new HeaderField(":status", "200"),
+                new HeaderField(ConnectRequest.WT_PROTOCOL, StructuredFields.serializeString(protocol)))));
+        s.flush();
     }
 
     static Connection connect(QuicListener l, String path, List<String> protocols) throws Exception {
@@ -220,6 +285,131 @@ class WebTransportClientTest {
             s.flush();
         })) {
             assertThatThrownBy(() -> connect(l, "/", List.of())).cause().hasMessageContaining("bad WebTransport CONNECT response");
+        }
+    }
+
+    @Test
+    void theConnectWaitsForTheServersLateSettingsAndSkipsAGreaseFrameBeforeThem() throws Exception {
+        AtomicBoolean settingsSent = new AtomicBoolean();
+        CompletableFuture<Boolean> connectBeforeSettings = new CompletableFuture<>();
+        // A slow server: its SETTINGS leave 300 ms after the handshake. Without the wait the
+        // CONNECT arrives long before; with it, it cannot arrive before them at all.
+        try (QuicListener l = scripted(ch -> ch.eventLoop().schedule(() -> {
+            settingsSent.set(true);
+            control(ch, controlStream(greaseFrame(), settings(0x08, 1, 0x33, 1, 0xc671706aL, 1)), false);
+        }, 300, TimeUnit.MILLISECONDS), s -> {
+            connectBeforeSettings.complete(!settingsSent.get());
+            answerOk(s, "moq-lite-05");
+        })) {
+            Connection c = connect(l, "/", List.of("moq-lite-05"));
+            assertThat(connectBeforeSettings.get(5, TimeUnit.SECONDS)).as("CONNECT before the server's SETTINGS").isFalse();
+            assertThat(c.protocol()).isEqualTo("moq-lite-05");
+            c.eventLoop().execute(() -> c.close(0, ""));
+        }
+    }
+
+    @Test
+    void aServerWithoutExtendedConnectGetsNoConnectAndTheConnectionIsClosed() throws Exception {
+        CompletableFuture<QuicChannel> server = new CompletableFuture<>();
+        AtomicBoolean requested = new AtomicBoolean();
+        try (QuicListener l = scripted(ch -> {
+            server.complete(ch);
+            // Everything WebTransport needs but SETTINGS_ENABLE_CONNECT_PROTOCOL.
+            control(ch, controlStream(settings(0x33, 1, 0xffd277L, 1, 0xc671706aL, 1, 0x2b603742L, 1)), false);
+        }, s -> requested.set(true))) {
+            assertThatThrownBy(() -> connect(l, "/", List.of("moq-lite-05")))
+                    .cause().isInstanceOf(WebTransportUnsupportedException.class)
+                    .hasMessageContaining("SETTINGS_ENABLE_CONNECT_PROTOCOL (0x8) = 1")
+                    .extracting(e -> ((WebTransportUnsupportedException) e).missingSetting()).asString()
+                    .startsWith("SETTINGS_ENABLE_CONNECT_PROTOCOL");
+            assertThat(server.get(5, TimeUnit.SECONDS).closeFuture().await(5, TimeUnit.SECONDS))
+                    .as("the client closed the QUIC connection").isTrue();
+            assertThat(requested).as("a CONNECT reached the server").isFalse();
+        }
+    }
+
+    @Test
+    void aServerThatNeverSendsSettingsFailsTheConnectInBoundedTime() throws Exception {
+        CompletableFuture<QuicChannel> server = new CompletableFuture<>();
+        AtomicBoolean requested = new AtomicBoolean();
+        try (QuicListener l = scripted(server::complete, s -> requested.set(true))) {
+            URI url = URI.create("https://127.0.0.1:" + l.localAddress().getPort() + "/");
+            assertThatThrownBy(() -> WebTransportClient.connect(group, clientSsl, QuicTransportConfig.DEFAULT, url, List.of(), 300)
+                    .get(10, TimeUnit.SECONDS))
+                    .cause().hasMessageContaining("no HTTP/3 SETTINGS").hasMessageContaining("300 ms");
+            assertThat(server.get(5, TimeUnit.SECONDS).closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(requested).isFalse();
+        }
+    }
+
+    @Test
+    void aControlStreamThatEndsBeforeItsSettingsFailsClearly() throws Exception {
+        try (QuicListener l = scripted(ch -> control(ch, controlStream(), true), s -> {})) {
+            assertThatThrownBy(() -> connect(l, "/", List.of()))
+                    .cause().hasMessageContaining("bad HTTP/3 SETTINGS").hasMessageContaining("ended before its SETTINGS");
+        }
+    }
+
+    @Test
+    void aControlStreamThatStartsWithAnotherFrameThanSettingsFailsClearly() throws Exception {
+        ByteBuf goaway = Unpooled.wrappedBuffer(new byte[] {0x07, 0x01, 0x00});
+        try (QuicListener l = scripted(ch -> control(ch, controlStream(goaway), false), s -> {})) {
+            assertThatThrownBy(() -> connect(l, "/", List.of()))
+                    .cause().hasMessageContaining("bad HTTP/3 SETTINGS").hasMessageContaining("frame type 0x7, not SETTINGS");
+        }
+    }
+
+    @Test
+    void greaseFramesBeforeTheResponseHeadersAreSkipped() throws Exception {
+        try (QuicListener l = scripted(s -> {
+            s.write(greaseFrame());
+            s.write(greaseFrame());
+            answerOk(s, "moq-lite-04");
+        })) {
+            Connection c = connect(l, "/", List.of("moq-lite-05", "moq-lite-04"));
+            assertThat(c.protocol()).isEqualTo("moq-lite-04");
+            c.eventLoop().execute(() -> c.close(0, ""));
+        }
+    }
+
+    @Test
+    void aRequestStreamTheServerOpensIsRefusedAndTheSessionStaysUp() throws Exception {
+        CompletableFuture<Long> refused = new CompletableFuture<>();
+        try (QuicListener l = scripted(s -> {
+            answerOk(s, "moq-lite-05");
+            // A server never opens request streams (RFC 9114 §6.1); this one does.
+            NettyStream[] holder = new NettyStream[1];
+            s.channel().parent().createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+                @Override
+                protected void initChannel(QuicStreamChannel ch) {
+                    holder[0] = new NettyStream(ch, StreamCodes.IDENTITY);
+                    ch.pipeline().addLast(holder[0]);
+                }
+            }).addListener(f -> {
+                holder[0].read(new ReadHandler() {
+                    @Override
+                    public void onData(ByteBuf data) {
+                        data.release();
+                    }
+
+                    @Override
+                    public void onFin() {
+                        refused.completeExceptionally(new AssertionError("FIN instead of a refusal"));
+                    }
+
+                    @Override
+                    public void onReset(long code) {
+                        refused.complete(code);
+                    }
+                });
+                holder[0].write(QpackEncoder.headersFrame(List.of(new HeaderField(":method", "GET"))));
+                holder[0].flush();
+            });
+        })) {
+            Connection c = connect(l, "/", List.of("moq-lite-05"));
+            assertThat(refused.get(5, TimeUnit.SECONDS)).isEqualTo(H3Connection.H3_STREAM_CREATION_ERROR);
+            assertThat(c.eventLoop().submit(c::isOpen).get(5, TimeUnit.SECONDS)).isTrue();
+            c.eventLoop().execute(() -> c.close(0, ""));
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.moqrelay.wire.VarInts;
 
 /**
@@ -201,11 +202,36 @@ public final class Http3Frames {
      * latter).
      */
     public static boolean supportsWebTransport(Map<Long, Long> settings) {
-        boolean datagrams = settings.getOrDefault(SETTINGS_H3_DATAGRAM, 0L) == 1
+        return enablesDatagrams(settings) && enablesWebTransport(settings);
+    }
+
+    /**
+     * What a server's SETTINGS lack before a client may send it a WebTransport CONNECT, named as
+     * the setting to send, or empty if nothing: extended CONNECT (RFC 9220 §3 forbids the request
+     * without it), HTTP datagrams, and WebTransport as {@link #supportsWebTransport} reads them.
+     */
+    public static Optional<String> missingForWebTransportServer(Map<Long, Long> settings) {
+        if (settings.getOrDefault(SETTINGS_ENABLE_CONNECT_PROTOCOL, 0L) != 1) {
+            return Optional.of("SETTINGS_ENABLE_CONNECT_PROTOCOL (0x8) = 1");
+        }
+        if (!enablesDatagrams(settings)) {
+            return Optional.of("SETTINGS_H3_DATAGRAM (0x33, or draft-04 0xffd277) = 1");
+        }
+        if (!enablesWebTransport(settings)) {
+            return Optional.of("SETTINGS_WEBTRANS_MAX_SESSIONS (0xc671706a) > 0,"
+                    + " or draft-02 SETTINGS_ENABLE_WEBTRANSPORT (0x2b603742) = 1");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean enablesDatagrams(Map<Long, Long> settings) {
+        return settings.getOrDefault(SETTINGS_H3_DATAGRAM, 0L) == 1
                 || settings.getOrDefault(SETTINGS_H3_DATAGRAM_DRAFT04, 0L) == 1;
-        boolean webTransport = settings.getOrDefault(SETTINGS_WEBTRANS_MAX_SESSIONS_DRAFT07, 0L) > 0
+    }
+
+    private static boolean enablesWebTransport(Map<Long, Long> settings) {
+        return settings.getOrDefault(SETTINGS_WEBTRANS_MAX_SESSIONS_DRAFT07, 0L) > 0
                 || settings.getOrDefault(SETTINGS_ENABLE_WEBTRANSPORT_DRAFT02, 0L) == 1;
-        return datagrams && webTransport;
     }
 
     private static long readVarint(ByteBuf in) {

@@ -70,6 +70,29 @@ class Http3FramesTest {
     }
 
     @Test
+    void aWebTransportServerNeedsExtendedConnectDatagramsAndWebTransportEachNamedWhenMissing() {
+        assertThat(Http3Frames.missingForWebTransportServer(Map.of(0x33L, 1L, 0xc671706aL, 1L)))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("SETTINGS_ENABLE_CONNECT_PROTOCOL (0x8)"));
+        assertThat(Http3Frames.missingForWebTransportServer(Map.of(0x08L, 0L, 0x33L, 1L, 0xc671706aL, 1L)))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("SETTINGS_ENABLE_CONNECT_PROTOCOL"));
+        assertThat(Http3Frames.missingForWebTransportServer(Map.of(0x08L, 1L, 0xc671706aL, 1L)))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("SETTINGS_H3_DATAGRAM (0x33"));
+        assertThat(Http3Frames.missingForWebTransportServer(Map.of(0x08L, 1L, 0x33L, 1L, 0xc671706aL, 0L)))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("SETTINGS_WEBTRANS_MAX_SESSIONS (0xc671706a)"));
+    }
+
+    @Test
+    void ourServerSettingsAndADraft02OnlyServerAreEnoughForAWebTransportClient() {
+        ByteBuf stream = Http3Frames.serverSettings();
+        stream.skipBytes(1);
+        Http3Frames.FrameHeader h = Http3Frames.readFrameHeader(stream, 1024);
+        assertThat(Http3Frames.missingForWebTransportServer(Http3Frames.parseSettings(stream.readSlice((int) h.length()))))
+                .isEmpty();
+        // What a quiche server with only the draft-02 WebTransport and draft-04 datagram settings sends.
+        assertThat(Http3Frames.missingForWebTransportServer(Map.of(0x08L, 1L, 0xffd277L, 1L, 0x2b603742L, 1L))).isEmpty();
+    }
+
+    @Test
     void duplicateSettingsAreASettingsError() {
         assertThatThrownBy(() -> Http3Frames.parseSettings(Hex.buf("33 01 08 01 33 00")))
                 .isInstanceOfSatisfying(Http3Exception.class,
