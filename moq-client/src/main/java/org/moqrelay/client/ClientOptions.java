@@ -10,7 +10,9 @@ import org.moqrelay.wire.LiteVersion;
  *
  * @param disableVerify     accept any certificate
  * @param fingerprintSha256 64 hex characters to pin, or null
- * @param version           the moq-lite version to speak; LITE_02 means ALPN {@code moql} with the legacy SETUP
+ * @param version           the moq-lite version to speak; LITE_02 means ALPN {@code moql} with the legacy SETUP;
+ *                          over WebTransport the newest one offered, every older one after it, and the
+ *                          server picks
  * @param clientCertificate a certificate and key to present to the relay (mTLS), or null
  */
 public record ClientOptions(boolean disableVerify, String fingerprintSha256, LiteVersion version,
@@ -34,7 +36,7 @@ public record ClientOptions(boolean disableVerify, String fingerprintSha256, Lit
         return new ClientOptions(false, sha256, LiteVersion.LITE_05, null);
     }
 
-    /** The same options speaking {@code v} (chosen by ALPN on QUIC, in-band on TCP). */
+    /** The same options speaking {@code v} (chosen by ALPN on QUIC, in-band on TCP; over WebTransport {@code v} or an older one the server picks). */
     public ClientOptions withVersion(LiteVersion v) {
         return new ClientOptions(disableVerify, fingerprintSha256, v, clientCertificate);
     }

@@ -20,6 +20,7 @@ import org.moqrelay.transport.qmux.ws.WebSocketClient;
 import org.moqrelay.transport.quic.QuicClient;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.transport.webtransport.WebTransportClient;
+import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 
@@ -55,9 +56,11 @@ public final class MoqClient implements AutoCloseable {
      * <ul>
      *   <li>{@code moqt://host:port/path?jwt=...}: raw QUIC; the path and query travel in the lite-05 SETUP;</li>
      *   <li>{@code https://host:port/path?jwt=...}: WebTransport (HTTP/3 extended CONNECT over QUIC), as
-     *       {@code @moq/net} speaks it in browsers; the path and query travel in the CONNECT, the
-     *       version in its subprotocol; a relay refusing the token closes the session with code 6,
-     *       a non-2xx answer fails with {@code WebTransportRefusedException};</li>
+     *       {@code @moq/net} speaks it in browsers; the path and query travel in the CONNECT; the
+     *       options' version and every older one are offered as subprotocols, newest first, and the
+     *       session speaks the one the server chose; a relay refusing the token closes the session
+     *       with code 6, a non-2xx answer fails with {@code WebTransportRefusedException}, a server
+     *       whose HTTP/3 SETTINGS do not allow WebTransport with {@code WebTransportUnsupportedException};</li>
      *   <li>{@code tcp://host:port/path?jwt=...}: plain qmux over TCP, likewise;</li>
      *   <li>{@code ws://host:port/path?jwt=...} and {@code wss://...}: qmux over a WebSocket, as
      *       {@code @moq/net} falls back to; the path and query travel in the upgrade request;</li>
@@ -97,8 +100,7 @@ public final class MoqClient implements AutoCloseable {
             return result;
         }
         if (webTransport) {
-            // The relay takes the path from the CONNECT request, as from a browser.
-            startWhenUp(webTransport(group, ssl, url, options.version()), group, options.version(), "", result);
+            connectWebTransport(group, ssl, url, options.version(), result);
             return result;
         }
         InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
@@ -107,26 +109,31 @@ public final class MoqClient implements AutoCloseable {
         return result;
     }
 
-    /** A WebTransport session offering {@code version}, failed unless the server chose it (or none, for legacy SETUP). */
-    private static io.netty.util.concurrent.Future<org.moqrelay.session.spi.Connection> webTransport(
-            EventLoopGroup group, QuicSslContext ssl, URI url, LiteVersion version) {
-        io.netty.util.concurrent.Promise<org.moqrelay.session.spi.Connection> checked = group.next().newPromise();
-        WebTransportClient.connect(group, ssl, QuicTransportConfig.DEFAULT, url, java.util.List.of(version.alpn()))
-                .addListener(f -> {
-                    if (!f.isSuccess()) {
-                        checked.tryFailure(f.cause());
-                        return;
-                    }
-                    org.moqrelay.session.spi.Connection conn = (org.moqrelay.session.spi.Connection) f.getNow();
-                    if (version.alpn().equals(conn.protocol()) || version.hasLegacySetup()) {
-                        checked.trySuccess(conn);
-                        return;
-                    }
-                    conn.eventLoop().execute(() -> conn.close(0, "no common version"));
-                    checked.tryFailure(new IllegalStateException("the WebTransport server at " + url
-                            + " did not choose " + version.alpn() + " (it chose '" + conn.protocol() + "')"));
-                });
-        return checked;
+    /**
+     * A WebTransport session offering {@code newest} and every older version, as {@code @moq/net}
+     * does, speaking the one the server chose; closed with code 9 (Version) and failed if it chose
+     * one that was not offered. The relay takes the path from the CONNECT request, as from a browser.
+     */
+    private static void connectWebTransport(EventLoopGroup group, QuicSslContext ssl, URI url, LiteVersion newest,
+                                            CompletableFuture<MoqClient> result) {
+        java.util.List<String> offered = WebTransportProtocols.offered(newest);
+        WebTransportClient.connect(group, ssl, QuicTransportConfig.DEFAULT, url, offered).addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(f.cause());
+                return;
+            }
+            org.moqrelay.session.spi.Connection conn = (org.moqrelay.session.spi.Connection) f.getNow();
+            conn.eventLoop().execute(() -> {
+                LiteVersion chosen = WebTransportProtocols.chosen(conn.protocol(), offered);
+                if (chosen != null) {
+                    start(group, conn, chosen, "", result);
+                    return;
+                }
+                conn.close(ErrorCode.VERSION.code(), "no common version");
+                result.completeExceptionally(new IllegalStateException("the WebTransport server at " + url
+                        + " chose '" + conn.protocol() + "', which was not offered " + offered));
+            });
+        });
     }
 
     private static CompletableFuture<MoqClient> connectWebSocket(EventLoopGroup group, URI url, ClientOptions options,

@@ -63,6 +63,7 @@ class JavaWebTransportClientTest {
              MoqClient wtSub = connect(https(relay, "/anon"), pinned());
              MoqClient quicSub = connect(quic, pinned())) {
             assertThat(pub.connection().protocol()).as("subprotocol the relay chose").isEqualTo("moq-lite-05");
+            assertThat(pub.session().liteVersion()).isEqualTo(LiteVersion.LITE_05);
             Relays.twoFramesReachEach(relay, pub, "wt/one", wtSub, quicSub);
         }
     }
@@ -74,6 +75,17 @@ class JavaWebTransportClientTest {
         try (MoqClient pub = connect(quic, pinned()); MoqClient sub = connect(https(relay, "/anon"), lite03)) {
             assertThat(sub.connection().protocol()).isEqualTo("moq-lite-03");
             Relays.relayOneFrame(relay, pub, sub, "anon", "wt/two");
+        }
+    }
+
+    @Test
+    void offeringOnlyMoqlRunsTheLegacySetupOverWebTransport() throws Exception {
+        ClientOptions lite02 = ClientOptions.pinned(relay.certificateSha256()).withVersion(LiteVersion.LITE_02);
+        URI quic = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
+        try (MoqClient pub = connect(quic, pinned()); MoqClient sub = connect(https(relay, "/anon"), lite02)) {
+            assertThat(sub.connection().protocol()).isEqualTo("moql");
+            assertThat(sub.session().liteVersion()).isEqualTo(LiteVersion.LITE_02);
+            Relays.relayOneFrame(relay, pub, sub, "anon", "wt/legacy");
         }
     }
 
