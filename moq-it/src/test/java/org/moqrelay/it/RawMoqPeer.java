@@ -50,10 +50,11 @@ import org.moqrelay.wire.lite.MessageKind;
 import org.moqrelay.wire.lite.StreamType;
 
 /**
- * A hand-driven moq-lite-05 peer on a raw QUIC connection to a relay, for feeding it arbitrary
- * (including malformed) bytes. It runs no session logic: the test writes whatever it wants on new
- * uni/bidi streams, reads what the relay sends back, and observes stream resets, STOP_SENDING and
- * the connection's close code. Every wait is bounded.
+ * A hand-driven moq-lite peer (05 unless told) on a raw QUIC connection to a relay, for feeding it
+ * arbitrary (including malformed) bytes. It runs no session logic: the test writes whatever it
+ * wants on new uni/bidi streams, reads what the relay sends back, and observes stream resets,
+ * STOP_SENDING, the QUIC datagrams the relay sends and the connection's close code. Every wait is
+ * bounded.
  */
 final class RawMoqPeer implements AutoCloseable {
     static final LiteVersion VERSION = LiteVersion.LITE_05;
@@ -67,21 +68,33 @@ final class RawMoqPeer implements AutoCloseable {
     record Close(long code, boolean application, String reason) {}
 
     private final Channel udp;
+    private final LiteVersion version;
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final BlockingQueue<RawStream> relayBidi = new LinkedBlockingQueue<>();
     private final BlockingQueue<RawStream> relayUni = new LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> datagrams = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger datagramCount = new java.util.concurrent.atomic.AtomicInteger();
     private QuicChannel channel;
     private QuicConnection conn;
     private QuicConnectionCloseEvent closeEvent;
 
-    private RawMoqPeer(Channel udp) {
+    private RawMoqPeer(Channel udp, LiteVersion version) {
         this.udp = udp;
+        this.version = version;
     }
 
     /** Connects to the relay's raw-QUIC port with ALPN moq-lite-05, pinning its certificate. Sends nothing. */
     static RawMoqPeer connect(EventLoopGroup group, RelayServer relay) throws Exception {
+        return connect(group, relay, VERSION);
+    }
+
+    /**
+     * Connects with {@code version}'s ALPN, pinning the relay's certificate, and offers QUIC
+     * datagrams whatever the version (so that the relay's choice to send some is its own). Sends nothing.
+     */
+    static RawMoqPeer connect(EventLoopGroup group, RelayServer relay, LiteVersion version) throws Exception {
         QuicSslContext ssl = QuicSslContextBuilder.forClient()
-                .applicationProtocols(VERSION.alpn())
+                .applicationProtocols(version.alpn())
                 .trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(relay.certificateSha256()).build())
                 .endpointIdentificationAlgorithm(null)
                 .build();
@@ -94,17 +107,18 @@ final class RawMoqPeer implements AutoCloseable {
                 .initialMaxStreamDataUnidirectional(2L * 1024 * 1024)
                 .initialMaxStreamsBidirectional(1000)
                 .initialMaxStreamsUnidirectional(1000)
+                .datagram(2048, 2048)
                 .build();
         InetSocketAddress remote = relay.quicAddress();
         Channel udp = new Bootstrap().group(group).channel(EventLoops.datagramChannel()).handler(codec)
                 .bind(new InetSocketAddress(remote.getAddress(), 0)).sync().channel();
-        RawMoqPeer peer = new RawMoqPeer(udp);
+        RawMoqPeer peer = new RawMoqPeer(udp, version);
         try {
             peer.channel = QuicChannel.newBootstrap(udp)
                     .handler(new ChannelInitializer<QuicChannel>() {
                         @Override
                         protected void initChannel(QuicChannel ch) {
-                            peer.conn = new QuicConnection(ch, VERSION.alpn());
+                            peer.conn = new QuicConnection(ch, version.alpn());
                             ch.pipeline().addLast(peer.new CloseWatcher(), peer.conn);
                             ch.closeFuture().addListener(x -> udp.close());
                         }
@@ -169,6 +183,20 @@ final class RawMoqPeer implements AutoCloseable {
     public void close() {
         close(0);
         udp.close().awaitUninterruptibly(5_000);
+    }
+
+    // ---------------------------------------------------------------- datagrams
+
+    /** The next QUIC datagram the relay sent, in order, as bytes. */
+    byte[] awaitDatagram(Duration timeout) throws Exception {
+        byte[] d = datagrams.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (d == null) throw new TimeoutException("no datagram from the relay within " + timeout);
+        return d;
+    }
+
+    /** How many QUIC datagrams the relay has sent so far. */
+    int datagramsReceived() {
+        return datagramCount.get();
     }
 
     // ---------------------------------------------------------------- streams we open
@@ -301,7 +329,12 @@ final class RawMoqPeer implements AutoCloseable {
 
         @Override
         public void onDatagram(ByteBuf data) {
-            data.release();
+            try {
+                datagrams.add(ByteBufUtil.getBytes(data));
+                datagramCount.incrementAndGet();
+            } finally {
+                data.release();
+            }
         }
 
         @Override
@@ -386,7 +419,7 @@ final class RawMoqPeer implements AutoCloseable {
 
         /** The next whole message of {@code kind}; fails if the stream ends or is reset first. */
         LiteMessage read(MessageKind kind, Duration timeout) throws Exception {
-            return awaitDecoded(timeout, kind.toString(), b -> LiteCodec.decode(b, kind, VERSION));
+            return awaitDecoded(timeout, kind.toString(), b -> LiteCodec.decode(b, kind, version));
         }
 
         private interface Decoder<T> {

@@ -6,6 +6,7 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.moqrelay.relay.auth.RelayAuthorizer;
 import org.moqrelay.relay.metrics.InternalListener;
 import org.moqrelay.relay.metrics.RelayMetrics;
 import org.moqrelay.relay.auth.AuthDomains;
+import org.moqrelay.session.lite.SessionConfig;
 import org.moqrelay.session.lite.TieredMetrics;
 import org.moqrelay.token.AuthApi;
 import org.moqrelay.token.KeyResolver;
@@ -104,7 +106,8 @@ public final class RelayServer implements AutoCloseable {
         RelayAuthorizer authorizer = authorizer(config.auth());
         // Counters only when someone can read them.
         RelayMetrics metrics = config.internalListen() != null ? new RelayMetrics() : null;
-        RelaySessions sessions = new RelaySessions(origin, relayId, authorizer, metrics == null ? TieredMetrics.NOOP : metrics);
+        RelaySessions sessions = new RelaySessions(origin, relayId, authorizer, metrics == null ? TieredMetrics.NOOP : metrics,
+                keepAliveMillis(config.quic().idleTimeout()));
         WebTransportServer webTransport = new WebTransportServer(sessions);
         // The key manager is asked on every handshake: a renewed certificate on disk is picked up
         // for new connections without a restart.
@@ -182,6 +185,15 @@ public final class RelayServer implements AutoCloseable {
             server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
         }
         return server;
+    }
+
+    /**
+     * The keep-alive period of lite-05 sessions: a third of the QUIC idle timeout, so that two
+     * keep-alives may be lost, and at most the default 10 s. A shorter idle timeout than the
+     * default 30 s would otherwise end quiet sessions.
+     */
+    static long keepAliveMillis(Duration idleTimeout) {
+        return Math.max(1, Math.min(SessionConfig.DEFAULT_KEEP_ALIVE_MILLIS, idleTimeout.toMillis() / 3));
     }
 
     /** The origin's byte budget: counted (and resizable) whenever a capacity or a headroom is set. */

@@ -23,15 +23,20 @@ public final class RelaySessions implements MoqAcceptor {
     private final long relayId;
     private final Authorizer authorizer;
     private final TieredMetrics metrics;
+    private final long keepAliveMillis;
     private final AtomicLong ids = new AtomicLong();
     private final java.util.Set<LiteSession> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** Sessions counting their traffic, and themselves, in {@code metrics}, each in the tier its grant names. */
-    public RelaySessions(Origin origin, long relayId, Authorizer authorizer, TieredMetrics metrics) {
+    /**
+     * Sessions counting their traffic, and themselves, in {@code metrics}, each in the tier its grant
+     * names; quiet lite-05 sessions send a keep-alive datagram every {@code keepAliveMillis}.
+     */
+    public RelaySessions(Origin origin, long relayId, Authorizer authorizer, TieredMetrics metrics, long keepAliveMillis) {
         this.origin = origin;
         this.relayId = relayId;
         this.authorizer = authorizer;
         this.metrics = metrics;
+        this.keepAliveMillis = keepAliveMillis;
     }
 
     @Override
@@ -49,7 +54,7 @@ public final class RelaySessions implements MoqAcceptor {
 
     private void start(Connection connection, LiteVersion version, Authorizer auth) {
         String id = "s" + ids.incrementAndGet();
-        SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, auth, metrics);
+        SessionConfig cfg = new SessionConfig(true, relayId, origin, origin, true, null, auth, metrics, keepAliveMillis);
         if (version == null) {
             // moql, WebTransport without a protocol, bare qmux framings: lite-01/02 via legacy SETUP.
             LegacyNegotiation.accept(connection, cfg, id, session -> opened(id, connection, session, live));

@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiteSession implements ConnectionHandler {
     private static final Logger log = LoggerFactory.getLogger(LiteSession.class);
-    /** How often a quiet session sends its keep-alive datagram (the idle timeout is 30 s). */
-    static final long KEEP_ALIVE_MILLIS = 10_000;
     /**
      * The subscribe id of keep-alive datagrams: never allocated (ids count up from 0), and below
      * 2^53 so that JavaScript peers decode it exactly before dropping it.
@@ -90,10 +88,10 @@ public final class LiteSession implements ConnectionHandler {
     private void begin() {
         if (version.hasSetupStream()) sendSetup();
         if (version.hasDatagrams()) {
-            // QUIC closes a connection after 30 s without packets, and Netty's QUIC has no PING: a
-            // datagram for a subscription that cannot exist keeps quiet sessions alive; peers drop it.
+            // QUIC closes a connection after its idle timeout without packets, and Netty's QUIC has no
+            // PING: a datagram for a subscription that cannot exist keeps quiet sessions alive; peers drop it.
             ScheduledFuture<?> keepAlive = eventLoop().scheduleAtFixedRate(this::keepAlive,
-                    KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
+                    config.keepAliveMillis(), config.keepAliveMillis(), TimeUnit.MILLISECONDS);
             closeHooks.add(() -> keepAlive.cancel(false));
         }
         if (!config.server()) {

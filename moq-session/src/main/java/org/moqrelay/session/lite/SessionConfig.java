@@ -14,19 +14,26 @@ import org.moqrelay.model.Origin;
  * @param setupPath         client only: the SETUP Path parameter (path and query) on URL-less transports
  * @param authorizer        server only: turns the request path into a root and permissions
  * @param metrics           traffic hooks, by the tier the grant names; null counts nothing
+ * @param keepAliveMillis   how often a quiet lite-05 session sends its keep-alive datagram; below the QUIC idle timeout
  */
 public record SessionConfig(boolean server, long localOrigin, Origin serve, Origin ingest,
-                            boolean requestAnnounces, String setupPath, Authorizer authorizer, TieredMetrics metrics) {
-    /** A config that counts nothing. */
+                            boolean requestAnnounces, String setupPath, Authorizer authorizer, TieredMetrics metrics,
+                            long keepAliveMillis) {
+    /** The keep-alive period for the default QUIC idle timeout of 30 s: two keep-alives may be lost. */
+    public static final long DEFAULT_KEEP_ALIVE_MILLIS = 10_000;
+
+    /** A config that counts nothing, with the default keep-alive period. */
     public SessionConfig(boolean server, long localOrigin, Origin serve, Origin ingest,
                          boolean requestAnnounces, String setupPath, Authorizer authorizer) {
-        this(server, localOrigin, serve, ingest, requestAnnounces, setupPath, authorizer, TieredMetrics.NOOP);
+        this(server, localOrigin, serve, ingest, requestAnnounces, setupPath, authorizer, TieredMetrics.NOOP,
+                DEFAULT_KEEP_ALIVE_MILLIS);
     }
 
     public SessionConfig {
         if (localOrigin <= 0 || localOrigin >= (1L << 53)) {
             throw new IllegalArgumentException("localOrigin: " + localOrigin + " (expected: 0 < id < 2^53)");
         }
+        if (keepAliveMillis <= 0) throw new IllegalArgumentException("keepAliveMillis: " + keepAliveMillis + " (expected: > 0)");
         if (authorizer == null) authorizer = Authorizer.ALLOW_ALL;
         if (metrics == null) metrics = TieredMetrics.NOOP;
     }

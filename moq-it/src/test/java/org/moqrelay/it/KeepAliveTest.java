@@ -1,0 +1,76 @@
+package org.moqrelay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.moqrelay.it.RawMoqPeer.encode;
+
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.moqrelay.relay.server.RelayConfig;
+import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.transport.quic.QuicTransportConfig;
+import org.moqrelay.wire.LiteVersion;
+import org.moqrelay.wire.lite.Setup;
+
+/**
+ * Netty's QUIC cannot send a PING, so the relay keeps a quiet lite-05 session alive itself: every
+ * third of the QUIC idle timeout (at most 10 s) it sends a datagram for a subscription that cannot
+ * exist, which the peer drops. Older lite versions have no datagrams, so their sessions get none.
+ * The relay here has a 2 s idle timeout, so the keep-alives come about every 0.67 s.
+ */
+class KeepAliveTest {
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    /** Subscribe id 2^53-1 (an 8-byte varint), group 0, timestamp 0, no payload. */
+    private static final byte[] KEEP_ALIVE = HexFormat.of().parseHex("c01fffffffffffff" + "00" + "00");
+    static RelayServer relay;
+    static EventLoopGroup clients;
+
+    @BeforeAll
+    static void start() throws Exception {
+        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
+                .withQuic(QuicTransportConfig.DEFAULT.withIdleTimeout(IDLE_TIMEOUT)).withQuicThreads(Relays.THREADS));
+        clients = EventLoops.newGroup(1, "it-keep-alive");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (relay != null) relay.close();
+        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+    }
+
+    @Test
+    void aQuietLite05SessionGetsKeepAlivesAndOutlivesTheIdleTimeout() throws Exception {
+        try (RawMoqPeer peer = RawMoqPeer.connect(clients, relay)) {
+            peer.sendSetup(encode(Setup.of(1234, "/anon", null, null)));
+            // Four periods, longer than the idle timeout, in which the peer sends nothing but ACKs.
+            for (int i = 0; i < 4; i++) {
+                assertThat(peer.awaitDatagram(WAIT)).as("datagram %d", i).isEqualTo(KEEP_ALIVE);
+            }
+            assertThat(peer.isOpen()).as("connection after four keep-alive periods").isTrue();
+            assertThat(peer.closed()).isNotDone();
+        }
+    }
+
+    @Test
+    void aLite04SessionGetsNoDatagrams() throws Exception {
+        try (RawMoqPeer old = RawMoqPeer.connect(clients, relay, LiteVersion.LITE_04);
+             RawMoqPeer current = RawMoqPeer.connect(clients, relay)) {
+            current.sendSetup(encode(Setup.of(1235, "/anon", null, null)));
+            // The lite-04 session started first: had it keep-alives, it would have got some by
+            // the time the lite-05 one has three. Its own round trips keep it open meanwhile.
+            for (int i = 0; i < 3; i++) {
+                assertThat(current.awaitDatagram(WAIT)).as("lite-05 datagram %d", i).isEqualTo(KEEP_ALIVE);
+                old.roundTrip(WAIT);
+            }
+            assertThat(old.isOpen()).as("lite-04 connection").isTrue();
+            assertThat(old.datagramsReceived()).as("datagrams sent to the lite-04 peer").isZero();
+        }
+    }
+}
