@@ -9,6 +9,11 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import org.moqrelay.transport.quic.EventLoops;
 
 /**
@@ -16,10 +21,12 @@ import org.moqrelay.transport.quic.EventLoops;
  * forwarder resends to the target from its outbound socket and passes the replies back.
  * {@link #rebind} swaps the outbound socket for one on another port and closes the old one, as a
  * NAT that lost its mapping does: the target sees the client's packets come from a new address,
- * and what it still sends to the old address is lost. Runs on one event loop; closing waits.
+ * and what it still sends to the old address is lost. It counts the sizes of the datagrams the
+ * target sends. Runs on one event loop; closing waits.
  */
 final class UdpForwarder implements AutoCloseable {
     private static final long CLOSE_MILLIS = 5_000;
+    private static final int FIRST_KEPT = 64;
 
     private final EventLoop loop;
     private final InetSocketAddress target;
@@ -28,6 +35,10 @@ final class UdpForwarder implements AutoCloseable {
     private volatile Channel outbound;
     /** Where the client sends from; set on the loop. */
     private volatile InetSocketAddress client;
+    /** How many UDP datagrams of each payload size the target has sent the client. */
+    private final Map<Integer, LongAdder> sizesFromTarget = new ConcurrentHashMap<>();
+    /** The payload sizes of the target's first {@link #FIRST_KEPT} datagrams, in order. */
+    private final List<Integer> firstFromTarget = new CopyOnWriteArrayList<>();
 
     private UdpForwarder(EventLoop loop, InetSocketAddress target) throws InterruptedException {
         this.loop = loop;
@@ -49,6 +60,21 @@ final class UdpForwarder implements AutoCloseable {
     /** The port the target sees the client's packets come from. */
     int outboundPort() {
         return ((InetSocketAddress) outbound.localAddress()).getPort();
+    }
+
+    /** The largest UDP payload, in bytes, that the target has sent towards the client so far (0: none). */
+    int largestFromTarget() {
+        return sizesFromTarget.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /** The payload sizes of the first (up to 64) datagrams the target sent towards the client, in order. */
+    List<Integer> firstFromTarget() {
+        return List.copyOf(firstFromTarget);
+    }
+
+    /** How many datagrams the target has sent towards the client with a payload of more than {@code bytes}. */
+    long fromTargetLargerThan(int bytes) {
+        return sizesFromTarget.entrySet().stream().filter(e -> e.getKey() > bytes).mapToLong(e -> e.getValue().sum()).sum();
     }
 
     /** From now on sends from loopback {@code port} (0: any free one); the old outbound socket is closed on return. */
@@ -84,6 +110,9 @@ final class UdpForwarder implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress to = client;
+            int size = packet.content().readableBytes();
+            if (firstFromTarget.size() < FIRST_KEPT) firstFromTarget.add(size);
+            sizesFromTarget.computeIfAbsent(size, k -> new LongAdder()).increment();
             // A socket being replaced no longer forwards: its mapping is gone.
             if (to != null && ctx.channel() == outbound) front.writeAndFlush(new DatagramPacket(packet.content().retain(), to));
         }
