@@ -1,0 +1,103 @@
+package org.moqrelay.bench.quic;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.ReadHandler;
+import org.moqrelay.session.spi.RecvStream;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.transport.quic.QuicClient;
+import org.moqrelay.transport.quic.QuicConnection;
+import org.moqrelay.transport.quic.QuicTransportConfig;
+
+/**
+ * {@code fanout-client PORT CONNS SECS} of quinn-fanout on the Java client's QUIC stack (the one
+ * {@code moq load} uses: quiche through Netty, GRO sockets, two loops): opens CONNS connections one
+ * after the other, reads the stream each server opens, and prints quinn-fanout's report line every
+ * 5 s. Trusts any certificate (loopback only).
+ */
+public final class StackFanoutClient {
+    private static final String ALPN = "moq-lite-03";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: StackFanoutClient PORT CONNS SECS");
+            System.exit(64);
+        }
+        int port = Integer.parseInt(args[0]);
+        int conns = Integer.parseInt(args[1]);
+        int seconds = Integer.parseInt(args[2]);
+        QuicSslContext ssl = QuicSslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .applicationProtocols(ALPN).build();
+        EventLoopGroup group = EventLoops.newGroup(2, "client");
+        AtomicLong received = new AtomicLong();
+        List<QuicConnection> open = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < conns; i++) {
+            QuicConnection c = QuicClient.connect(group, ssl, QuicTransportConfig.DEFAULT,
+                    new InetSocketAddress("127.0.0.1", port), ALPN).get(10, TimeUnit.SECONDS);
+            c.eventLoop().execute(() -> c.handler(new Reader(received)));
+            open.add(c);
+        }
+        System.out.printf("%d connections up in %.2f s%n", open.size(), (System.nanoTime() - t0) / 1e9);
+        long start = System.nanoTime();
+        long last = start;
+        long lastBytes = received.get();
+        double lastCpu = CpuClock.seconds();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
+            Thread.sleep(5_000);
+            long now = System.nanoTime();
+            long bytes = received.get();
+            double cpu = CpuClock.seconds();
+            double dt = (now - last) / 1e9;
+            System.out.printf("[stack fanout-client rx] %.1fs: %.1f MB/s, cpu %.0f%%, total %.1f MB%n", (now - start) / 1e9,
+                    (bytes - lastBytes) / dt / 1e6, 100 * (cpu - lastCpu) / dt, bytes / 1e6);
+            last = now;
+            lastBytes = bytes;
+            lastCpu = cpu;
+        }
+        System.exit(0);
+    }
+
+    /** Counts and drops what the server's stream brings. */
+    private record Reader(AtomicLong received) implements ConnectionHandler, ReadHandler {
+        @Override
+        public void onUniStream(RecvStream stream) {
+            stream.read(this);
+        }
+
+        @Override
+        public void onData(ByteBuf data) {
+            received.addAndGet(data.readableBytes());
+            data.release();
+        }
+
+        @Override
+        public void onBidiStream(BidiStream stream) {
+            stream.reset(0);
+        }
+
+        @Override
+        public void onDatagram(ByteBuf data) {
+            data.release();
+        }
+
+        @Override
+        public void onFin() {}
+
+        @Override
+        public void onReset(long code) {}
+
+        @Override
+        public void onClosed(long code, String reason, boolean clean) {}
+    }
+}

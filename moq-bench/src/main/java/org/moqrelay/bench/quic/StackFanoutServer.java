@@ -1,0 +1,132 @@
+package org.moqrelay.bench.quic;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.RecvStream;
+import org.moqrelay.session.spi.SendStream;
+import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.transport.quic.QuicConnection;
+import org.moqrelay.transport.quic.QuicListener;
+import org.moqrelay.transport.quic.QuicTransportConfig;
+
+/**
+ * {@code fanout-server PORT RATE_KBPS SECS [THREADS]} of quinn-fanout on the relay's QUIC listener
+ * (its sockets, GSO batcher and settings, CUBIC as the bench runs the relay): every connection
+ * gets one uni stream and the same chunk of RATE_KBPS / 50 kB every 20 ms, one shared buffer
+ * for all. A stream that cannot take a chunk drops it, as quinn-fanout's full queue does. Prints
+ * quinn-fanout's report line every 5 s. The certificate is quinn-fanout's
+ * ({@code $QUINN_FANOUT_CERTS/server.crt} and {@code server.key}), as its client checks it.
+ */
+public final class StackFanoutServer {
+    private static final String ALPN = "moq-lite-03"; // quinn-fanout's
+
+    private final Map<EventLoop, List<SendStream>> streams = new ConcurrentHashMap<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: StackFanoutServer PORT RATE_KBPS SECS [THREADS]");
+            System.exit(64);
+        }
+        int port = Integer.parseInt(args[0]);
+        int rateKbps = Integer.parseInt(args[1]);
+        int seconds = Integer.parseInt(args[2]);
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+        new StackFanoutServer().run(port, rateKbps, seconds, threads);
+        System.exit(0);
+    }
+
+    private void run(int port, int rateKbps, int seconds, int threads) throws Exception {
+        File certs = new File(System.getenv().getOrDefault("QUINN_FANOUT_CERTS", "certs"));
+        QuicSslContext ssl = QuicSslContextBuilder.forServer(new File(certs, "server.key"), null, new File(certs, "server.crt"))
+                .applicationProtocols(ALPN).build();
+        EventLoopGroup group = EventLoops.newGroup(threads, "moq-loop");
+        QuicTransportConfig config = QuicTransportConfig.DEFAULT.withCongestionControl(QuicTransportConfig.CongestionControl.LOSS);
+        QuicListener listener = QuicListener.bind(new InetSocketAddress("127.0.0.1", port), ssl, group, threads, config,
+                (channel, alpn) -> {
+                    QuicConnection c = new QuicConnection(channel, alpn);
+                    channel.pipeline().addLast(c);
+                    c.handler(IGNORE);
+                    c.openUni().addListener(f -> {
+                        if (f.isSuccess()) streams.computeIfAbsent(c.eventLoop(), l -> new ArrayList<>()).add((SendStream) f.getNow());
+                    });
+                    return c;
+                });
+        int size = rateKbps * 1000 / 50;
+        ByteBuf chunk = Unpooled.unreleasableBuffer(Unpooled.directBuffer(size).writeZero(size));
+        group.next().scheduleAtFixedRate(() -> streams.forEach((loop, list) -> loop.execute(() -> send(list, chunk))),
+                20, 20, TimeUnit.MILLISECONDS);
+        report(seconds);
+        listener.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+    }
+
+    /** On {@code list}'s loop: the chunk to each of its streams, without a copy. */
+    private void send(List<SendStream> list, ByteBuf chunk) {
+        for (SendStream s : list) {
+            if (s.isClosed()) continue;
+            if (!s.isWritable()) {
+                dropped.incrementAndGet();
+                continue;
+            }
+            s.write(chunk.duplicate());
+            s.flush();
+            sent.addAndGet(chunk.readableBytes());
+        }
+    }
+
+    private void report(int seconds) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long last = t0;
+        long lastBytes = 0;
+        double lastCpu = CpuClock.seconds();
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)) {
+            Thread.sleep(5_000);
+            long now = System.nanoTime();
+            long bytes = sent.get();
+            double cpu = CpuClock.seconds();
+            double dt = (now - last) / 1e9;
+            int subs = streams.values().stream().mapToInt(List::size).sum();
+            System.out.printf("[stack fanout-server] %.0fs subs=%d tx %.1f MB/s cpu %.0f%% dropped=%d%n", (now - t0) / 1e9, subs,
+                    (bytes - lastBytes) / dt / 1e6, 100 * (cpu - lastCpu) / dt, dropped.get());
+            last = now;
+            lastBytes = bytes;
+            lastCpu = cpu;
+        }
+    }
+
+    private static final ConnectionHandler IGNORE = new ConnectionHandler() {
+        @Override
+        public void onBidiStream(BidiStream stream) {
+            stream.reset(0);
+        }
+
+        @Override
+        public void onUniStream(RecvStream stream) {
+            stream.stopSending(0);
+        }
+
+        @Override
+        public void onDatagram(ByteBuf data) {
+            data.release();
+        }
+
+        @Override
+        public void onClosed(long code, String reason, boolean clean) {}
+    };
+}
