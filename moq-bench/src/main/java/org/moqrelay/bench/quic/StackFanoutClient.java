@@ -33,6 +33,7 @@ public final class StackFanoutClient {
             System.err.println("usage: StackFanoutClient PORT CONNS SECS");
             System.exit(64);
         }
+        FloorRuns.leakTrackingOffByDefault();
         int port = Integer.parseInt(args[0]);
         int conns = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
@@ -52,12 +53,12 @@ public final class StackFanoutClient {
         long start = System.nanoTime();
         long last = start;
         long lastBytes = received.get();
-        double lastCpu = CpuClock.seconds();
+        double lastCpu = FloorRuns.seconds();
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
             Thread.sleep(5_000);
             long now = System.nanoTime();
             long bytes = received.get();
-            double cpu = CpuClock.seconds();
+            double cpu = FloorRuns.seconds();
             double dt = (now - last) / 1e9;
             System.out.printf("[stack fanout-client rx] %.1fs: %.1f MB/s, cpu %.0f%%, total %.1f MB%n", (now - start) / 1e9,
                     (bytes - lastBytes) / dt / 1e6, 100 * (cpu - lastCpu) / dt, bytes / 1e6);

@@ -43,6 +43,7 @@ public final class StackFanoutServer {
             System.err.println("usage: StackFanoutServer PORT RATE_KBPS SECS [THREADS]");
             System.exit(64);
         }
+        FloorRuns.leakTrackingOffByDefault();
         int port = Integer.parseInt(args[0]);
         int rateKbps = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
@@ -94,12 +95,12 @@ public final class StackFanoutServer {
         long t0 = System.nanoTime();
         long last = t0;
         long lastBytes = 0;
-        double lastCpu = CpuClock.seconds();
+        double lastCpu = FloorRuns.seconds();
         while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)) {
             Thread.sleep(5_000);
             long now = System.nanoTime();
             long bytes = sent.get();
-            double cpu = CpuClock.seconds();
+            double cpu = FloorRuns.seconds();
             double dt = (now - last) / 1e9;
             int subs = streams.values().stream().mapToInt(List::size).sum();
             System.out.printf("[stack fanout-server] %.0fs subs=%d tx %.1f MB/s cpu %.0f%% dropped=%d%n", (now - t0) / 1e9, subs,

@@ -4,9 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** This process's user + system CPU time, from /proc (as quinn-fanout reads its own). */
-final class CpuClock {
-    private CpuClock() {}
+/** What both stack-floor programs set up and measure the same way. */
+final class FloorRuns {
+    private FloorRuns() {}
+
+    /** Netty's sampled leak tracking off unless asked for, as the relay's own commands run (it costs stack traces). */
+    static void leakTrackingOffByDefault() {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+    }
 
     static double seconds() {
         try {
