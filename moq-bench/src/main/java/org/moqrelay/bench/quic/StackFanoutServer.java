@@ -95,12 +95,12 @@ public final class StackFanoutServer {
         long t0 = System.nanoTime();
         long last = t0;
         long lastBytes = 0;
-        double lastCpu = FloorRuns.seconds();
+        double lastCpu = FloorRuns.cpuSeconds();
         while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)) {
             Thread.sleep(5_000);
             long now = System.nanoTime();
             long bytes = sent.get();
-            double cpu = FloorRuns.seconds();
+            double cpu = FloorRuns.cpuSeconds();
             double dt = (now - last) / 1e9;
             int subs = streams.values().stream().mapToInt(List::size).sum();
             System.out.printf("[stack fanout-server] %.0fs subs=%d tx %.1f MB/s cpu %.0f%% dropped=%d%n", (now - t0) / 1e9, subs,
