@@ -87,6 +87,19 @@ public final class VarInts {
         return (int) v;
     }
 
+    /**
+     * Reads a varint length and checks it against the bytes that follow it (not those before the
+     * length itself), so the caller can allocate or skip that many bytes safely.
+     */
+    public static int readLength(ByteBuf in, String what) {
+        long len = read(in);
+        if (len > in.readableBytes()) {
+            throw new DecodeException(ErrorCode.DECODE,
+                    what + " length " + len + " exceeds the " + in.readableBytes() + " bytes left");
+        }
+        return (int) len;
+    }
+
     /** Zigzag-maps a signed value to an unsigned one (0, -1, 1, -2 ... to 0, 1, 2, 3 ...). */
     public static long zigzag(long s) {
         return (s << 1) ^ (s >> 63);

@@ -45,7 +45,7 @@ public final class LegacySetupCodec {
                 value = new byte[v.readableBytes()];
                 v.readBytes(value);
             } else {
-                int len = VarInts.readInt(b, b.readableBytes(), "CLIENT_SETUP parameter length");
+                int len = VarInts.readLength(b, "CLIENT_SETUP parameter");
                 value = new byte[len];
                 b.readBytes(value);
             }
@@ -85,7 +85,7 @@ public final class LegacySetupCodec {
             if ((key & 1) == 0) {
                 VarInts.read(b);
             } else {
-                int len = VarInts.readInt(b, b.readableBytes(), "SERVER_SETUP parameter length");
+                int len = VarInts.readLength(b, "SERVER_SETUP parameter");
                 b.skipBytes(len);
             }
         }

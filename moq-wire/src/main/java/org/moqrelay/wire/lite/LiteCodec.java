@@ -202,12 +202,7 @@ public final class LiteCodec {
                 Map<Long, byte[]> params = new LinkedHashMap<>();
                 for (int i = 0; i < count; i++) {
                     long id = VarInts.read(b);
-                    long len = VarInts.read(b);
-                    // Checked after reading the length, so the bound excludes the length varint itself.
-                    if (len > b.readableBytes()) {
-                        throw new DecodeException(ErrorCode.DECODE, "truncated SETUP parameter " + id);
-                    }
-                    byte[] value = new byte[(int) len];
+                    byte[] value = new byte[VarInts.readLength(b, "SETUP parameter " + id)];
                     b.readBytes(value);
                     if (params.put(id, value) != null) {
                         throw new DecodeException(ErrorCode.DUPLICATE, "duplicate SETUP parameter " + id);

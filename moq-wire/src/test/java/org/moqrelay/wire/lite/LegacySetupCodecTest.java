@@ -65,4 +65,15 @@ class LegacySetupCodecTest {
         assertThat(LegacySetupCodec.decodeServerSetup(server)).isEqualTo(0xff0dad01L);
         assertThat(LegacySetupCodec.decodeServerSetup(Unpooled.wrappedBuffer(new byte[] {0, 9, 1}))).isEqualTo(-1);
     }
+
+    @Test
+    void aBytesParameterLongerThanWhatFollowsItsLengthIsADecodeError() {
+        // The length (02) fits in the bytes left before it was read, but only one byte follows it.
+        ByteBuf client = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("0005" + "00" + "01" + "07" + "02" + "41"));
+        assertThatThrownBy(() -> LegacySetupCodec.decodeClientSetup(client))
+                .isInstanceOf(DecodeException.class).hasMessageContaining("CLIENT_SETUP parameter length 2");
+        ByteBuf server = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("0005" + "02" + "01" + "07" + "02" + "41"));
+        assertThatThrownBy(() -> LegacySetupCodec.decodeServerSetup(server))
+                .isInstanceOf(DecodeException.class).hasMessageContaining("SERVER_SETUP parameter length 2");
+    }
 }
