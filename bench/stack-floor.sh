@@ -5,10 +5,14 @@
 # and the same server written on the relay's QUIC listener with no MoQ on top
 # (org.moqrelay.bench.quic.StackFanoutServer: its sockets, GSO batcher, CUBIC) serve the same client
 # in turn: SUBSCRIBERS (200) connections, each sent RATE_KBPS (250) kB/s as a chunk every 20 ms on
-# one stream. For each of PAIRS (3) pairs it runs quinn, then the stack, and samples the server's
+# one stream. For each of PAIRS (3) rounds it runs quinn, then the stack, and samples the server's
 # CPU over 10 s, STEADY_AFTER (15) s after the last connection is up. It ends with `floor F`, the
 # stack's mean CPU per delivered byte over quinn's: a relay on this stack cannot get its ratio
 # below F, whatever it does above QUIC.
+#
+# SIDES="quinn stack thin" adds io.netty.handler.codec.quic.ThinFanoutServer, an experiment that
+# drives quiche through Netty's JNI bindings without Netty's QUIC channels, and prints `thin T`
+# too: what a thinner layer over quiche could save.
 #
 # Environment: CLIENT=quinn (default: quinn-fanout's client, the bench's yardstick) or java
 # (StackFanoutClient: the Java client's QUIC stack, the one `moq load` uses); STACK_THREADS (the
@@ -16,7 +20,7 @@
 # (/work/shared/bench/quinn-fanout); MOQ_BENCH_NO_BUILD=1 skips building moq-bench.
 set -euo pipefail
 SUBS=${1:-200} RATE=${2:-250} PAIRS=${3:-3}
-CLIENT=${CLIENT:-quinn} PORT=${PORT:-4480} STEADY=${STEADY_AFTER:-15}
+CLIENT=${CLIENT:-quinn} PORT=${PORT:-4480} STEADY=${STEADY_AFTER:-15} SIDES=${SIDES:-quinn stack}
 case "$CLIENT" in quinn|java) ;; *) echo "CLIENT must be quinn or java" >&2; exit 64 ;; esac
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 . "$root/bench/lib.sh"
@@ -38,14 +42,15 @@ fi
 JAVA=(java --enable-native-access=ALL-UNNAMED -cp "$root/moq-bench/target/benchmarks.jar")
 secs=$(( STEADY + 150 )) # bounds every process; the window ends long before
 
-run_one() { # $1 = quinn|stack; prints "cpu_ms delivered_MBps"
+run_one() { # $1 = quinn|stack|thin; prints "cpu_ms delivered_MBps"
   local side=$1 server client t
   bench_require_free_udp "$PORT" PORT
-  if [ "$side" = quinn ]; then
-    timeout "$secs" "$QBIN" fanout-server "$PORT" "$RATE" "$secs" >"$work/server.log" 2>&1 &
-  else
-    timeout "$secs" "${JAVA[@]}" org.moqrelay.bench.quic.StackFanoutServer "$PORT" "$RATE" "$secs" ${STACK_THREADS:-} >"$work/server.log" 2>&1 &
-  fi
+  case "$side" in
+    quinn) timeout "$secs" "$QBIN" fanout-server "$PORT" "$RATE" "$secs" >"$work/server.log" 2>&1 & ;;
+    stack) timeout "$secs" "${JAVA[@]}" org.moqrelay.bench.quic.StackFanoutServer "$PORT" "$RATE" "$secs" ${STACK_THREADS:-} >"$work/server.log" 2>&1 & ;;
+    thin) timeout "$secs" "${JAVA[@]}" io.netty.handler.codec.quic.ThinFanoutServer "$PORT" "$RATE" "$secs" ${STACK_THREADS:-} >"$work/server.log" 2>&1 & ;;
+    *) echo "unknown side $side (SIDES: quinn, stack, thin)" >&2; exit 64 ;;
+  esac
   server=$!; pids+=("$server")
   bench_await_udp "$server" "$PORT" "$work/server.log"
   if [ "$CLIENT" = quinn ]; then
@@ -71,16 +76,20 @@ run_one() { # $1 = quinn|stack; prints "cpu_ms delivered_MBps"
   echo "$(( c1 - c0 )) $rate"
 }
 
-echo "stack-floor: $SUBS x $RATE kB/s, client $CLIENT, $PAIRS pairs, 10 s sampled ${STEADY} s after the connections are up"
+echo "stack-floor: $SUBS x $RATE kB/s, client $CLIENT, sides $SIDES, $PAIRS rounds, 10 s sampled ${STEADY} s after the connections are up"
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-sum_q=0 sum_s=0
+declare -A sum=([quinn]=0 [stack]=0 [thin]=0)
 for i in $(seq 1 "$PAIRS"); do
-  for side in quinn stack; do
+  for side in $SIDES; do
     read -r cpu rate < <(run_one "$side")
     nspb=$(awk -v c="$cpu" -v r="$rate" 'BEGIN {printf "%.3f", (r > 0 ? c * 1e6 / (r * 1e6 * 10) : 0)}')
-    echo "$side pair $i: server_cpu_ms=$cpu delivered_MBps=$rate server_cpu_ns_per_byte=$nspb"
-    if [ "$side" = quinn ]; then sum_q=$(awk -v a="$sum_q" -v b="$nspb" 'BEGIN {print a + b}'); else sum_s=$(awk -v a="$sum_s" -v b="$nspb" 'BEGIN {print a + b}'); fi
+    echo "$side round $i: server_cpu_ms=$cpu delivered_MBps=$rate server_cpu_ns_per_byte=$nspb"
+    sum[$side]=$(awk -v a="${sum[$side]}" -v b="$nspb" 'BEGIN {print a + b}')
   done
 done
 echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v q="$sum_q" -v s="$sum_s" 'BEGIN {printf "floor %.2f\n", (q > 0 ? s / q : 0)}'
+for side in stack thin; do
+  case " $SIDES " in *" $side "*) ;; *) continue ;; esac
+  label=$([ "$side" = stack ] && echo floor || echo thin)
+  awk -v q="${sum[quinn]}" -v s="${sum[$side]}" -v l="$label" 'BEGIN {printf "%s %.2f\n", l, (q > 0 ? s / q : 0)}'
+done
