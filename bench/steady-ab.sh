@@ -35,30 +35,35 @@ JAVA=(java --enable-native-access=ALL-UNNAMED)
 threads() {
   local t
   for t in /proc/"$1"/task/*; do
+    local stat; stat=$(cat "$t/stat"); stat=${stat##*) } # the name may hold spaces ("GC Thread#0")
+    # shellcheck disable=SC2086 # split into fields on purpose
+    set -- $stat
     printf '%s:%s %s %s\n' "${t##*/}" "$(tr ' ' _ <"$t/comm")" \
-      "$(awk '{print $14 + $15}' "$t/stat")" "$(awk '/ctxt_switches/ {s += $2} END {print s}' "$t/status")"
+      "$(( ${12} + ${13} ))" "$(awk '/ctxt_switches/ {s += $2} END {print s}' "$t/status")"
   done | sort
 }
 
+# Runs in a subshell (`< <(run_one ...)`): it stops its own processes, timeout bounds them too.
 run_one() { # $1 = A|B; prints "ticks switches top-threads"
   local side=$1 opts args jar relay load
   opts=$(eval echo "\${${side}_JAVA_OPTS:-}") args=$(eval echo "\${${side}_ARGS:-}") jar=$(eval echo "\${${side}_JAR:-$MOQ_JAR}")
   bench_require_free_udp "$PORT" PORT
   # shellcheck disable=SC2086 # options are word lists
-  "${JAVA[@]}" $opts -jar "$jar" --server-bind "127.0.0.1:$PORT" --tls-generate localhost --auth-public "" \
+  timeout $(( STEADY + 200 )) "${JAVA[@]}" $opts -jar "$jar" --server-bind "127.0.0.1:$PORT" --tls-generate localhost --auth-public "" \
     --log-level warn --server-quic-congestion-control loss $args >"$work/relay-$side.log" 2>&1 &
   relay=$!; pids+=("$relay")
   bench_await_udp "$relay" "$PORT" "$work/relay-$side.log"
-  "${JAVA[@]}" -cp "$MOQ_JAR" org.moqrelay.cli.ClientCommand load "moqt://127.0.0.1:$PORT/anon" \
+  timeout $(( STEADY + 200 )) "${JAVA[@]}" -cp "$MOQ_JAR" org.moqrelay.cli.ClientCommand load "moqt://127.0.0.1:$PORT/anon" \
     --publishers 1 --subscribers "$SUBS" --tracks 1 --rate-kbps "$RATE" --frame-interval-ms 20 --group-frames 50 \
     --seconds $(( STEADY + 15 )) --warmup-seconds 1 --tls-disable-verify --client-threads 2 >"$work/load.out" 2>"$work/load.err" &
   load=$!; pids+=("$load")
   sleep "$STEADY"
-  kill -0 "$relay" 2>/dev/null || { echo "the relay exited early:" >&2; cat "$work/relay-$side.log" >&2; exit 1; }
-  threads "$relay" >"$work/t0"
+  kill -0 "$relay" 2>/dev/null || { echo "the relay exited early:" >&2; cat "$work/relay-$side.log" >&2; kill "$load" 2>/dev/null; exit 1; }
+  local jvm; jvm=$(pgrep -P "$relay" | head -n 1) # the relay itself, under timeout
+  threads "$jvm" >"$work/t0"
   sleep 10
-  threads "$relay" >"$work/t1"
-  wait "$load" || { echo "moq load failed:" >&2; cat "$work/load.err" >&2; exit 1; }
+  threads "$jvm" >"$work/t1"
+  wait "$load" || { echo "moq load failed:" >&2; cat "$work/load.err" >&2; kill "$relay" 2>/dev/null; exit 1; }
   kill "$relay"; wait "$relay" 2>/dev/null || true
   join "$work/t0" "$work/t1" | awk '
     { dt = $4 - $2; ds = $5 - $3; ticks += dt; sw += ds; if (dt > 0) top[$1] = dt }
