@@ -3,15 +3,42 @@ package org.moqrelay.bench.quic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
-/** What both stack-floor programs set up and measure the same way. */
-final class FloorRuns {
+/** What the stack-floor programs set up and measure the same way. */
+public final class FloorRuns {
     private FloorRuns() {}
 
+    /** One report: seconds since the start, MB/s and CPU % over the last period, bytes so far. */
+    @FunctionalInterface
+    public interface Line {
+        String format(double elapsedSeconds, double megabytesPerSecond, double cpuPercent, long totalBytes);
+    }
+
     /** Netty's sampled leak tracking off unless asked for, as the relay's own commands run (it costs stack traces). */
-    static void leakTrackingOffByDefault() {
+    public static void leakTrackingOffByDefault() {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
+    /** Prints {@code line} every 5 s for {@code seconds}, as quinn-fanout reports (bench/stack-floor.sh reads it). */
+    public static void reportEveryFiveSeconds(int seconds, LongSupplier bytes, Line line) throws InterruptedException {
+        long start = System.nanoTime();
+        long last = start;
+        long lastBytes = bytes.getAsLong();
+        double lastCpu = cpuSeconds();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
+            Thread.sleep(5_000);
+            long now = System.nanoTime();
+            long total = bytes.getAsLong();
+            double cpu = cpuSeconds();
+            double dt = (now - last) / 1e9;
+            System.out.println(line.format((now - start) / 1e9, (total - lastBytes) / dt / 1e6, 100 * (cpu - lastCpu) / dt, total));
+            last = now;
+            lastBytes = total;
+            lastCpu = cpu;
         }
     }
 

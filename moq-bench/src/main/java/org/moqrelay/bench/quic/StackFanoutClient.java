@@ -50,22 +50,8 @@ public final class StackFanoutClient {
             open.add(c);
         }
         System.out.printf("%d connections up in %.2f s%n", open.size(), (System.nanoTime() - t0) / 1e9);
-        long start = System.nanoTime();
-        long last = start;
-        long lastBytes = received.get();
-        double lastCpu = FloorRuns.cpuSeconds();
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
-            Thread.sleep(5_000);
-            long now = System.nanoTime();
-            long bytes = received.get();
-            double cpu = FloorRuns.cpuSeconds();
-            double dt = (now - last) / 1e9;
-            System.out.printf("[stack fanout-client rx] %.1fs: %.1f MB/s, cpu %.0f%%, total %.1f MB%n", (now - start) / 1e9,
-                    (bytes - lastBytes) / dt / 1e6, 100 * (cpu - lastCpu) / dt, bytes / 1e6);
-            last = now;
-            lastBytes = bytes;
-            lastCpu = cpu;
-        }
+        FloorRuns.reportEveryFiveSeconds(seconds, received::get, (t, mbps, cpu, total) -> String.format(
+                "[stack fanout-client rx] %.1fs: %.1f MB/s, cpu %.0f%%, total %.1f MB", t, mbps, cpu, total / 1e6));
         System.exit(0);
     }
 

@@ -72,7 +72,9 @@ public final class StackFanoutServer {
         ByteBuf chunk = Unpooled.unreleasableBuffer(Unpooled.directBuffer(size).writeZero(size));
         group.next().scheduleAtFixedRate(() -> streams.forEach((loop, list) -> loop.execute(() -> send(list, chunk))),
                 20, 20, TimeUnit.MILLISECONDS);
-        report(seconds);
+        FloorRuns.reportEveryFiveSeconds(seconds, sent::get, (t, mbps, cpu, total) -> String.format(
+                "[stack fanout-server] %.0fs subs=%d tx %.1f MB/s cpu %.0f%% dropped=%d", t,
+                streams.values().stream().mapToInt(List::size).sum(), mbps, cpu, dropped.get()));
         listener.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
     }
@@ -88,26 +90,6 @@ public final class StackFanoutServer {
             s.write(chunk.duplicate());
             s.flush();
             sent.addAndGet(chunk.readableBytes());
-        }
-    }
-
-    private void report(int seconds) throws InterruptedException {
-        long t0 = System.nanoTime();
-        long last = t0;
-        long lastBytes = 0;
-        double lastCpu = FloorRuns.cpuSeconds();
-        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)) {
-            Thread.sleep(5_000);
-            long now = System.nanoTime();
-            long bytes = sent.get();
-            double cpu = FloorRuns.cpuSeconds();
-            double dt = (now - last) / 1e9;
-            int subs = streams.values().stream().mapToInt(List::size).sum();
-            System.out.printf("[stack fanout-server] %.0fs subs=%d tx %.1f MB/s cpu %.0f%% dropped=%d%n", (now - t0) / 1e9, subs,
-                    (bytes - lastBytes) / dt / 1e6, 100 * (cpu - lastCpu) / dt, dropped.get());
-            last = now;
-            lastBytes = bytes;
-            lastCpu = cpu;
         }
     }
 

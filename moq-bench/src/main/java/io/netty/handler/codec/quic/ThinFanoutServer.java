@@ -16,13 +16,10 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.ResourceLeakDetector;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.moqrelay.bench.quic.FloorRuns;
 
 /**
  * An experiment, not a transport: {@code fanout-server PORT RATE_KBPS SECS [THREADS]} of
@@ -66,9 +64,7 @@ public final class ThinFanoutServer {
             System.err.println("usage: ThinFanoutServer PORT RATE_KBPS SECS [THREADS]");
             System.exit(64);
         }
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // as the relay runs
-        }
+        FloorRuns.leakTrackingOffByDefault();
         int port = Integer.parseInt(args[0]);
         int rateKbps = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
@@ -93,7 +89,8 @@ public final class ThinFanoutServer {
             loop.scheduleAtFixedRate(socket::fanOut, 20, 20, TimeUnit.MILLISECONDS);
             loop.scheduleAtFixedRate(socket::timers, 5, 5, TimeUnit.MILLISECONDS);
         }
-        report(seconds);
+        FloorRuns.reportEveryFiveSeconds(seconds, sent::get, (t, mbps, cpu, total) -> String.format(
+                "[thin fanout-server] %.0fs subs=%d tx %.1f MB/s cpu %.0f%% dropped=%d", t, established.get(), mbps, cpu, dropped.get()));
         System.exit(0);
     }
 
@@ -192,28 +189,27 @@ public final class ThinFanoutServer {
             long conn = c.quiche.address();
             int max = Quiche.quiche_conn_max_send_udp_payload_size(conn);
             ByteBuf out = null;
-            int segment = -1;
             int count = 0;
             for (;;) {
                 if (out == null) {
                     out = channel.alloc().directBuffer(max * GSO_SEGMENTS);
-                    segment = -1;
                     count = 0;
                 }
                 ByteBuffer info = c.quiche.nextSendInfo();
-                int written = Quiche.quiche_conn_send(conn, Quiche.writerMemoryAddress(out), Math.min(max, out.writableBytes()),
+                int written = Quiche.quiche_conn_send(conn, Quiche.writerMemoryAddress(out), max,
                         Quiche.memoryAddressWithPosition(info));
                 if (written <= 0) break;
                 out.writerIndex(out.writerIndex() + written);
                 count++;
-                if (segment == -1) segment = written;
-                if (written != segment || count == GSO_SEGMENTS) { // a short packet ends a GSO send
-                    emit(out, segment, count, c.peer);
+                // The kernel cuts a GSO send into segments of the first one's size: every packet
+                // but the last must be full-size, so a short one ends the send.
+                if (written < max || count == GSO_SEGMENTS) {
+                    emit(out, max, count, c.peer);
                     out = null;
                 }
             }
             if (out != null) {
-                if (out.isReadable()) emit(out, segment, count, c.peer);
+                if (out.isReadable()) emit(out, max, count, c.peer);
                 else out.release();
             }
             runTlsTasks(c);
@@ -272,30 +268,5 @@ public final class ThinFanoutServer {
             }
             flushIfPending();
         }
-    }
-
-    private static void report(int seconds) throws Exception {
-        long t0 = System.nanoTime();
-        long last = t0;
-        long lastBytes = 0;
-        double lastCpu = cpuSeconds();
-        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)) {
-            Thread.sleep(5_000);
-            long now = System.nanoTime();
-            long bytes = sent.get();
-            double cpu = cpuSeconds();
-            double dt = (now - last) / 1e9;
-            System.out.printf("[thin fanout-server] %.0fs subs=%d tx %.1f MB/s cpu %.0f%% dropped=%d%n", (now - t0) / 1e9,
-                    established.get(), (bytes - lastBytes) / dt / 1e6, 100 * (cpu - lastCpu) / dt, dropped.get());
-            last = now;
-            lastBytes = bytes;
-            lastCpu = cpu;
-        }
-    }
-
-    private static double cpuSeconds() throws Exception {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 }
