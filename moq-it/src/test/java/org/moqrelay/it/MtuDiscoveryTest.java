@@ -58,7 +58,8 @@ class MtuDiscoveryTest {
             t.sendUntilLargePacketsOrMaxGroups();
             assertThat(t.nat.fromTargetLargerThan(QUIC_MIN)).as("packets over %d bytes", QUIC_MIN)
                     .isGreaterThanOrEqualTo(LARGE_PACKETS);
-            assertThat(t.nat.largestFromTarget()).isLessThanOrEqualTo(QuicTransportConfig.MAX_UDP_PAYLOAD);
+            // Loopback's MTU holds the largest probe, so discovery must get all the way there (the README's "grow to 1452").
+            assertThat(t.nat.largestFromTarget()).isEqualTo(QuicTransportConfig.MAX_UDP_PAYLOAD);
             // The handshake (after a small Retry) already filled a packet, at 1200 bytes: larger ones came only later.
             List<Integer> first = t.nat.firstFromTarget();
             int firstLarge = indexOfFirstOver(first, QUIC_MIN);
