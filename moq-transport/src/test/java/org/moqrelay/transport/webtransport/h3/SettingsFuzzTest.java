@@ -26,7 +26,12 @@ class SettingsFuzzTest {
         } finally {
             assertThat(payload.readerIndex()).isZero();
         }
-        Http3Frames.supportsWebTransport(settings);
+        // The client's check names a missing setting exactly when the server lacks one of the three.
+        boolean complete = Http3Frames.supportsWebTransport(settings)
+                && settings.getOrDefault(Http3Frames.SETTINGS_ENABLE_CONNECT_PROTOCOL, 0L) == 1;
+        java.util.Optional<String> missing = Http3Frames.missingForWebTransportServer(settings);
+        assertThat(missing.isEmpty()).as("nothing missing from %s", settings).isEqualTo(complete);
+        missing.ifPresent(name -> assertThat(name).isNotBlank());
         ByteBuf out = Unpooled.buffer();
         Http3Frames.writeSettings(out, settings);
         Http3Frames.FrameHeader h = Http3Frames.readFrameHeader(out, Long.MAX_VALUE);
