@@ -344,18 +344,30 @@ class WebTransportClientTest {
 
     @Test
     void aControlStreamThatEndsBeforeItsSettingsFailsClearly() throws Exception {
-        try (QuicListener l = scripted(ch -> control(ch, controlStream(), true), s -> {})) {
+        CompletableFuture<QuicChannel> server = new CompletableFuture<>();
+        try (QuicListener l = scripted(ch -> {
+            server.complete(ch);
+            control(ch, controlStream(), true);
+        }, s -> {})) {
             assertThatThrownBy(() -> connect(l, "/", List.of()))
                     .cause().hasMessageContaining("bad HTTP/3 SETTINGS").hasMessageContaining("ended before its SETTINGS");
+            assertThat(server.get(5, TimeUnit.SECONDS).closeFuture().await(5, TimeUnit.SECONDS))
+                    .as("the client closed the QUIC connection").isTrue();
         }
     }
 
     @Test
     void aControlStreamThatStartsWithAnotherFrameThanSettingsFailsClearly() throws Exception {
         ByteBuf goaway = Unpooled.wrappedBuffer(new byte[] {0x07, 0x01, 0x00});
-        try (QuicListener l = scripted(ch -> control(ch, controlStream(goaway), false), s -> {})) {
+        CompletableFuture<QuicChannel> server = new CompletableFuture<>();
+        try (QuicListener l = scripted(ch -> {
+            server.complete(ch);
+            control(ch, controlStream(goaway), false);
+        }, s -> {})) {
             assertThatThrownBy(() -> connect(l, "/", List.of()))
                     .cause().hasMessageContaining("bad HTTP/3 SETTINGS").hasMessageContaining("frame type 0x7, not SETTINGS");
+            assertThat(server.get(5, TimeUnit.SECONDS).closeFuture().await(5, TimeUnit.SECONDS))
+                    .as("the client closed the QUIC connection").isTrue();
         }
     }
 
