@@ -117,23 +117,8 @@ public final class MoqClient implements AutoCloseable {
     private static void connectWebTransport(EventLoopGroup group, QuicSslContext ssl, URI url, LiteVersion newest,
                                             CompletableFuture<MoqClient> result) {
         java.util.List<String> offered = WebTransportProtocols.offered(newest);
-        WebTransportClient.connect(group, ssl, QuicTransportConfig.DEFAULT, url, offered).addListener(f -> {
-            if (!f.isSuccess()) {
-                result.completeExceptionally(f.cause());
-                return;
-            }
-            org.moqrelay.session.spi.Connection conn = (org.moqrelay.session.spi.Connection) f.getNow();
-            conn.eventLoop().execute(() -> {
-                LiteVersion chosen = WebTransportProtocols.chosen(conn.protocol(), offered);
-                if (chosen != null) {
-                    start(group, conn, chosen, "", result);
-                    return;
-                }
-                conn.close(ErrorCode.VERSION.code(), "no common version");
-                result.completeExceptionally(new IllegalStateException("the WebTransport server at " + url
-                        + " chose '" + conn.protocol() + "', which was not offered " + offered));
-            });
-        });
+        startWhenUp(WebTransportClient.connect(group, ssl, QuicTransportConfig.DEFAULT, url, offered), group,
+                conn -> WebTransportProtocols.chosen(conn.protocol(), offered), offered, "", result);
     }
 
     private static CompletableFuture<MoqClient> connectWebSocket(EventLoopGroup group, URI url, ClientOptions options,
@@ -207,13 +192,34 @@ public final class MoqClient implements AutoCloseable {
     private static void startWhenUp(io.netty.util.concurrent.Future<? extends org.moqrelay.session.spi.Connection> dialed,
                                     EventLoopGroup group, LiteVersion version, String pathAndQuery,
                                     CompletableFuture<MoqClient> result) {
+        startWhenUp(dialed, group, conn -> version, java.util.List.of(version.alpn()), pathAndQuery, result);
+    }
+
+    /**
+     * Once {@code dialed} is up, starts the session on its event loop in the version {@code chosen}
+     * reads from it; where that is none of {@code offered} (null), closes it with code 9 (Version)
+     * and fails {@code result}, as it does when the dial fails.
+     */
+    private static void startWhenUp(io.netty.util.concurrent.Future<? extends org.moqrelay.session.spi.Connection> dialed,
+                                    EventLoopGroup group,
+                                    java.util.function.Function<org.moqrelay.session.spi.Connection, LiteVersion> chosen,
+                                    java.util.List<String> offered, String pathAndQuery, CompletableFuture<MoqClient> result) {
         dialed.addListener(f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(f.cause());
                 return;
             }
             org.moqrelay.session.spi.Connection conn = dialed.getNow();
-            conn.eventLoop().execute(() -> start(group, conn, version, pathAndQuery, result));
+            conn.eventLoop().execute(() -> {
+                LiteVersion version = chosen.apply(conn);
+                if (version != null) {
+                    start(group, conn, version, pathAndQuery, result);
+                    return;
+                }
+                conn.close(ErrorCode.VERSION.code(), "no common version");
+                result.completeExceptionally(new IllegalStateException("the server (" + conn.describe() + ") chose '"
+                        + conn.protocol() + "', which was not offered " + offered));
+            });
         });
     }
 
