@@ -5,6 +5,14 @@ bench_cpu_ms() {
   local s; s=$(cat "/proc/$1/stat"); s=${s##*) }; set -- $s; echo $(( (${12} + ${13}) * 10 ))
 }
 
+# Stops every process in the caller's `pids` array and reaps it (a relay drains for up to 5 s): for
+# the scripts' EXIT traps.
+bench_stop_pids() {
+  local p
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+}
+
 # VmRSS of pid $1 in kB.
 bench_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 

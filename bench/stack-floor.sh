@@ -27,12 +27,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 . "$root/scripts/java-home.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/stack-floor.XXXXXX")
 pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+cleanup() { bench_stop_pids; rm -rf "$work"; }
 trap cleanup EXIT
 bench_build_quinn "${QUINN_FANOUT_SRC:-/work/shared/bench/quinn-fanout}" "$work"
 if [ -z "${MOQ_BENCH_NO_BUILD:-}" ]; then

@@ -22,12 +22,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 moq_ensure_jar "$root" >&2
 work=$(mktemp -d "${TMPDIR:-/tmp}/steady-ab.XXXXXX")
 pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+cleanup() { bench_stop_pids; rm -rf "$work"; }
 trap cleanup EXIT
 JAVA=(java --enable-native-access=ALL-UNNAMED)
 

@@ -25,9 +25,8 @@ pids=()
 rules=("-o lo -p udp --sport $PORT" "-o lo -p udp --dport $PORT")
 added=()
 cleanup() {
-  local p r
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done # the relay drains for up to 5 s
+  local r
+  bench_stop_pids
   for r in "${added[@]:-}"; do
     [ -n "$r" ] && { iptables -w -D OUTPUT $r || echo "could not remove the counting rule: iptables -D OUTPUT $r" >&2; }
   done
