@@ -59,6 +59,21 @@ class KeepAliveTest {
     }
 
     @Test
+    void aPeerWithAShorterIdleTimeoutGetsKeepAlivesWithinIt() throws Exception {
+        // This relay's own 30 s idle timeout means a keep-alive every 10 s; the peer's 1.5 s rules the connection.
+        RelayServer defaults = Relays.startDev();
+        try (RawMoqPeer peer = RawMoqPeer.connect(clients, defaults, LiteVersion.LITE_05, Duration.ofMillis(1500))) {
+            peer.sendSetup(encode(Setup.of(1236, "/anon", null, null)));
+            for (int i = 0; i < 4; i++) {
+                assertThat(peer.awaitDatagram(WAIT)).as("datagram %d", i).isEqualTo(KEEP_ALIVE);
+            }
+            assertThat(peer.isOpen()).as("connection after four keep-alive periods (2 s, past the peer's 1.5 s)").isTrue();
+        } finally {
+            defaults.close();
+        }
+    }
+
+    @Test
     void aLite04SessionGetsNoDatagrams() throws Exception {
         try (RawMoqPeer old = RawMoqPeer.connect(clients, relay, LiteVersion.LITE_04);
              RawMoqPeer current = RawMoqPeer.connect(clients, relay)) {

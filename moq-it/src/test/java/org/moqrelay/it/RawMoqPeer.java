@@ -93,6 +93,11 @@ final class RawMoqPeer implements AutoCloseable {
      * datagrams whatever the version (so that the relay's choice to send some is its own). Sends nothing.
      */
     static RawMoqPeer connect(EventLoopGroup group, RelayServer relay, LiteVersion version) throws Exception {
+        return connect(group, relay, version, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #connect(EventLoopGroup, RelayServer, LiteVersion)}, announcing {@code idleTimeout} as its QUIC idle timeout. */
+    static RawMoqPeer connect(EventLoopGroup group, RelayServer relay, LiteVersion version, Duration idleTimeout) throws Exception {
         QuicSslContext ssl = QuicSslContextBuilder.forClient()
                 .applicationProtocols(version.alpn())
                 .trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(relay.certificateSha256()).build())
@@ -100,7 +105,7 @@ final class RawMoqPeer implements AutoCloseable {
                 .build();
         ChannelHandler codec = new QuicClientCodecBuilder()
                 .sslContext(ssl)
-                .maxIdleTimeout(30, TimeUnit.SECONDS)
+                .maxIdleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(16L * 1024 * 1024)
                 .initialMaxStreamDataBidirectionalLocal(2L * 1024 * 1024)
                 .initialMaxStreamDataBidirectionalRemote(2L * 1024 * 1024)

@@ -59,6 +59,14 @@ public interface Connection {
         return null;
     }
 
+    /**
+     * The idle timeout the peer announced, in milliseconds (QUIC's {@code max_idle_timeout}), or 0
+     * when it announced none or the transport has no such thing.
+     */
+    default long peerIdleTimeoutMillis() {
+        return 0;
+    }
+
     /** Short human description for logs: transport kind and remote address. */
     String describe();
 }

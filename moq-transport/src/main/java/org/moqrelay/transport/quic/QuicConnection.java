@@ -152,6 +152,11 @@ public final class QuicConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public long peerIdleTimeoutMillis() {
+        return PeerIdleTimeout.millis(channel);
+    }
+
+    @Override
     public String describe() {
         return "quic " + channel.remoteSocketAddress();
     }

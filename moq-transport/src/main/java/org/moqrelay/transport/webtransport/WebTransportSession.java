@@ -251,6 +251,11 @@ final class WebTransportSession implements Connection {
     }
 
     @Override
+    public long peerIdleTimeoutMillis() {
+        return org.moqrelay.transport.quic.PeerIdleTimeout.millis(h3.channel());
+    }
+
+    @Override
     public String describe() {
         return "webtransport " + h3.channel().remoteSocketAddress();
     }
