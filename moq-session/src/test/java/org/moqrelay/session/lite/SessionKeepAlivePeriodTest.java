@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /** The keep-alive period a lite-05 session picks from its configuration and the peer's idle timeout. */
-class KeepAlivePeriodTest {
+class SessionKeepAlivePeriodTest {
     @Test
     void aPeerThatAnnouncedNoIdleTimeoutLeavesTheConfiguredPeriod() {
         assertThat(LiteSession.keepAlivePeriod(10_000, 0)).isEqualTo(10_000);
