@@ -10,6 +10,24 @@ import java.util.function.LongSupplier;
 public final class FloorRuns {
     private FloorRuns() {}
 
+    /** A fan-out server's arguments, as quinn-fanout's {@code fanout-server PORT RATE_KBPS SECS} takes them, plus its loops. */
+    public record ServerArgs(int port, int rateKbps, int seconds, int threads) {
+        /** Parses {@code PORT RATE_KBPS SECS [THREADS]} (threads: one per core); exits 64 with a usage line if short. */
+        public static ServerArgs parse(String program, String[] args) {
+            if (args.length < 3) {
+                System.err.println("usage: " + program + " PORT RATE_KBPS SECS [THREADS]");
+                System.exit(64);
+            }
+            return new ServerArgs(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors());
+        }
+
+        /** Bytes of one chunk: RATE_KBPS kB/s as 50 chunks a second. */
+        public int chunkBytes() {
+            return rateKbps * 1000 / 50;
+        }
+    }
+
     /** One report: seconds since the start, MB/s and CPU % over the last period, bytes so far. */
     @FunctionalInterface
     public interface Line {

@@ -39,20 +39,13 @@ public final class StackFanoutServer {
     private final AtomicLong dropped = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 3) {
-            System.err.println("usage: StackFanoutServer PORT RATE_KBPS SECS [THREADS]");
-            System.exit(64);
-        }
+        FloorRuns.ServerArgs a = FloorRuns.ServerArgs.parse("StackFanoutServer", args);
         FloorRuns.leakTrackingOffByDefault();
-        int port = Integer.parseInt(args[0]);
-        int rateKbps = Integer.parseInt(args[1]);
-        int seconds = Integer.parseInt(args[2]);
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
-        new StackFanoutServer().run(port, rateKbps, seconds, threads);
+        new StackFanoutServer().run(a.port(), a.chunkBytes(), a.seconds(), a.threads());
         System.exit(0);
     }
 
-    private void run(int port, int rateKbps, int seconds, int threads) throws Exception {
+    private void run(int port, int size, int seconds, int threads) throws Exception {
         File certs = new File(System.getenv().getOrDefault("QUINN_FANOUT_CERTS", "certs"));
         QuicSslContext ssl = QuicSslContextBuilder.forServer(new File(certs, "server.key"), null, new File(certs, "server.crt"))
                 .applicationProtocols(ALPN).build();
@@ -68,7 +61,6 @@ public final class StackFanoutServer {
                     });
                     return c;
                 });
-        int size = rateKbps * 1000 / 50;
         ByteBuf chunk = Unpooled.unreleasableBuffer(Unpooled.directBuffer(size).writeZero(size));
         group.next().scheduleAtFixedRate(() -> streams.forEach((loop, list) -> loop.execute(() -> send(list, chunk))),
                 20, 20, TimeUnit.MILLISECONDS);

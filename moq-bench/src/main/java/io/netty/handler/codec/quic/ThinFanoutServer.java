@@ -60,15 +60,11 @@ public final class ThinFanoutServer {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 3) {
-            System.err.println("usage: ThinFanoutServer PORT RATE_KBPS SECS [THREADS]");
-            System.exit(64);
-        }
+        FloorRuns.ServerArgs a = FloorRuns.ServerArgs.parse("ThinFanoutServer", args);
         FloorRuns.leakTrackingOffByDefault();
-        int port = Integer.parseInt(args[0]);
-        int rateKbps = Integer.parseInt(args[1]);
-        int seconds = Integer.parseInt(args[2]);
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+        int port = a.port();
+        int seconds = a.seconds();
+        int threads = a.threads();
         File certs = new File(System.getenv().getOrDefault("QUINN_FANOUT_CERTS", "certs"));
         QuicheQuicSslContext ssl = (QuicheQuicSslContext) QuicSslContextBuilder
                 .forServer(new File(certs, "server.key"), null, new File(certs, "server.crt"))
@@ -77,7 +73,7 @@ public final class ThinFanoutServer {
         QuicheConfig config = new QuicheConfig(Quiche.QUICHE_PROTOCOL_VERSION, null, 30_000L, null, null,
                 16L << 20, 2L << 20, 2L << 20, 2L << 20, 10_000L, 10_000L, null, null, null, null, null,
                 QuicCongestionControlAlgorithm.CUBIC, null, null, null, 8L, null);
-        int size = rateKbps * 1000 / 50;
+        int size = a.chunkBytes();
         ThinFanoutServer server = new ThinFanoutServer(config, ssl, Unpooled.directBuffer(size).writeZero(size));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
         for (int i = 0; i < threads; i++) {
