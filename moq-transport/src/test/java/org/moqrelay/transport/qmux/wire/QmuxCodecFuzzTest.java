@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.moqrelay.transport.AllocationBudget;
+import org.moqrelay.wire.AllocationBudget;
 
 /**
  * Coverage-guided fuzzing of the qmux decoders (run by {@code scripts/fuzz.sh}; a plain test run

@@ -8,7 +8,7 @@ import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.moqrelay.transport.AllocationBudget;
+import org.moqrelay.wire.AllocationBudget;
 
 /**
  * Coverage-guided fuzzing of what reads a WebTransport CONNECT stream: HTTP/3 frames, the QPACK
