@@ -107,7 +107,8 @@ public final class RelayServer implements AutoCloseable {
         // Counters only when someone can read them.
         RelayMetrics metrics = config.internalListen() != null ? new RelayMetrics() : null;
         RelaySessions sessions = new RelaySessions(origin, relayId, authorizer, metrics == null ? TieredMetrics.NOOP : metrics,
-                keepAliveMillis(config.quic().idleTimeout()));
+                // A third of the QUIC idle timeout, at most the default 10 s: shorter idle timeouts would end quiet sessions.
+                SessionConfig.keepAliveWithin(SessionConfig.DEFAULT_KEEP_ALIVE_MILLIS, config.quic().idleTimeout().toMillis()));
         WebTransportServer webTransport = new WebTransportServer(sessions);
         // The key manager is asked on every handshake: a renewed certificate on disk is picked up
         // for new connections without a restart.
@@ -185,15 +186,6 @@ public final class RelayServer implements AutoCloseable {
             server.reloader = new CertificateReloader(config.tlsCert(), config.tlsKey(), keyManager, timer, RELOAD_MILLIS);
         }
         return server;
-    }
-
-    /**
-     * The keep-alive period of lite-05 sessions: a third of the QUIC idle timeout, so that two
-     * keep-alives may be lost, and at most the default 10 s. A shorter idle timeout than the
-     * default 30 s would otherwise end quiet sessions.
-     */
-    static long keepAliveMillis(Duration idleTimeout) {
-        return Math.max(1, Math.min(SessionConfig.DEFAULT_KEEP_ALIVE_MILLIS, idleTimeout.toMillis() / 3));
     }
 
     /** The origin's byte budget: counted (and resizable) whenever a capacity or a headroom is set. */

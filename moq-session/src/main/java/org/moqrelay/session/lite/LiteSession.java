@@ -90,7 +90,8 @@ public final class LiteSession implements ConnectionHandler {
         if (version.hasDatagrams()) {
             // QUIC closes a connection after its idle timeout without packets, and Netty's QUIC has no
             // PING: a datagram for a subscription that cannot exist keeps quiet sessions alive; peers drop it.
-            long period = keepAlivePeriod(config.keepAliveMillis(), conn.peerIdleTimeoutMillis());
+            // The connection idles out after the smaller of both sides' timeouts: the peer's may be shorter.
+            long period = SessionConfig.keepAliveWithin(config.keepAliveMillis(), conn.peerIdleTimeoutMillis());
             ScheduledFuture<?> keepAlive = eventLoop().scheduleAtFixedRate(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
             closeHooks.add(() -> keepAlive.cancel(false));
         }
@@ -181,14 +182,6 @@ public final class LiteSession implements ConnectionHandler {
             s.write(out);
             s.finish();
         });
-    }
-
-    /**
-     * The configured period, or a third of the peer's idle timeout when that is shorter: the
-     * connection idles out after the smaller of both sides' timeouts, and two keep-alives may be lost.
-     */
-    static long keepAlivePeriod(long configuredMillis, long peerIdleTimeoutMillis) {
-        return peerIdleTimeoutMillis <= 0 ? configuredMillis : Math.max(1, Math.min(configuredMillis, peerIdleTimeoutMillis / 3));
     }
 
     private void keepAlive() {

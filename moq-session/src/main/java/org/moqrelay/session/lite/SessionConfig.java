@@ -29,6 +29,15 @@ public record SessionConfig(boolean server, long localOrigin, Origin serve, Orig
                 DEFAULT_KEEP_ALIVE_MILLIS);
     }
 
+    /**
+     * A keep-alive period that fits an idle timeout: {@code periodMillis}, or a third of
+     * {@code idleTimeoutMillis} when that is shorter (two keep-alives may be lost), at least 1 ms.
+     * An idle timeout of 0 or less means none is known and leaves the period.
+     */
+    public static long keepAliveWithin(long periodMillis, long idleTimeoutMillis) {
+        return idleTimeoutMillis <= 0 ? periodMillis : Math.max(1, Math.min(periodMillis, idleTimeoutMillis / 3));
+    }
+
     public SessionConfig {
         if (localOrigin <= 0 || localOrigin >= (1L << 53)) {
             throw new IllegalArgumentException("localOrigin: " + localOrigin + " (expected: 0 < id < 2^53)");
