@@ -1,16 +1,12 @@
 package org.moqrelay.transport.webtransport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.util.List;
 import org.moqrelay.session.spi.Connection;
-import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.transport.webtransport.h3.ConnectRequest;
 import org.moqrelay.transport.webtransport.h3.HeaderField;
-import org.moqrelay.transport.webtransport.h3.Http3Exception;
 import org.moqrelay.transport.webtransport.h3.Http3Frames;
 import org.moqrelay.transport.webtransport.h3.QpackDecoder;
 import org.moqrelay.transport.webtransport.h3.QpackException;
@@ -21,51 +17,33 @@ import org.moqrelay.transport.webtransport.h3.StructuredFields;
  * {@code ready} with the session on a 2xx, or fails it with the status; then hands the stream
  * to a {@link SessionCapsuleReader}.
  */
-final class ConnectResponseReader implements ReadHandler {
+final class ConnectResponseReader extends LeadingFramesReader {
     private final WebTransportSession session;
     private final String url;
     private final Promise<Connection> ready;
-    private ByteBuf buf;
-    private SessionCapsuleReader open;
-    private boolean failed;
 
     ConnectResponseReader(WebTransportSession session, String url, Promise<Connection> ready) {
+        super(ConnectStreamReader.MAX_HEADERS);
         this.session = session;
         this.url = url;
         this.ready = ready;
     }
 
+    /** An interim (1xx) response is followed by the final one (RFC 9114 §4.1); GREASE or other frames before HEADERS are skipped. */
     @Override
-    public void onData(ByteBuf data) {
-        if (failed) {
-            data.release();
-            return;
-        }
-        if (open != null) {
-            open.onData(data);
-            return;
-        }
-        buf = buf == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ByteBufAllocator.DEFAULT, buf, data);
-        try {
-            Http3Frames.FrameHeader h;
-            while ((h = Http3Frames.readFrameHeader(buf, ConnectStreamReader.MAX_HEADERS)) != null) {
-                ByteBuf payload = buf.readSlice((int) h.length());
-                // An interim (1xx) response is followed by the final one (RFC 9114 §4.1).
-                if (h.type() == Http3Frames.HEADERS && (onHeaders(QpackDecoder.decode(payload)) || failed)) break;
-                // GREASE or other frames before HEADERS are skipped.
-            }
-        } catch (QpackException | Http3Exception e) {
-            fail(new IOException("bad WebTransport CONNECT response from " + url + ": " + e.getMessage(), e));
-        }
-        if (buf == null) return;
-        if (open != null && buf.isReadable()) {
-            ByteBuf rest = buf;
-            buf = null;
-            open.onData(rest);
-        } else if (!buf.isReadable()) {
-            buf.release();
-            buf = null;
-        }
+    boolean frame(long type, ByteBuf payload) throws QpackException {
+        return type == Http3Frames.HEADERS && onHeaders(QpackDecoder.decode(payload));
+    }
+
+    @Override
+    void malformed(Exception cause) {
+        fail(new IOException("bad WebTransport CONNECT response from " + url + ": " + cause.getMessage(), cause));
+    }
+
+    @Override
+    void endedEarly(long resetCode) {
+        fail(new IOException("WebTransport CONNECT stream to " + url + (resetCode < 0 ? " ended"
+                : " reset (0x" + Long.toHexString(resetCode) + ")") + " before a response"));
     }
 
     /** Handles one response HEADERS frame; false for an interim (1xx) one. */
@@ -89,7 +67,7 @@ final class ConnectResponseReader implements ReadHandler {
             return true;
         }
         session.negotiated(protocol);
-        open = new SessionCapsuleReader(session);
+        proceed(new SessionCapsuleReader(session));
         ready.trySuccess(session);
         return true;
     }
@@ -105,31 +83,8 @@ final class ConnectResponseReader implements ReadHandler {
     }
 
     private void fail(IOException e) {
-        failed = true;
-        if (buf != null) {
-            buf.release();
-            buf = null;
-        }
+        stop();
         ready.tryFailure(e);
         session.abandon();
-    }
-
-    @Override
-    public void onFin() {
-        if (open != null) {
-            open.onFin();
-        } else {
-            fail(new IOException("WebTransport CONNECT stream to " + url + " ended before a response"));
-        }
-    }
-
-    @Override
-    public void onReset(long code) {
-        if (open != null) {
-            open.onReset(code);
-        } else {
-            fail(new IOException("WebTransport CONNECT stream to " + url + " reset (0x" + Long.toHexString(code)
-                    + ") before a response"));
-        }
     }
 }

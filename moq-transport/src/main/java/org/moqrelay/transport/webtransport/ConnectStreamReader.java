@@ -1,16 +1,12 @@
 package org.moqrelay.transport.webtransport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 import java.util.Optional;
-import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.transport.Authorities;
 import org.moqrelay.transport.quic.NettyStream;
 import org.moqrelay.transport.webtransport.h3.ConnectRequest;
 import org.moqrelay.transport.webtransport.h3.HeaderField;
-import org.moqrelay.transport.webtransport.h3.Http3Exception;
 import org.moqrelay.transport.webtransport.h3.Http3Frames;
 import org.moqrelay.transport.webtransport.h3.QpackDecoder;
 import org.moqrelay.transport.webtransport.h3.QpackEncoder;
@@ -24,55 +20,36 @@ import org.slf4j.LoggerFactory;
  * 400 for a malformed request), and then hands the stream to a {@link SessionCapsuleReader}. The bytes after the HEADERS frame
  * (Chromium sends a GREASE capsule in the same packet) go to the capsule reader.
  */
-final class ConnectStreamReader implements ReadHandler {
+final class ConnectStreamReader extends LeadingFramesReader {
     private static final Logger log = LoggerFactory.getLogger(ConnectStreamReader.class);
     /** A CONNECT's header block is small; refuse anything larger before buffering it. */
     static final int MAX_HEADERS = 16 * 1024;
 
     private final H3Connection h3;
     private final NettyStream stream;
-    private ByteBuf buf;
-    private SessionCapsuleReader session;
-    private boolean rejected;
 
     ConnectStreamReader(H3Connection h3, NettyStream stream) {
+        super(MAX_HEADERS);
         this.h3 = h3;
         this.stream = stream;
     }
 
+    /** GREASE or other frames before the HEADERS are skipped. */
     @Override
-    public void onData(ByteBuf data) {
-        if (rejected) {
-            data.release();
-            return;
-        }
-        if (session != null) {
-            session.onData(data);
-            return;
-        }
-        buf = buf == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ByteBufAllocator.DEFAULT, buf, data);
-        try {
-            Http3Frames.FrameHeader h;
-            while ((h = Http3Frames.readFrameHeader(buf, MAX_HEADERS)) != null) {
-                ByteBuf payload = buf.readSlice((int) h.length());
-                if (h.type() == Http3Frames.HEADERS) {
-                    onHeaders(QpackDecoder.decode(payload));
-                    break;
-                }
-                // GREASE or other frames before HEADERS are skipped.
-            }
-        } catch (QpackException | Http3Exception e) {
-            reject(400, e.getMessage());
-        }
-        if (session != null && buf != null && buf.isReadable()) {
-            ByteBuf rest = buf; // capsules in the same packet as the HEADERS
-            buf = null;
-            session.onData(rest);
-        } else if (buf != null && !buf.isReadable()) {
-            buf.release();
-            buf = null;
-        }
+    boolean frame(long type, ByteBuf payload) throws QpackException {
+        if (type != Http3Frames.HEADERS) return false;
+        onHeaders(QpackDecoder.decode(payload));
+        return true;
     }
+
+    @Override
+    void malformed(Exception cause) {
+        reject(400, cause.getMessage());
+    }
+
+    /** The client gave up before its request: nothing to answer. */
+    @Override
+    void endedEarly(long resetCode) {}
 
     private void onHeaders(List<HeaderField> fields) {
         ConnectRequest req;
@@ -96,7 +73,7 @@ final class ConnectStreamReader implements ReadHandler {
         stream.write(QpackEncoder.headersFrame(ConnectRequest.responseFields(200, protocol.orElse(null))));
         stream.flush();
         WebTransportSession s = new WebTransportSession(h3, stream, req.path(), host, protocol.orElse(""));
-        session = new SessionCapsuleReader(s);
+        proceed(new SessionCapsuleReader(s));
         h3.sessionStarted(s);
         // No version (moql, or nothing we know offered): the client negotiates with a legacy SETUP.
         h3.acceptor().accept(s, version);
@@ -104,30 +81,8 @@ final class ConnectStreamReader implements ReadHandler {
 
     private void reject(int status, String why) {
         log.info("rejecting HTTP/3 request from {}: {}", h3.channel().remoteSocketAddress(), why);
-        rejected = true;
-        if (buf != null) {
-            buf.release();
-            buf = null;
-        }
+        stop();
         stream.write(QpackEncoder.headersFrame(List.of(new HeaderField(":status", Integer.toString(status)))));
         stream.finish();
-    }
-
-    @Override
-    public void onFin() {
-        if (buf != null) {
-            buf.release();
-            buf = null;
-        }
-        if (session != null) session.onFin();
-    }
-
-    @Override
-    public void onReset(long code) {
-        if (buf != null) {
-            buf.release();
-            buf = null;
-        }
-        if (session != null) session.onReset(code);
     }
 }
