@@ -344,28 +344,24 @@ class WebTransportClientTest {
 
     @Test
     void aControlStreamThatEndsBeforeItsSettingsFailsClearly() throws Exception {
-        CompletableFuture<QuicChannel> server = new CompletableFuture<>();
-        try (QuicListener l = scripted(ch -> {
-            server.complete(ch);
-            control(ch, controlStream(), true);
-        }, s -> {})) {
-            assertThatThrownBy(() -> connect(l, "/", List.of()))
-                    .cause().hasMessageContaining("bad HTTP/3 SETTINGS").hasMessageContaining("ended before its SETTINGS");
-            assertThat(server.get(5, TimeUnit.SECONDS).closeFuture().await(5, TimeUnit.SECONDS))
-                    .as("the client closed the QUIC connection").isTrue();
-        }
+        badControlStreamFailsAndCloses(controlStream(), true, "ended before its SETTINGS");
     }
 
     @Test
     void aControlStreamThatStartsWithAnotherFrameThanSettingsFailsClearly() throws Exception {
         ByteBuf goaway = Unpooled.wrappedBuffer(new byte[] {0x07, 0x01, 0x00});
+        badControlStreamFailsAndCloses(controlStream(goaway), false, "frame type 0x7, not SETTINGS");
+    }
+
+    /** Against a server whose control stream is {@code control}: the connect fails naming {@code why}, and the client closes QUIC. */
+    private static void badControlStreamFailsAndCloses(ByteBuf control, boolean end, String why) throws Exception {
         CompletableFuture<QuicChannel> server = new CompletableFuture<>();
         try (QuicListener l = scripted(ch -> {
             server.complete(ch);
-            control(ch, controlStream(goaway), false);
+            control(ch, control, end);
         }, s -> {})) {
             assertThatThrownBy(() -> connect(l, "/", List.of()))
-                    .cause().hasMessageContaining("bad HTTP/3 SETTINGS").hasMessageContaining("frame type 0x7, not SETTINGS");
+                    .cause().hasMessageContaining("bad HTTP/3 SETTINGS").hasMessageContaining(why);
             assertThat(server.get(5, TimeUnit.SECONDS).closeFuture().await(5, TimeUnit.SECONDS))
                     .as("the client closed the QUIC connection").isTrue();
         }
