@@ -3,18 +3,32 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.moqrelay.it.RawMoqPeer.encode;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.session.spi.Connection;
+import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.RecvStream;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.QuicTransportConfig;
+import org.moqrelay.transport.webtransport.WebTransportClient;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.lite.Setup;
 
@@ -68,6 +82,48 @@ class KeepAliveTest {
                 assertThat(peer.awaitDatagram(WAIT)).as("datagram %d", i).isEqualTo(KEEP_ALIVE);
             }
             assertThat(peer.isOpen()).as("connection after four keep-alive periods (2 s, past the peer's 1.5 s)").isTrue();
+        } finally {
+            defaults.close();
+        }
+    }
+
+    @Test
+    void aWebTransportPeerWithAShorterIdleTimeoutGetsKeepAlivesWithinIt() throws Exception {
+        RelayServer defaults = Relays.startDev(); // 30 s idle timeout: a keep-alive every 10 s by its own clock
+        QuicSslContext ssl = QuicSslContextBuilder.forClient().applicationProtocols(WebTransportClient.ALPN)
+                .trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(defaults.certificateSha256()).build())
+                .endpointIdentificationAlgorithm(null).build();
+        URI url = URI.create("https://127.0.0.1:" + defaults.quicAddress().getPort() + "/anon");
+        BlockingQueue<byte[]> datagrams = new LinkedBlockingQueue<>();
+        try {
+            Connection c = WebTransportClient.connect(clients, ssl, QuicTransportConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(1500)),
+                    url, List.of(LiteVersion.LITE_05.alpn())).get(10, TimeUnit.SECONDS);
+            c.eventLoop().execute(() -> c.handler(new ConnectionHandler() {
+                @Override
+                public void onBidiStream(BidiStream stream) {
+                    stream.reset(0);
+                }
+
+                @Override
+                public void onUniStream(RecvStream stream) {
+                    stream.stopSending(0);
+                }
+
+                @Override
+                public void onDatagram(ByteBuf data) {
+                    datagrams.add(ByteBufUtil.getBytes(data));
+                    data.release();
+                }
+
+                @Override
+                public void onClosed(long code, String reason, boolean clean) {}
+            }));
+            for (int i = 0; i < 4; i++) {
+                assertThat(datagrams.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("datagram %d", i).isEqualTo(KEEP_ALIVE);
+            }
+            assertThat(c.eventLoop().submit(c::isOpen).get(5, TimeUnit.SECONDS))
+                    .as("session after four keep-alive periods (2 s, past the peer's 1.5 s)").isTrue();
+            c.eventLoop().execute(() -> c.close(0, ""));
         } finally {
             defaults.close();
         }
