@@ -100,7 +100,7 @@ final class WebTransportSession implements Connection {
 
     /** A peer stream with our session id; {@code rest} are the bytes after the prefix. */
     ReadHandler adopt(NettyStream s, boolean bidi, ByteBuf rest) {
-        Relay relay = new Relay(rest);
+        AdoptedRelay relay = new AdoptedRelay(rest);
         Adopted a = new Adopted(s, relay);
         if (closed) {
             s.stopSending(0);
@@ -260,64 +260,12 @@ final class WebTransportSession implements Connection {
         return "webtransport " + h3.channel().remoteSocketAddress();
     }
 
-    /**
-     * Hands the bytes after the prefix, and everything later, to whoever reads the adopted stream.
-     */
-    private static final class Relay implements ReadHandler {
-        private ByteBuf first;
-        private ReadHandler target;
-        private final ArrayDeque<Object> queued = new ArrayDeque<>();
-        private static final Object FIN = new Object();
-
-        Relay(ByteBuf first) {
-            this.first = first.isReadable() ? first : release(first);
-        }
-
-        private static ByteBuf release(ByteBuf b) {
-            b.release();
-            return null;
-        }
-
-        void target(ReadHandler h) {
-            target = h;
-            if (first != null) {
-                ByteBuf f = first;
-                first = null;
-                h.onData(f);
-            }
-            while (!queued.isEmpty() && target == h) {
-                Object o = queued.poll();
-                if (o == FIN) h.onFin();
-                else if (o instanceof Long code) h.onReset(code);
-                else h.onData((ByteBuf) o);
-            }
-        }
-
-        @Override
-        public void onData(ByteBuf data) {
-            if (target != null) target.onData(data);
-            else queued.add(data);
-        }
-
-        @Override
-        public void onFin() {
-            if (target != null) target.onFin();
-            else queued.add(FIN);
-        }
-
-        @Override
-        public void onReset(long code) {
-            if (target != null) target.onReset(code);
-            else queued.add(code);
-        }
-    }
-
     /** An adopted stream: sends through the Netty stream, reads through its relay. */
     private static final class Adopted implements BidiStream {
         private final NettyStream stream;
-        private final Relay relay;
+        private final AdoptedRelay relay;
 
-        Adopted(NettyStream stream, Relay relay) {
+        Adopted(NettyStream stream, AdoptedRelay relay) {
             this.stream = stream;
             this.relay = relay;
         }
@@ -329,6 +277,7 @@ final class WebTransportSession implements Connection {
 
         @Override
         public void stopSending(long code) {
+            relay.stop(); // as a raw QUIC stream does: nothing more is delivered, and what was kept is released
             stream.stopSending(code);
         }
 
