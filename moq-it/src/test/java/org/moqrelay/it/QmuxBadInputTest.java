@@ -231,6 +231,19 @@ class QmuxBadInputTest {
     }
 
     @Test
+    void aLegacyWebSocketStreamFarBeyondTheOpenStreamCapClosesThatSessionWithStreamLimitError() throws Exception {
+        // No subprotocol: the legacy framing, which has no stream credits. Opening a stream opens
+        // every lower one too, so this one frame would otherwise have the relay create 2^59 streams.
+        bad = RawQmuxPeer.webSocketLegacy(URI.create("ws://127.0.0.1:" + relay.webAddress().getPort() + "/anon"));
+        long sent = System.nanoTime();
+        bad.writeStream(1L << 61, hex("00"), false);
+
+        assertTransportClose(Binding.WEBSOCKET, awaitEnd(bad, sent), STREAM_LIMIT_ERROR,
+                "peer opened stream " + (1L << 61) + " beyond the 100 open streams allowed");
+        healthy.assertFlowing();
+    }
+
+    @Test
     void streamDataBeyondTheStreamCreditClosesThatWebSocketSessionWithFlowControlError() throws Exception {
         bad = connectReady(Binding.WEBSOCKET);
         long sent = System.nanoTime();

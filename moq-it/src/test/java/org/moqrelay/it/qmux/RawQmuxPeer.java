@@ -41,7 +41,7 @@ import org.moqrelay.transport.qmux.wire.QmuxVersion;
  * Every wait is bounded.
  */
 public final class RawQmuxPeer implements AutoCloseable {
-    /** Wire format used to decode what the relay sends and to encode what we send. */
+    /** Wire format used to decode what the relay sends and to encode what we send, unless {@link #webSocketLegacy}. */
     public static final QmuxVersion VERSION = QmuxVersion.QMUX_01;
     /** Most STREAM payload {@link #writeStream} puts in one message / record (below 16382 with headers). */
     public static final int CHUNK = 16_000;
@@ -66,6 +66,8 @@ public final class RawQmuxPeer implements AutoCloseable {
     }
 
     private final String description;
+    /** The framing of everything sent and received: qmux-01, or the legacy {@code webtransport} one. */
+    private final QmuxVersion framing;
     private final Transport transport;
     private final CompletableFuture<QmuxParams> relayParams = new CompletableFuture<>();
     private final CompletableFuture<QmuxFrame.ConnectionClose> closeFrame = new CompletableFuture<>();
@@ -79,8 +81,13 @@ public final class RawQmuxPeer implements AutoCloseable {
     private String decodeProblem;
 
     private RawQmuxPeer(String description, Transport transport) {
+        this(description, transport, VERSION);
+    }
+
+    private RawQmuxPeer(String description, Transport transport, QmuxVersion framing) {
         this.description = description;
         this.transport = transport;
+        this.framing = framing;
     }
 
     // ---------------------------------------------------------------- connecting
@@ -101,6 +108,18 @@ public final class RawQmuxPeer implements AutoCloseable {
             t.ws.abort();
             throw new IllegalStateException("relay chose subprotocol '" + t.ws.getSubprotocol() + "', offered " + subprotocol);
         }
+        return p;
+    }
+
+    /**
+     * Upgrades {@code uri} offering no subprotocol, which the relay answers with the legacy
+     * {@code webtransport} framing (no parameters, no credits); frames go both ways in that framing.
+     */
+    public static RawQmuxPeer webSocketLegacy(URI uri) throws Exception {
+        WsTransport t = new WsTransport();
+        RawQmuxPeer p = new RawQmuxPeer("websocket(no subprotocol) " + uri, t, QmuxVersion.WEBTRANSPORT);
+        t.peer = p;
+        t.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, t).get(10, TimeUnit.SECONDS);
         return p;
     }
 
@@ -184,7 +203,7 @@ public final class RawQmuxPeer implements AutoCloseable {
         ByteBuf out = Unpooled.buffer();
         try {
             for (QmuxFrame f : frames) {
-                QmuxCodec.encode(out, f, VERSION);
+                QmuxCodec.encode(out, f, framing);
             }
             sendMessage(ByteBufUtil.getBytes(out));
         } finally {
@@ -325,7 +344,7 @@ public final class RawQmuxPeer implements AutoCloseable {
         ByteBuf buf = Unpooled.wrappedBuffer(body);
         List<QmuxFrame> frames;
         try {
-            frames = QmuxCodec.decodeMessage(buf, VERSION);
+            frames = QmuxCodec.decodeMessage(buf, framing);
         } catch (QmuxException e) {
             synchronized (this) {
                 decodeProblem = e.toString() + " in " + ByteBufUtil.hexDump(body, 0, Math.min(64, body.length));

@@ -63,6 +63,9 @@ public final class QmuxConnection implements Connection {
     private long nextPeerUni;
     private long maxPeerBidi;
     private long maxPeerUni;
+    /** The peer's streams not yet done, each way: on the legacy framing, what bounds the peer. */
+    private long openPeerBidi;
+    private long openPeerUni;
     private long connSent;
     private long connSendMax;
     private long connRecv;
@@ -72,7 +75,8 @@ public final class QmuxConnection implements Connection {
     private boolean started;
 
     /**
-     * @param local our transport parameters (ignored on the legacy framing)
+     * @param local our transport parameters (on the legacy framing, which cannot send them, their
+     *              stream counts still cap how many streams the peer may have open at once)
      * @param protocol the MoQ ALPN the link negotiated, or "" for SETUP negotiation
      * @param requestPath the URL path and query (WebSocket), or null (TCP)
      */
@@ -407,6 +411,14 @@ public final class QmuxConnection implements Connection {
         if (index >= (bidi ? maxPeerBidi : maxPeerUni)) {
             throw new QmuxException(STREAM_LIMIT_ERROR, "peer opened stream " + id + " beyond the limit");
         }
+        if (!version.hasTransportParameters()) {
+            // No credits to enforce, yet opening stream n opens every lower one too: without a cap
+            // one frame for a huge id would have this loop create streams until memory runs out.
+            long cap = bidi ? local.initialMaxStreamsBidi() : local.initialMaxStreamsUni();
+            if ((bidi ? openPeerBidi : openPeerUni) + (index - next) >= cap) {
+                throw new QmuxException(STREAM_LIMIT_ERROR, "peer opened stream " + id + " beyond the " + cap + " open streams allowed");
+            }
+        }
         if (!bidi && sendFrame) {
             throw new QmuxException(STREAM_STATE_ERROR, "STOP_SENDING for the peer's own uni stream " + id);
         }
@@ -421,8 +433,13 @@ public final class QmuxConnection implements Connection {
             else deliverPeerStream(ns);
             created = ns;
         }
-        if (bidi) nextPeerBidi = index + 1;
-        else nextPeerUni = index + 1;
+        if (bidi) {
+            openPeerBidi += index - next + 1;
+            nextPeerBidi = index + 1;
+        } else {
+            openPeerUni += index - next + 1;
+            nextPeerUni = index + 1;
+        }
         return created;
     }
 
@@ -575,8 +592,11 @@ public final class QmuxConnection implements Connection {
         streams.remove(s.id);
         blocked.remove(s);
         boolean peerInitiated = ((s.id & 1) == 1) != server;
-        if (!peerInitiated || !version.hasTransportParameters() || closed) return;
+        if (!peerInitiated) return;
         boolean bidi = (s.id & 2) == 0;
+        if (bidi) openPeerBidi--;
+        else openPeerUni--;
+        if (!version.hasTransportParameters() || closed) return;
         if (bidi) {
             maxPeerBidi++;
             sendFrame(new QmuxFrame.MaxStreams(true, maxPeerBidi));
