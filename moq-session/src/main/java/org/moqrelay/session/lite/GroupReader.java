@@ -1,8 +1,6 @@
 package org.moqrelay.session.lite;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import org.moqrelay.model.Group;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.session.spi.RecvStream;
@@ -22,7 +20,7 @@ final class GroupReader implements ReadHandler {
     private final LiteSession session;
     private final RecvStream stream;
     private final SessionMetrics metrics;
-    private ByteBuf buf;
+    private final PartialFrames frames;
     private Group group;
     private boolean discarding;
     private long lastTimestamp;
@@ -31,6 +29,7 @@ final class GroupReader implements ReadHandler {
         this.session = session;
         this.stream = stream;
         this.metrics = session.metrics();
+        this.frames = new PartialFrames(session);
     }
 
     @Override
@@ -39,14 +38,14 @@ final class GroupReader implements ReadHandler {
             data.release();
             return;
         }
-        buf = buf == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ByteBufAllocator.DEFAULT, buf, data);
+        ByteBuf buf = frames.add(data);
         try {
-            if (group == null && !readHeader()) {
-                releaseIfEmpty();
+            if (group == null && !readHeader(buf)) {
+                settle();
                 return;
             }
             boolean timestamps = session.version().hasFrameTimestamps();
-            while (group != null && buf != null && buf.isReadable()) {
+            while (group != null && buf.isReadable()) {
                 Frames.Header h = Frames.peekHeader(buf, timestamps);
                 if (h == null || buf.readableBytes() < h.headerLength() + h.size()) break;
                 long ts = timestamps ? lastTimestamp + h.timestampDelta() : System.nanoTime() / 1_000_000;
@@ -62,10 +61,10 @@ final class GroupReader implements ReadHandler {
             session.fail(e.code(), e.getMessage());
             return;
         }
-        releaseIfEmpty();
+        settle();
     }
 
-    private boolean readHeader() {
+    private boolean readHeader(ByteBuf buf) {
         GroupHeader h = (GroupHeader) LiteCodec.decode(buf, MessageKind.GROUP, session.version());
         if (h == null) return false;
         UpstreamSubscription sub = session.upstream(h.subscribeId());
@@ -83,26 +82,22 @@ final class GroupReader implements ReadHandler {
     private void discard(long code) {
         discarding = true;
         stream.stopSending(code);
-        if (buf != null) {
-            buf.release();
-            buf = null;
-        }
+        frames.release();
     }
 
-    private void releaseIfEmpty() {
-        if (buf != null && !buf.isReadable()) {
-            buf.release();
-            buf = null;
-        }
+    /** Counts what is left of an unfinished frame; over the session's cap the group is void and the session fails. */
+    private void settle() {
+        if (discarding || frames.settle()) return;
+        discarding = true;
+        if (group != null) group.abort(ErrorCode.BOUNDS_EXCEEDED);
+        session.failOverPartialFrames();
+        frames.release();
     }
 
     @Override
     public void onFin() {
-        boolean partial = buf != null && buf.isReadable();
-        if (buf != null) {
-            buf.release();
-            buf = null;
-        }
+        boolean partial = frames.isPartial();
+        frames.release();
         if (group == null || discarding) return;
         if (partial) {
             group.abort(ErrorCode.WRONG_SIZE);
@@ -113,10 +108,7 @@ final class GroupReader implements ReadHandler {
 
     @Override
     public void onReset(long code) {
-        if (buf != null) {
-            buf.release();
-            buf = null;
-        }
+        frames.release();
         if (group != null && !discarding) {
             ErrorCode c = ErrorCode.of(code);
             group.abort(c == null || code < 0 ? ErrorCode.CANCEL : c);

@@ -47,6 +47,8 @@ public final class LiteSession implements ConnectionHandler {
 
     /** A raw-QUIC client must send its SETUP (carrying the path) within this time. */
     static final long SETUP_TIMEOUT_MILLIS = 10_000;
+    /** Most bytes of unfinished frames all of one session's streams may hold: two of the largest frames. */
+    static final long MAX_PARTIAL_FRAME_BYTES = 2L * org.moqrelay.wire.lite.Frames.MAX_FRAME_SIZE;
 
     private final Connection conn;
     private final LiteVersion version;
@@ -69,6 +71,8 @@ public final class LiteSession implements ConnectionHandler {
     private boolean authorizing;
     private boolean isClosed;
     private ScheduledFuture<?> setupTimer;
+    /** Bytes of unfinished frames the session's streams hold ({@link PartialFrames}). */
+    private long partialFrameBytes;
 
     private LiteSession(Connection conn, LiteVersion version, SessionConfig config, String id) {
         this.conn = conn;
@@ -377,6 +381,24 @@ public final class LiteSession implements ConnectionHandler {
     }
 
     /** A protocol violation: log once and close the session with {@code code}. */
+    /**
+     * Counts {@code delta} more (or fewer) bytes of unfinished frames held by this session's
+     * streams.
+     *
+     * @return false when that puts the session over {@link #MAX_PARTIAL_FRAME_BYTES}: the caller
+     *     voids what it was reading, then calls {@link #failOverPartialFrames}
+     */
+    boolean chargePartialFrames(long delta) {
+        partialFrameBytes += delta;
+        return partialFrameBytes <= MAX_PARTIAL_FRAME_BYTES;
+    }
+
+    /** Closes the session with BoundsExceeded: its streams hold more unfinished frames than allowed. */
+    void failOverPartialFrames() {
+        fail(ErrorCode.BOUNDS_EXCEEDED, "unfinished frames hold " + partialFrameBytes + " bytes, more than the "
+                + MAX_PARTIAL_FRAME_BYTES + " allowed");
+    }
+
     void fail(ErrorCode code, String reason) {
         if (isClosed) return;
         log.warn("session {} ({}) protocol error {} ({}): {}", id, conn.describe(), code.code(), code, reason);

@@ -1,8 +1,6 @@
 package org.moqrelay.session.lite;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.session.spi.BidiStream;
@@ -26,7 +24,7 @@ final class UpstreamFetch implements ReadHandler {
     private final Track track;
     private final long sequence;
     private BidiStream stream;
-    private ByteBuf buf;
+    private final PartialFrames frames;
     private Group group;
     private boolean done;
     private long lastTimestamp;
@@ -35,6 +33,7 @@ final class UpstreamFetch implements ReadHandler {
         this.session = session;
         this.track = track;
         this.sequence = sequence;
+        this.frames = new PartialFrames(session);
     }
 
     /** Opens the FETCH stream; call on the session's loop. */
@@ -55,7 +54,7 @@ final class UpstreamFetch implements ReadHandler {
             data.release();
             return;
         }
-        buf = buf == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ByteBufAllocator.DEFAULT, buf, data);
+        ByteBuf buf = frames.add(data);
         boolean timestamps = session.version().hasFrameTimestamps();
         try {
             while (!done && buf.isReadable()) {
@@ -81,7 +80,13 @@ final class UpstreamFetch implements ReadHandler {
             session.fail(e.code(), "FETCH response: " + e.getMessage());
             return;
         }
-        releaseIfEmpty();
+        if (!frames.settle()) {
+            done = true; // as end(), with the session's total still in its message
+            if (group == null) track.fetchFailed(sequence, ErrorCode.BOUNDS_EXCEEDED);
+            else group.abort(ErrorCode.BOUNDS_EXCEEDED);
+            session.failOverPartialFrames();
+            release();
+        }
     }
 
     /** Caches the group and hands it to the fetchers; false (and the stream stopped) if nobody wants it. */
@@ -100,7 +105,7 @@ final class UpstreamFetch implements ReadHandler {
     @Override
     public void onFin() {
         if (done) return;
-        boolean partial = buf != null && buf.isReadable();
+        boolean partial = frames.isPartial();
         release();
         if (partial) {
             end(ErrorCode.WRONG_SIZE);
@@ -129,14 +134,7 @@ final class UpstreamFetch implements ReadHandler {
         else group.abort(code);
     }
 
-    private void releaseIfEmpty() {
-        if (buf != null && !buf.isReadable()) release();
-    }
-
     private void release() {
-        if (buf != null) {
-            buf.release();
-            buf = null;
-        }
+        frames.release();
     }
 }
