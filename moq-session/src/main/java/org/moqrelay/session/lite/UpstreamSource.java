@@ -36,10 +36,14 @@ final class UpstreamSource implements Track.Source {
                 track.setInfo(TrackInfo.DEFAULT);
                 return;
             }
-            LiteSession.onSuccess(session.connection().openBidi(), (BidiStream s) -> {
+            LiteSession.onSuccessOrElse(session.connection().openBidi(), (BidiStream s) -> {
                 s.write(session.encode(StreamType.BIDI_TRACK, new TrackRequest(peerPath, track.name())));
                 s.finish();
                 s.read(new TrackInfoReader(session, track));
+            }, () -> {
+                // No stream to ask on (the publisher's stream limit): whoever waits for the info is
+                // told. A connection going away ends the broadcast anyway.
+                if (session.isOpen()) track.abort(ErrorCode.CANCEL);
             });
         });
     }

@@ -3,6 +3,7 @@ package org.moqrelay.session.lite;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Track;
 import org.moqrelay.session.spi.BidiStream;
+import org.moqrelay.session.spi.Connection;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.LiteMessage;
@@ -42,7 +43,7 @@ final class UpstreamSubscription extends MessageReader {
 
     void open() {
         session.registerUpstream(id, this);
-        LiteSession.onSuccess(session.connection().openBidi(), (BidiStream s) -> {
+        LiteSession.onSuccessOrElse(session.connection().openBidi(), (BidiStream s) -> {
             stream = s;
             session.metrics().upstreamSubscriptionOpened();
             s.write(session.encode(StreamType.BIDI_SUBSCRIBE, new Subscribe(id, peerPath, track.name(),
@@ -50,6 +51,10 @@ final class UpstreamSubscription extends MessageReader {
             if (cancelled) s.finish();
             s.flush();
             s.read(this);
+        }, () -> {
+            // No stream (the publisher's stream limit, or the connection going): the subscribers
+            // must hear of it rather than wait on a subscription that never started.
+            onAbort(session.isOpen() ? ErrorCode.CANCEL.code() : Connection.CLOSED_CODE);
         });
     }
 

@@ -359,6 +359,8 @@ final class MemoryTransport {
         boolean open = true;
         /** Uni streams this end opens wait (unanswered promises) instead of opening. */
         boolean withholdUni;
+        /** Bidi streams this end opens fail, as past a QUIC peer's stream limit. */
+        boolean refuseBidi;
         final List<Promise<SendStream>> withheld = new CopyOnWriteArrayList<>();
         String requestPath;
         /** The write window of streams this end opens from now on (bytes in flight before !isWritable). */
@@ -406,6 +408,7 @@ final class MemoryTransport {
         @Override
         public Future<BidiStream> openBidi() {
             if (!open) return loop.newFailedFuture(new IllegalStateException("closed"));
+            if (refuseBidi) return loop.newFailedFuture(new IllegalStateException("stream limit"));
             Link l = link(true);
             MemStream remote = new MemStream(l.backward, l.forward);
             toHandler(() -> {
