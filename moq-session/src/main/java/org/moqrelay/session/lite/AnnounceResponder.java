@@ -2,7 +2,10 @@ package org.moqrelay.session.lite;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Origin;
@@ -19,10 +22,15 @@ import org.moqrelay.wire.lite.MessageKind;
 /**
  * Answers the peer's ANNOUNCE_REQUEST: the broadcasts of the served origin under the prefix, then
  * live updates. Routes through the peer (its id in the hop chain) are never offered back to it.
+ * Updates wait while the stream is not writable, one per path (the latest state), so a peer that
+ * does not read costs at most one entry per broadcast, however often broadcasts come and go.
  */
 final class AnnounceResponder extends MessageReader implements Origin.AnnounceListener {
     private final BidiStream stream;
+    /** Paths the peer was told are active. */
     private final Set<Path> announced = new HashSet<>();
+    /** Updates not yet written, by path: the broadcast now active there, or null for ended. */
+    private final Map<Path, Broadcast> pending = new LinkedHashMap<>();
     private Path absPrefix;
     private long exclude;
     private Origin.Watch watch;
@@ -49,6 +57,7 @@ final class AnnounceResponder extends MessageReader implements Origin.AnnounceLi
         if (exclude == 0 && session.peerSetup() != null) exclude = session.peerSetup().origin();
         List<Broadcast> initial = new ArrayList<>();
         if (session.grant().canSubscribe()) {
+            stream.onWritable(this::drain);
             watch = session.config().serve().watch(absPrefix, this);
             for (Broadcast b : watch.initial()) {
                 if (offer(b)) initial.add(b);
@@ -70,7 +79,7 @@ final class AnnounceResponder extends MessageReader implements Origin.AnnounceLi
         }
         for (Broadcast b : initial) {
             announced.add(b.path());
-            stream.write(session.encode(announce(b, true)));
+            stream.write(session.encode(active(b)));
         }
         stream.flush();
     }
@@ -85,38 +94,57 @@ final class AnnounceResponder extends MessageReader implements Origin.AnnounceLi
         return b.hops().size() + extra <= Announce.MAX_HOPS;
     }
 
-    private Announce announce(Broadcast b, boolean active) {
-        Path suffix = b.path().stripPrefix(absPrefix);
-        List<Long> hops = new ArrayList<>();
-        if (active) {
-            hops.addAll(b.hops());
-            if (session.version() == LiteVersion.LITE_04) hops.add(session.config().localOrigin());
-        }
-        return new Announce(active ? Announce.Status.ACTIVE : Announce.Status.ENDED, suffix, hops);
+    private Announce ended(Path path) {
+        return new Announce(Announce.Status.ENDED, path.stripPrefix(absPrefix), List.of());
+    }
+
+    private Announce active(Broadcast b) {
+        List<Long> hops = new ArrayList<>(b.hops());
+        if (session.version() == LiteVersion.LITE_04) hops.add(session.config().localOrigin());
+        return new Announce(Announce.Status.ACTIVE, b.path().stripPrefix(absPrefix), hops);
     }
 
     @Override
     public void onAnnounce(Broadcast b) {
         session.run(() -> {
             if (watch == null || stream.isClosed() || !offer(b)) return;
-            if (announced.contains(b.path())) {
-                if (session.version() != LiteVersion.LITE_05) {
-                    stream.write(session.encode(announce(b, false)));
-                }
-            }
-            announced.add(b.path());
-            stream.write(session.encode(announce(b, true)));
-            stream.flush();
+            pending.put(b.path(), b);
+            drain();
         });
     }
 
     @Override
     public void onUnannounce(Broadcast b) {
         session.run(() -> {
-            if (watch == null || stream.isClosed() || !announced.remove(b.path())) return;
-            stream.write(session.encode(announce(b, false)));
-            stream.flush();
+            if (watch == null || stream.isClosed()) return;
+            if (announced.contains(b.path())) pending.put(b.path(), null);
+            else pending.remove(b.path()); // never told: nothing to take back
+            drain();
         });
+    }
+
+    /** Writes the waiting updates while the stream takes them. */
+    private void drain() {
+        boolean wrote = false;
+        Iterator<Map.Entry<Path, Broadcast>> it = pending.entrySet().iterator();
+        while (it.hasNext() && stream.isWritable()) {
+            Map.Entry<Path, Broadcast> e = it.next();
+            it.remove();
+            Broadcast b = e.getValue();
+            if (b == null) {
+                if (!announced.remove(e.getKey())) continue;
+                stream.write(session.encode(ended(e.getKey())));
+            } else {
+                // A re-announce (a new route): lite-05 replaces in place, older versions end the old one first.
+                if (announced.contains(b.path()) && session.version() != LiteVersion.LITE_05) {
+                    stream.write(session.encode(ended(b.path())));
+                }
+                announced.add(b.path());
+                stream.write(session.encode(active(b)));
+            }
+            wrote = true;
+        }
+        if (wrote) stream.flush();
     }
 
     @Override
