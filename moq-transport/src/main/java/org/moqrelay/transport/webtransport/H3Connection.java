@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * at once, since Chromium waits for them before its CONNECT), the peer's SETTINGS (read from its
  * control stream; a client waits for them before its CONNECT), the peer's QPACK streams (drained),
  * and WebTransport streams and datagrams routed to the session. A server also takes the peer's
- * CONNECT request; a client refuses request streams from its peer.
+ * CONNECT request, one per connection as its SETTINGS say; a client refuses request streams from
+ * its peer.
  */
 final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStreamSink {
     private static final Logger log = LoggerFactory.getLogger(H3Connection.class);
@@ -40,6 +41,8 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
     private final MoqAcceptor acceptor;
     private final Promise<Map<Long, Long>> peerSettings;
     private boolean peerControlSeen;
+    /** A server takes one request stream per connection: the CONNECT of its one session. */
+    private boolean requestSeen;
     private WebTransportSession session;
     private int maxDatagram;
 
@@ -191,8 +194,19 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
                 delegate = new Drain();
                 return;
             }
+            if (bidi && requestSeen) {
+                // We advertise SETTINGS_WT_MAX_SESSIONS = 1, and a session ends its connection: a
+                // further request is refused unprocessed (RFC 9114 §4.1.1), so it can start nothing.
+                log.debug("rejecting a second HTTP/3 request from {}", channel.remoteSocketAddress());
+                take().release();
+                stream.stopSending(H3_REQUEST_REJECTED);
+                stream.reset(H3_REQUEST_REJECTED);
+                delegate = new Drain();
+                return;
+            }
             if (bidi) {
                 // An HTTP/3 request stream: the WebTransport CONNECT.
+                requestSeen = true;
                 delegate = new ConnectStreamReader(H3Connection.this, stream);
             } else {
                 buf.skipBytes(n);

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -418,6 +419,61 @@ class WebTransportClientTest {
             assertThat(refused.get(5, TimeUnit.SECONDS)).isEqualTo(H3Connection.H3_STREAM_CREATION_ERROR);
             assertThat(c.eventLoop().submit(c::isOpen).get(5, TimeUnit.SECONDS)).isTrue();
             c.eventLoop().execute(() -> c.close(0, ""));
+        }
+    }
+
+    @Test
+    void aSecondConnectOnOneConnectionIsRejectedAndTheFirstSessionStaysUp() throws Exception {
+        AtomicInteger sessions = new AtomicInteger();
+        CompletableFuture<String> serverClosed = new CompletableFuture<>();
+        MoqAcceptor echo = (conn, version) -> {
+            if (sessions.incrementAndGet() == 1) echo(conn, serverClosed);
+        };
+        try (QuicListener l = server(echo)) {
+            Connection c = connect(l, "/first", List.of("moq-lite-05"));
+            // The client's QUIC connection, reached through a stream of the session.
+            NettyStream probe = (NettyStream) c.openBidi().get(5, TimeUnit.SECONDS);
+            QuicChannel quic = probe.channel().parent();
+            c.eventLoop().execute(probe::finish);
+
+            // We advertised one session per connection (SETTINGS_WT_MAX_SESSIONS = 1).
+            CompletableFuture<Long> refused = new CompletableFuture<>();
+            NettyStream[] second = new NettyStream[1];
+            quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+                @Override
+                protected void initChannel(QuicStreamChannel ch) {
+                    second[0] = new NettyStream(ch, StreamCodes.IDENTITY);
+                    ch.pipeline().addLast(second[0]);
+                }
+            }).addListener(f -> {
+                second[0].read(new ReadHandler() {
+                    @Override
+                    public void onData(ByteBuf data) {
+                        data.release();
+                        refused.completeExceptionally(new AssertionError("the second CONNECT was answered"));
+                    }
+
+                    @Override
+                    public void onFin() {
+                        refused.completeExceptionally(new AssertionError("FIN instead of a refusal"));
+                    }
+
+                    @Override
+                    public void onReset(long code) {
+                        refused.complete(code);
+                    }
+                });
+                String authority = "127.0.0.1:" + l.localAddress().getPort();
+                second[0].write(QpackEncoder.headersFrame(
+                        WebTransportClient.requestFields(authority, "/second", List.of("moq-lite-05"))));
+                second[0].flush();
+            });
+
+            assertThat(refused.get(5, TimeUnit.SECONDS)).isEqualTo(H3Connection.H3_REQUEST_REJECTED);
+            assertThat(sessions).as("sessions started").hasValue(1);
+            exchange(c);
+            c.eventLoop().execute(() -> c.close(7, "bye"));
+            assertThat(serverClosed.get(5, TimeUnit.SECONDS)).isEqualTo("7 bye");
         }
     }
 
