@@ -16,8 +16,8 @@ import org.moqrelay.wire.lite.TrackInfo;
  * announcement travelled; its first entry identifies the publisher.
  *
  * <p>It owns which {@link Track} answers for a name. A track forgotten as idle leaves the map under
- * its own lock and comes back through {@link #reclaim}: the track's lock is taken first, then this
- * one, never the other way round.
+ * its own lock and comes back through {@link #reclaim}; one that ended leaves it for good once
+ * nobody watches it. The track's lock is taken first, then this one, never the other way round.
  */
 public final class Broadcast {
     private final Path path;
@@ -85,7 +85,8 @@ public final class Broadcast {
 
     /**
      * The shared track {@code name}: an existing one, a new remote one (whose info is then fetched
-     * from the source), or null when a local broadcast has no such track or the broadcast closed.
+     * from the source; forgotten after the idle linger unless someone watches it), or null when a
+     * local broadcast has no such track or the broadcast closed.
      */
     public synchronized Track track(String name) {
         if (closed) return null;
@@ -93,6 +94,7 @@ public final class Broadcast {
         if (t == null && source != null) {
             t = new Track(this, name, source, null);
             tracks.put(name, t);
+            t.idleFromCreation();
         }
         return t;
     }
@@ -150,7 +152,7 @@ public final class Broadcast {
     }
 
     /** Checks {@code t} for idleness after the linger period; without an origin (no timer) it stays until the broadcast closes. */
-    void recheckIdleLater(Track t, long generation) {
+    void checkIdleLater(Track t, long generation) {
         Origin o = origin;
         if (o != null) o.timer().schedule(() -> t.idleCheck(generation), Track.IDLE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }

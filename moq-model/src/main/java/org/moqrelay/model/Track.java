@@ -18,7 +18,11 @@ import org.moqrelay.wire.lite.TrackInfo;
  * drives ONE upstream subscription. Thread-safe; listeners run outside the lock.
  */
 public final class Track {
-    /** How long an unwatched track keeps its cache for a returning viewer (reference: 30 s). */
+    /**
+     * How long an unwatched remote track (unsubscribed, or never subscribed: looked up for a TRACK
+     * request or a fetch) keeps its cache for a returning viewer before it is forgotten
+     * (reference: 30 s).
+     */
     public static final long IDLE_LINGER_MILLIS = 30_000;
 
     /** Receives a track's new groups and its end. Must not block. */
@@ -70,9 +74,10 @@ public final class Track {
     private boolean infoRequested;
     private long idleGeneration;
     /**
-     * Dropped from its broadcast as idle; both change together under this lock. Groups still
-     * arriving are refused, and a subscriber or fetcher that still holds this instance goes
-     * through {@link #home()}, so one name never has two live tracks in a broadcast.
+     * Dropped from its broadcast as idle (or as ended and unwatched); both change together under
+     * this lock. Groups still arriving are refused, and a subscriber or fetcher that still holds
+     * this instance goes through {@link #home()}, so one name never has two live tracks in a
+     * broadcast.
      */
     private boolean forgotten;
     /**
@@ -220,6 +225,7 @@ public final class Track {
             for (Group g : cache.values()) open.add(g);
             targets = new ArrayList<>(listeners);
             release = subscribers.isEmpty();
+            if (release) dropEnded();
             fetches = new ArrayList<>(fetching.values());
             fetching.clear();
         }
@@ -298,7 +304,7 @@ public final class Track {
         } catch (RuntimeException e) {
             fetchFailed(sequence, ErrorCode.CANCEL);
         }
-        if (generation >= 0) broadcast.recheckIdleLater(this, generation);
+        if (generation >= 0) broadcast.checkIdleLater(this, generation);
         return f.copy();
     }
 
@@ -464,6 +470,7 @@ public final class Track {
                     stopUp = state == State.LIVE;
                 }
                 releaseNow = state != State.LIVE;
+                if (releaseNow) dropEnded();
             } else if (upstream) {
                 Demand agg = Demand.aggregate(subscribers.values());
                 if (!agg.equals(upstreamDemand)) {
@@ -512,11 +519,32 @@ public final class Track {
         }
     }
 
+    /**
+     * Under the lock, once this track has ended and nobody watches it: a remote one leaves its
+     * broadcast at once (its cache goes now too), so the next request for the name asks the
+     * publisher afresh instead of meeting this end, and a name the publisher refused (NotFound)
+     * costs nothing once answered (the reference's lookup, too, replaces closed entries).
+     */
+    private void dropEnded() {
+        if (source == null || forgotten) return;
+        forgotten = true;
+        broadcast.forget(this);
+    }
+
+    /**
+     * A remote track just made by a lookup: unwatched from the start (a TRACK request never
+     * subscribes), so its idle linger starts now. Called under the broadcast's lock, which is why
+     * the check is never run inline.
+     */
+    void idleFromCreation() {
+        broadcast.checkIdleLater(this, 0); // nobody has it yet: idleGeneration is still 0
+    }
+
     /** Called by the broadcast's timer: forget a track nobody watched for {@link #IDLE_LINGER_MILLIS}. */
     void idleCheck(long generation) {
         List<Group> released;
         synchronized (this) {
-            if (generation != idleGeneration || !subscribers.isEmpty()) return;
+            if (forgotten || generation != idleGeneration || !subscribers.isEmpty()) return;
             filling.removeIf(g -> g.state() != Group.State.OPEN);
             boolean busy = !fetching.isEmpty() || !filling.isEmpty();
             // Marked, dropped from the broadcast and emptied in one step under the same lock as
@@ -533,7 +561,7 @@ public final class Track {
         }
         if (released == null) {
             // A fetch is still in flight or filling its group: look again later.
-            broadcast.recheckIdleLater(this, generation);
+            broadcast.checkIdleLater(this, generation);
             return;
         }
         for (Group g : released) g.evict();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.TrackInfo;
 
 /**
  * A remote track nobody watches keeps its cache for {@link Track#IDLE_LINGER_MILLIS} so a
@@ -51,7 +52,7 @@ class TrackIdleTest {
         Group g0 = track.createGroup(0);
         payloads.fill(g0, 2);
         first.close();
-        assertThat(timer.getQueue()).hasSize(1);
+        assertThat(timer.getQueue()).as("checks from the track's creation and the viewer leaving").hasSize(2);
 
         RecordingReader back = RecordingReader.subscribe(broadcast.track("video"), Demand.LATEST);
         assertThat(back.subscription().track()).isSameAs(track);
@@ -60,8 +61,8 @@ class TrackIdleTest {
         assertThat(source.calls).extracting(CountingSource.Call::kind)
                 .containsExactly("subscribe", "unsubscribe", "subscribe");
 
-        // The check scheduled when the first viewer left is stale now.
-        assertThat(runScheduledChecks()).isEqualTo(1);
+        // Both checks are stale now: a viewer came since.
+        assertThat(runScheduledChecks()).isEqualTo(2);
         assertThat(broadcast.track("video")).isSameAs(track);
         assertThat(track.group(0)).isSameAs(g0);
 
@@ -78,7 +79,7 @@ class TrackIdleTest {
         payloads.fill(track.createGroup(0), 3);
         only.close();
 
-        assertThat(runScheduledChecks()).isEqualTo(1);
+        assertThat(runScheduledChecks()).as("from the creation (stale) and the viewer leaving").isEqualTo(2);
 
         assertThat(track.cachedGroups()).isZero();
         assertThat(track.latest()).isNull();
@@ -134,7 +135,7 @@ class TrackIdleTest {
         RecordingReader.subscribe(track, Demand.LATEST).close();
         Track held = broadcast.track("video");
         assertThat(held).isSameAs(track);
-        assertThat(runScheduledChecks()).isEqualTo(1);
+        assertThat(runScheduledChecks()).isEqualTo(2);
         return held;
     }
 
@@ -258,11 +259,65 @@ class TrackIdleTest {
     }
 
     @Test
+    void aTrackUsedOnlyForItsInfoIsForgottenAfterTheIdleLinger() {
+        // A TRACK request: the track is looked up and its info asked for, nobody subscribes.
+        origin.publish(broadcast);
+        Track track = broadcast.track("asked");
+        track.info();
+        track.setInfo(TrackInfo.DEFAULT);
+        assertThat(broadcast.tracks()).containsExactly(track);
+
+        assertThat(runScheduledChecks()).isEqualTo(1);
+
+        assertThat(broadcast.tracks()).isEmpty();
+        assertThat(source.count("subscribe")).isZero();
+        origin.unpublish(broadcast);
+    }
+
+    @Test
+    void aTrackItsPublisherRefusedIsForgottenAndTheNextRequestAsksAgain() {
+        origin.publish(broadcast);
+        Track track = broadcast.track("missing");
+        var info = track.info();
+
+        track.abort(ErrorCode.NOT_FOUND); // what the source does with the publisher's NotFound
+
+        assertThat(info).isCompletedExceptionally();
+        assertThat(broadcast.tracks()).as("gone at once: it holds nothing").isEmpty();
+        Track again = broadcast.track("missing");
+        assertThat(again).isNotSameAs(track);
+        assertThat(again.state()).isEqualTo(Track.State.LIVE);
+        again.info();
+        assertThat(source.count("requestInfo")).isEqualTo(2);
+        origin.unpublish(broadcast);
+    }
+
+    @Test
+    void aTrackThatEndedIsForgottenWhenItsLastViewerLeaves() {
+        origin.publish(broadcast);
+        Track track = broadcast.track("video");
+        RecordingReader first = RecordingReader.subscribe(track, Demand.LATEST);
+        RecordingReader second = RecordingReader.subscribe(track, Demand.LATEST);
+        payloads.fill(track.createGroup(0), 1);
+        track.finish(); // the publisher ended its subscription
+
+        first.close();
+        assertThat(broadcast.tracks()).as("still watched").containsExactly(track);
+        second.close();
+
+        assertThat(broadcast.tracks()).isEmpty();
+        payloads.assertAllReleased();
+        assertThat(broadcast.track("video")).isNotSameAs(track);
+        origin.unpublish(broadcast);
+    }
+
+    @Test
     void unpublishingARemoteBroadcastAbortsItsTracksAndReleasesTheirCaches() {
         origin.publish(broadcast);
         Track track = broadcast.track("video");
         RecordingReader viewer = RecordingReader.subscribe(track, Demand.LATEST);
         payloads.fill(track.createGroup(0), 2);
+        assertThat(runScheduledChecks()).as("the check from the track's creation, stale").isEqualTo(1);
 
         origin.unpublish(broadcast, ErrorCode.CANCEL);
 
