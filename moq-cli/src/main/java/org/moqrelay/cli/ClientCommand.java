@@ -2,9 +2,13 @@ package org.moqrelay.cli;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
@@ -21,8 +25,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code moq publish|subscribe URL}: publishes or checks a test stream through a relay. */
-@Command(name = "moq", mixinStandardHelpOptions = true, version = "moq client for Java 0.1.0",
+/**
+ * {@code moq publish|subscribe|load URL}: publishes or checks a test stream through a relay. A
+ * failure (no connection, a refused upgrade, a bad URL) is one line on stderr and exit status 1.
+ */
+// INHERIT: every subcommand takes --help (and --version) too.
+@Command(name = "moq", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "moq client for Java 0.1.0",
         subcommands = {ClientCommand.Publish.class, ClientCommand.Subscribe.class, ClientCommand.Load.class},
         description = "Publishes and subscribes test streams (frames 'g<group>-f<frame>') through a MoQ relay.")
 public final class ClientCommand {
@@ -53,7 +61,20 @@ public final class ClientCommand {
         ClientOptions options() {
             return new ClientOptions(insecure, fingerprint);
         }
+
+        /** The connected client; a failure says which URL it was. */
+        MoqClient connect(EventLoopGroup group) throws InterruptedException {
+            try {
+                return MoqClient.connect(group, url, options()).get(CONNECT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot connect to " + url + ": " + describe(e.getCause()), e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("cannot connect to " + url + ": no answer within " + CONNECT_SECONDS + " s", e);
+            }
+        }
     }
+
+    private static final int CONNECT_SECONDS = 10;
 
     @Command(name = "publish", description = "Publish a test broadcast.")
     static final class Publish extends Common implements Callable<Integer> {
@@ -66,7 +87,7 @@ public final class ClientCommand {
         @Override
         public Integer call() throws Exception {
             EventLoopGroup group = EventLoops.newGroup(1, "moq-client");
-            try (MoqClient client = MoqClient.connect(group, url, options()).get(10, TimeUnit.SECONDS)) {
+            try (MoqClient client = connect(group)) {
                 Broadcast b = client.publish(Path.of(broadcast));
                 Track t = b.createTrack(track, TrackInfo.DEFAULT);
                 long start = System.currentTimeMillis();
@@ -99,7 +120,7 @@ public final class ClientCommand {
             EventLoopGroup group = EventLoops.newGroup(1, "moq-client");
             int bad = 0;
             int good = 0;
-            try (MoqClient client = MoqClient.connect(group, url, options()).get(10, TimeUnit.SECONDS)) {
+            try (MoqClient client = connect(group)) {
                 Track t = client.consume(Path.of(broadcast)).track(track);
                 try (TrackReader reader = new TrackReader(t, Demand.LATEST)) {
                     long want = groups == 0 ? Long.MAX_VALUE : (long) groups * frames;
@@ -215,8 +236,29 @@ public final class ClientCommand {
         }
     }
 
+    /** Runs {@code moq args}; returns the exit status (1 for a failure, 2 for bad usage). */
+    static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new ClientCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("moq: " + describe(ex));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line for a failure: the message of the exception a future wrapped, else its type. */
+    static String describe(Throwable t) {
+        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message.replace('\n', ' ');
+    }
+
     public static void main(String[] args) {
         NettyDefaults.apply();
-        System.exit(new CommandLine(new ClientCommand()).execute(args));
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 }

@@ -1,0 +1,51 @@
+package org.moqrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+/** {@code moq}'s help for each subcommand (as the README shows it) and its one-line failures. */
+class ClientCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return ClientCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        assertThat(run("publish", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: moq publish", "--track", "--groups", "--frames", "--interval", "--size");
+        assertThat(run("subscribe", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: moq subscribe", "--timeout");
+        assertThat(run("load", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: moq load", "--subscribers");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aBadSchemeIsOneLineAndStatusOne() {
+        assertThat(run("subscribe", "foo://localhost/anon")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("moq: cannot connect to foo://localhost/anon: unsupported URL scheme 'foo'"
+                + " (expected moqt:// for raw QUIC, https:// for WebTransport, ws:// or wss:// for a WebSocket,"
+                + " tcp:// or unix:// for plain qmux)" + System.lineSeparator());
+    }
+
+    @Test
+    void aRefusedConnectionIsOneLineAndStatusOne() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        String url = "ws://127.0.0.1:" + port + "/anon";
+        assertThat(run("publish", url, "--groups", "1")).isEqualTo(1);
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith("moq: cannot connect to " + url + ": ").contains("Connection refused");
+    }
+}
