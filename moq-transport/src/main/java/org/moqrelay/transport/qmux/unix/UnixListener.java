@@ -94,8 +94,8 @@ public final class UnixListener implements AutoCloseable {
             throw new UncheckedIOException("cannot inspect " + file + ": " + e.getMessage(), e);
         }
         if ((mode & S_IFMT) != S_IFSOCK) {
-            throw new UncheckedIOException(new IOException("refusing to replace " + file
-                    + ": it exists and is not a socket"));
+            String problem = "refusing to replace " + file + ": it exists and is not a socket";
+            throw new UncheckedIOException(problem, new IOException(problem));
         }
         try {
             Files.delete(file);
