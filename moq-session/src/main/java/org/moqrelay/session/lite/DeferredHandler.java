@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import java.util.function.Supplier;
 import org.moqrelay.session.spi.ReadHandler;
+import org.moqrelay.wire.ErrorCode;
 
 /**
  * Holds a stream's bytes until the session knows its root (a raw-QUIC client's SETUP carries the
@@ -15,14 +16,18 @@ final class DeferredHandler implements ReadHandler {
 
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private final LiteSession session;
+    /** Needed only while bytes wait: once the real handler exists, nothing is left to release. */
+    private final Runnable releaseOnClose = this::releaseQueued;
     private ReadHandler target;
     private int queuedBytes;
 
     private static final Object FIN = new Object();
 
-    DeferredHandler(LiteSession session, Supplier<ReadHandler> factory) {
+    private DeferredHandler(LiteSession session, Supplier<ReadHandler> factory) {
         this.session = session;
+        session.onClose(releaseOnClose);
         session.whenReady(() -> {
+            session.removeOnClose(releaseOnClose);
             target = factory.get();
             while (!queued.isEmpty()) {
                 Object o = queued.poll();
@@ -31,11 +36,17 @@ final class DeferredHandler implements ReadHandler {
                 else target.onData((ByteBuf) o);
             }
         });
-        session.onClose(() -> {
-            while (!queued.isEmpty()) {
-                if (queued.poll() instanceof ByteBuf b) b.release();
-            }
-        });
+    }
+
+    /** The handler for a served stream: made at once when the session knows its root, else deferred until it does. */
+    static ReadHandler of(LiteSession session, Supplier<ReadHandler> factory) {
+        return session.isReady() ? factory.get() : new DeferredHandler(session, factory);
+    }
+
+    private void releaseQueued() {
+        while (!queued.isEmpty()) {
+            if (queued.poll() instanceof ByteBuf b) b.release();
+        }
     }
 
     @Override
@@ -44,10 +55,14 @@ final class DeferredHandler implements ReadHandler {
             target.onData(data);
             return;
         }
+        if (!session.isOpen()) {
+            data.release(); // the session is gone and will never be ready
+            return;
+        }
         queuedBytes += data.readableBytes();
         queued.add(data);
         if (queuedBytes > MAX_QUEUED_BYTES) {
-            session.fail(org.moqrelay.wire.ErrorCode.BOUNDS_EXCEEDED, queuedBytes + " bytes on a stream before SETUP");
+            session.fail(ErrorCode.BOUNDS_EXCEEDED, queuedBytes + " bytes on a stream before SETUP");
         }
     }
 

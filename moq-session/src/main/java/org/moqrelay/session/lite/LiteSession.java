@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +58,8 @@ public final class LiteSession implements ConnectionHandler {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final List<Runnable> pendingUntilReady = new ArrayList<>();
-    private final List<Runnable> closeHooks = new ArrayList<>();
+    /** In order of registration; a set, as streams come and go by the thousand and each removes its own. */
+    private final LinkedHashSet<Runnable> closeHooks = new LinkedHashSet<>();
     private final Map<Long, UpstreamSubscription> upstream = new HashMap<>();
     /** Open downstream subscriptions per broadcast (relative to the root), for viewer counts. */
     private final Map<Path, Integer> viewers = new HashMap<>();
@@ -267,7 +269,11 @@ public final class LiteSession implements ConnectionHandler {
         }
     }
 
-    /** Runs {@code r} when the session closes (release subscriptions, linger broadcasts...). */
+    /**
+     * Runs {@code r} when the session closes (release subscriptions, linger broadcasts...). A hook
+     * that belongs to one stream must be removed when the stream ends ({@link #removeOnClose}).
+     * The same instance given twice runs once.
+     */
     void onClose(Runnable r) {
         if (isClosed) r.run();
         else closeHooks.add(r);
@@ -275,6 +281,11 @@ public final class LiteSession implements ConnectionHandler {
 
     void removeOnClose(Runnable r) {
         closeHooks.remove(r);
+    }
+
+    /** How many close hooks are registered: per-stream ones must not outlive their stream. */
+    int closeHookCount() {
+        return closeHooks.size();
     }
 
     /**
@@ -419,7 +430,7 @@ public final class LiteSession implements ConnectionHandler {
             if (config.serve() == null) {
                 return reject(stream, ErrorCode.UNSUPPORTED);
             }
-            return new DeferredHandler(this, () -> servingHandler(type, stream));
+            return DeferredHandler.of(this, () -> servingHandler(type, stream));
         }
         if (type == StreamType.BIDI_PROBE) {
             // We advertise no Probe capability, so a peer that asks anyway gets nothing; keep it open.
@@ -483,9 +494,14 @@ public final class LiteSession implements ConnectionHandler {
         return new SessionStreamReader(this);
     }
 
+    /** Whether the session knows its root (it is authorized). */
+    boolean isReady() {
+        return grant != null;
+    }
+
     /** Runs {@code r} once the session knows its root (immediately if it does). */
     void whenReady(Runnable r) {
-        if (grant != null) r.run();
+        if (isReady()) r.run();
         else pendingUntilReady.add(r);
     }
 

@@ -6,7 +6,9 @@ import static org.moqrelay.session.lite.MemoryTransport.Kind.FIN;
 import static org.moqrelay.session.lite.MemoryTransport.Kind.OPEN;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Group;
@@ -18,7 +20,9 @@ import org.moqrelay.wire.lite.MessageKind;
 import org.moqrelay.wire.lite.StreamType;
 import org.moqrelay.wire.lite.SubscribeEnd;
 import org.moqrelay.wire.lite.SubscribeOk;
+import org.moqrelay.wire.lite.Subscribe;
 import org.moqrelay.wire.lite.SubscribeStart;
+import org.moqrelay.wire.lite.TrackRequest;
 
 class LiteSessionRelayTest {
     private static final Path CAM = Path.of("live/cam");
@@ -156,5 +160,72 @@ class LiteSessionRelayTest {
             assertThat(ok).isLessThan(sub.transport().eventsUni("server", OPEN, StreamType.UNI_GROUP).get(0).seq());
             rec.close();
         }
+    }
+
+    @Test
+    void aThousandFinishedSubscribeAndTrackStreamsLeaveNoCloseHookBehind() {
+        try (Harness h = new Harness()) {
+            RawPeer peer = h.connectRaw(LiteVersion.LITE_05);
+            h.publish(h.relayOrigin, "live/cam", "video");
+            RawPeer.Reply first = h.on(() -> peer.send(trackRequest(), true));
+            assertThat(first.fin).succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS));
+            int before = h.on(() -> peer.relaySession.closeHookCount());
+
+            List<RawPeer.Reply> replies = new ArrayList<>();
+            // A thousand of each: the harness records every stream event, so many more only cost time.
+            for (int batch = 0; batch < 2; batch++) {
+                int base = batch * 500;
+                replies.addAll(h.on(() -> {
+                    List<RawPeer.Reply> out = new ArrayList<>();
+                    for (int i = base; i < base + 500; i++) {
+                        // Subscribed, then unsubscribed at once (FIN); and a TRACK answered with TRACK_INFO.
+                        out.add(peer.send(Wire.typed(StreamType.BIDI_SUBSCRIBE,
+                                new Subscribe(i, CAM, "video", 0, false, 0, null, null), LiteVersion.LITE_05), true));
+                        out.add(peer.send(trackRequest(), true));
+                    }
+                    return out;
+                }));
+            }
+            assertThat(CompletableFuture.allOf(replies.stream().map(r -> r.fin).toArray(CompletableFuture[]::new)))
+                    .succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS));
+            assertThat(h.on(() -> peer.relaySession.closeHookCount())).isEqualTo(before);
+            assertThat(peer.relaySession.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void streamsHeldUntilTheSessionIsAuthorizedDropTheirCloseHookOnceServed() {
+        try (Harness h = new Harness()) {
+            h.publish(h.relayOrigin, "live/cam", "video");
+            CompletableFuture<Authorizer.Grant> answer = new CompletableFuture<>();
+            RawPeer peer = h.on(() -> {
+                MemoryTransport t = new MemoryTransport(h.loop, LiteVersion.LITE_05.alpn());
+                t.server.requestPath = "/"; // a URL transport, still being authorized
+                RawPeer p = new RawPeer(t, LiteVersion.LITE_05);
+                t.client.handler(p);
+                p.relaySession = LiteSession.start(t.server, LiteVersion.LITE_05, new SessionConfig(true, Harness.RELAY_ID,
+                        h.relayOrigin, h.relayOrigin, false, null, request -> answer), "relay-slow");
+                h.raws.add(p);
+                return p;
+            });
+            int before = h.on(() -> peer.relaySession.closeHookCount());
+            List<RawPeer.Reply> held = h.on(() -> {
+                List<RawPeer.Reply> out = new ArrayList<>();
+                for (int i = 0; i < 100; i++) out.add(peer.send(trackRequest(), true));
+                return out;
+            });
+            // Each held stream owns queued bytes the session must release should it close first.
+            assertThat(h.on(() -> peer.relaySession.closeHookCount())).isEqualTo(before + 100);
+
+            h.run(() -> answer.complete(Authorizer.Grant.all(Path.ROOT)));
+            assertThat(CompletableFuture.allOf(held.stream().map(r -> r.fin).toArray(CompletableFuture[]::new)))
+                    .succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS));
+            // What is left is the session's own (its metrics), none per stream.
+            assertThat(h.on(() -> peer.relaySession.closeHookCount())).isEqualTo(before + 1);
+        }
+    }
+
+    private static io.netty.buffer.ByteBuf trackRequest() {
+        return Wire.typed(StreamType.BIDI_TRACK, new TrackRequest(CAM, "video"), LiteVersion.LITE_05);
     }
 }
