@@ -184,6 +184,11 @@ public final class Origin {
         return w;
     }
 
+    /** How many announce listeners are registered (each costs every announcement a check). */
+    public synchronized int watchCount() {
+        return watches.size();
+    }
+
     private void fire(Broadcast b, boolean announce) {
         for (Watch w : watches) {
             if (!b.path().hasPrefix(w.prefix)) continue;

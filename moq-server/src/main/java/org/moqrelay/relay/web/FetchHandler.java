@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Frame;
@@ -42,10 +43,17 @@ final class FetchHandler implements WebHandler {
 
     private final Origin origin;
     private final Authorizer authorizer;
+    /** Close listeners this handler has on connections, each holding one fetch. */
+    private final AtomicInteger closeListeners = new AtomicInteger();
 
     FetchHandler(Origin origin, Authorizer authorizer) {
         this.origin = origin;
         this.authorizer = authorizer;
+    }
+
+    /** How many fetches are registered to hear their connection close. */
+    int closeListeners() {
+        return closeListeners.get();
     }
 
     @Override
@@ -98,6 +106,9 @@ final class FetchHandler implements WebHandler {
         private final String trackName;
         private final Long wanted;
         private final ScheduledFuture<?> timeout;
+        /** Removed once the fetch is over: a keep-alive connection serves many fetches. */
+        private final ChannelFutureListener onClose;
+        private boolean listening = true;
         private Origin.Watch watch;
         private Subscription subscription;
         private Group group;
@@ -115,7 +126,9 @@ final class FetchHandler implements WebHandler {
             this.wanted = wanted;
             this.timeout = loop.schedule(() -> fail(HttpResponseStatus.GATEWAY_TIMEOUT, "timed out\n"),
                     TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            ctx.channel().closeFuture().addListener(f -> loop.execute(this::cleanup));
+            this.onClose = f -> loop.execute(this::cleanup);
+            ctx.channel().closeFuture().addListener(onClose);
+            closeListeners.incrementAndGet();
         }
 
         void start() {
@@ -260,6 +273,11 @@ final class FetchHandler implements WebHandler {
 
         private void cleanup() {
             done = true;
+            if (listening) {
+                listening = false;
+                ctx.channel().closeFuture().removeListener(onClose);
+                closeListeners.decrementAndGet();
+            }
             timeout.cancel(false);
             closeWatch();
             if (subscription != null) {

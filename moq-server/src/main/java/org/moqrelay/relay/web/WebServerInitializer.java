@@ -17,6 +17,7 @@ final class WebServerInitializer extends ChannelInitializer<SocketChannel> {
     static final String CORS = "cors";
     static final String KEEP_ALIVE = "keep-alive";
     static final String AGGREGATOR = "aggregator";
+    static final String PIPELINING = "pipelining";
     static final String ROUTER = "router";
 
     private final WebRequestHandler router;
@@ -36,6 +37,8 @@ final class WebServerInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast(CORS, CorsHeaderHandler.INSTANCE);
         pipeline.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        // Answers pipelined requests one at a time, in order (the codec closes a connection with more than 128 unanswered).
+        pipeline.addLast(PIPELINING, new PipeliningHandler());
         pipeline.addLast(ROUTER, router);
     }
 }

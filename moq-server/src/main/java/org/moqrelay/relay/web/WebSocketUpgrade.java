@@ -94,7 +94,8 @@ public final class WebSocketUpgrade implements WebHandler {
         Channel ch = ctx.channel();
         handshaker.handshake(ch, request);
         ChannelPipeline p = ch.pipeline();
-        for (String name : List.of(WebServerInitializer.CORS, WebServerInitializer.KEEP_ALIVE, WebServerInitializer.ROUTER)) {
+        for (String name : List.of(WebServerInitializer.CORS, WebServerInitializer.KEEP_ALIVE,
+                WebServerInitializer.PIPELINING, WebServerInitializer.ROUTER)) {
             if (p.get(name) != null) p.remove(name);
         }
         QmuxConnection conn = WebSocketLink.install(ch, offered.isEmpty() ? "(none)" : choice.subprotocol(), choice, true,
