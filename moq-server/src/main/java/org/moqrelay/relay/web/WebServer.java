@@ -112,7 +112,10 @@ public final class WebServer implements AutoCloseable {
         }
         channels.add(bound.channel());
         WebServer server = new WebServer(bound.channel(), channels, owned ? group : null, closed);
-        log.info("web server listening on http://{}", server.localAddress());
+        InetSocketAddress at = server.localAddress();
+        String host = at.getAddress().getHostAddress();
+        log.info("web server listening on {}://{}:{}", ssl == null ? "http" : "https",
+                host.indexOf(':') >= 0 ? "[" + host + "]" : host, at.getPort());
         return server;
     }
 
