@@ -130,7 +130,15 @@ public final class ClientCommand {
                             System.err.println("timed out waiting for a frame");
                             return 1;
                         }
-                        if (r.end()) break;
+                        if (r.end()) {
+                            // Say why nothing (more) came: the relay closed the session, or the track ended.
+                            if (!client.session().isOpen()) {
+                                System.err.println("session closed: " + client.session().closeDescription());
+                            } else if (t.error() != null) {
+                                System.err.println("track ended: " + t.error());
+                            }
+                            break;
+                        }
                         boolean ok = TestStream.verify(r.group(), r.index(), r.payload());
                         if (ok) good++;
                         else bad++;
