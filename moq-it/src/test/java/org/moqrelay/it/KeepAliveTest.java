@@ -22,10 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.Connection;
-import org.moqrelay.session.spi.ConnectionHandler;
-import org.moqrelay.session.spi.RecvStream;
+import org.moqrelay.session.spi.RefusingHandler;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.transport.webtransport.WebTransportClient;
@@ -98,25 +96,12 @@ class KeepAliveTest {
         try {
             Connection c = WebTransportClient.connect(clients, ssl, QuicTransportConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(1500)),
                     url, List.of(LiteVersion.LITE_05.alpn())).get(10, TimeUnit.SECONDS);
-            c.eventLoop().execute(() -> c.handler(new ConnectionHandler() {
-                @Override
-                public void onBidiStream(BidiStream stream) {
-                    stream.reset(0);
-                }
-
-                @Override
-                public void onUniStream(RecvStream stream) {
-                    stream.stopSending(0);
-                }
-
+            c.eventLoop().execute(() -> c.handler(new RefusingHandler() {
                 @Override
                 public void onDatagram(ByteBuf data) {
                     datagrams.add(ByteBufUtil.getBytes(data));
                     data.release();
                 }
-
-                @Override
-                public void onClosed(long code, String reason, boolean clean) {}
             }));
             for (int i = 0; i < 4; i++) {
                 assertThat(datagrams.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("datagram %d", i).isEqualTo(KEEP_ALIVE);
