@@ -8,16 +8,12 @@ import static org.moqrelay.it.RawMoqPeer.varint;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.moqrelay.client.ClientOptions;
-import org.moqrelay.client.MoqClient;
-import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
 import org.moqrelay.it.RawMoqPeer.RawStream;
 import org.moqrelay.model.Broadcast;
@@ -49,7 +42,6 @@ import org.moqrelay.wire.lite.Setup;
 import org.moqrelay.wire.lite.StreamType;
 import org.moqrelay.wire.lite.Subscribe;
 import org.moqrelay.wire.lite.TrackInfo;
-import org.moqrelay.wire.lite.TrackRequest;
 
 /**
  * A raw QUIC peer feeds the relay malformed or unexpected moq-lite-05 input while a healthy Java
@@ -63,7 +55,7 @@ class BadInputTest {
     static RelayServer relay;
     static EventLoopGroup clients;
 
-    private HealthyStream healthy;
+    private HealthyPair healthy;
     private RawMoqPeer bad;
 
     @BeforeAll
@@ -79,8 +71,8 @@ class BadInputTest {
     }
 
     @BeforeEach
-    void startHealthyStream() throws Exception {
-        healthy = HealthyStream.start();
+    void startHealthyPair() throws Exception {
+        healthy = HealthyPair.overQuic(relay, clients, WAIT);
         healthy.assertFlowing(); // before the bad input
     }
 
@@ -325,106 +317,5 @@ class BadInputTest {
         buf.readBytes(body);
         assertThat(body).hasSize((int) size);
         return concat(varint(size + extra.length), body, extra);
-    }
-
-    /**
-     * A Java publisher appending a verifiable frame every 10 ms (5 frames a group) and a Java
-     * subscriber reading them, both through the relay under /anon.
-     */
-    static final class HealthyStream implements AutoCloseable {
-        static final int FRAMES_PER_GROUP = 5;
-        final String name = "healthy-" + names.incrementAndGet();
-        private final AtomicReference<Throwable> pumpFailure = new AtomicReference<>();
-        private MoqClient pub;
-        private MoqClient sub;
-        private Track track;
-        private Track received;
-        private TrackReader reader;
-        private ScheduledExecutorService pump;
-        private Group current;
-        private long group = -1;
-        private int frame;
-
-        static HealthyStream start() throws Exception {
-            HealthyStream h = new HealthyStream();
-            try {
-                h.open();
-            } catch (Exception | AssertionError e) {
-                h.close();
-                throw e;
-            }
-            return h;
-        }
-
-        private void open() throws Exception {
-            pub = connect();
-            sub = connect();
-            track = pub.publish(Path.of(name)).createTrack("frames", TrackInfo.DEFAULT);
-            pump = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "healthy-pump");
-                t.setDaemon(true);
-                return t;
-            });
-            pump.scheduleAtFixedRate(this::tick, 0, 10, TimeUnit.MILLISECONDS);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/" + name), 10);
-            received = sub.consume(Path.of(name)).track("frames");
-            reader = new TrackReader(received, Demand.LATEST);
-        }
-
-        private static MoqClient connect() throws Exception {
-            URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
-            return MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
-        }
-
-        private synchronized void tick() {
-            try {
-                if (current == null || frame == FRAMES_PER_GROUP) {
-                    if (current != null) current.finish();
-                    group++;
-                    frame = 0;
-                    current = track.createGroup(group);
-                }
-                current.append(group * 1000 + frame, Unpooled.wrappedBuffer(TestStream.payload(group, frame, 64)));
-                frame++;
-            } catch (RuntimeException e) {
-                pumpFailure.compareAndSet(null, e);
-                throw e;
-            }
-        }
-
-        private synchronized long publishedGroup() {
-            return group;
-        }
-
-        /**
-         * Asserts the subscriber receives two groups' worth of frames from groups published after
-         * this call, every frame received meanwhile carrying exactly the payload made for it.
-         */
-        void assertFlowing() throws Exception {
-            long mark = publishedGroup();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            int fresh = 0;
-            while (fresh < 2 * FRAMES_PER_GROUP) {
-                assertThat(pumpFailure.get()).as("publisher pump").isNull();
-                long left = deadline - System.nanoTime();
-                TrackReader.Received r = left > 0 ? reader.poll(left, TimeUnit.NANOSECONDS) : null;
-                assertThat(r).as("healthy subscriber got %d fresh frames after group %d, then stalled", fresh, mark).isNotNull();
-                assertThat(r.end()).as("healthy track ended").isFalse();
-                assertThat(TestStream.verify(r.group(), r.index(), r.payload()))
-                        .as("payload of group %d frame %d", r.group(), r.index()).isTrue();
-                if (r.group() > mark) fresh++;
-            }
-        }
-
-        @Override
-        public void close() {
-            if (pump != null) pump.shutdownNow();
-            if (reader != null) reader.close();
-            // MoqClient.consume() broadcasts belong to no origin, so nothing ever releases their
-            // tracks' cached groups (leak reports under paranoid detection): end it ourselves.
-            if (received != null) received.finish();
-            if (sub != null) sub.close();
-            if (pub != null) pub.close();
-        }
     }
 }

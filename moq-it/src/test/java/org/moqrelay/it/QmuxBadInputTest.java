@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.moqrelay.client.TrackReader;
-import org.moqrelay.it.qmux.HealthyPair;
 import org.moqrelay.it.qmux.RawQmuxPeer;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
@@ -97,7 +96,7 @@ class QmuxBadInputTest {
 
     @BeforeEach
     void startHealthyPair() throws Exception {
-        healthy = HealthyPair.start(relay, clients, WAIT);
+        healthy = HealthyPair.overTcp(relay, clients, WAIT);
         healthy.assertFlowing(); // before the bad input
     }
 
@@ -308,7 +307,7 @@ class QmuxBadInputTest {
         bad.writeStream(announces, concat(encode(new AnnounceOk(origin, 1)),
                 encode(new Announce(Announce.Status.ACTIVE, Path.of(name), List.of()))), false);
         Path full = Path.of("anon/" + name);
-        Broadcast evil = HealthyPair.awaitAnnounced(relay.origin(), full, WAIT);
+        Broadcast evil = Relays.awaitAnnounced(relay.origin(), full, WAIT);
 
         // A viewer inside the relay makes it SUBSCRIBE upstream to us.
         Track video = evil.track("video");
@@ -337,7 +336,7 @@ class QmuxBadInputTest {
             assertThat(g.frameCount()).as("the frame that arrived stays readable").isEqualTo(1);
             assertThat(relay.origin().broadcast(full)).as("the broadcast lingers").isSameAs(evil);
 
-            long gone = HealthyPair.awaitUnannounced(relay.origin(), full, WAIT);
+            long gone = Relays.awaitUnannounced(relay.origin(), full, WAIT);
             assertThat(TimeUnit.NANOSECONDS.toMillis(gone - aborted)).as("ms from the abort to the withdrawal")
                     .isBetween(LINGER_MILLIS, LINGER_MILLIS + PROMPT_MILLIS);
         }
