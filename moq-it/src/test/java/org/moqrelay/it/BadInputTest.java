@@ -7,19 +7,17 @@ import static org.moqrelay.it.RawMoqPeer.hex;
 import static org.moqrelay.it.RawMoqPeer.varint;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.moqrelay.client.TrackReader;
@@ -28,8 +26,6 @@ import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
-import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.VarInts;
@@ -52,27 +48,15 @@ import org.moqrelay.wire.lite.TrackInfo;
 class BadInputTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final AtomicInteger names = new AtomicInteger();
-    static RelayServer relay;
-    static EventLoopGroup clients;
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(Relays::startDev).withClients(2, "it-bad-input");
 
     private HealthyPair healthy;
     private RawMoqPeer bad;
 
-    @BeforeAll
-    static void start() throws Exception {
-        relay = Relays.startDev();
-        clients = EventLoops.newGroup(2, "it-bad-input");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-    }
-
     @BeforeEach
     void startHealthyPair() throws Exception {
-        healthy = HealthyPair.overQuic(relay, clients, WAIT);
+        healthy = HealthyPair.overQuic(relay.server(), relay.clients(), WAIT);
         healthy.assertFlowing(); // before the bad input
     }
 
@@ -89,7 +73,7 @@ class BadInputTest {
 
     @Test
     void aSetupWhoseParameterOverrunsTheMessageClosesThatConnectionWithDecode() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         // len 4 | 1 parameter | id 5 (Origin), value length 5 but only 1 byte left in the message
         bad.sendSetup(hex("04 | 01 | 05 05 01"));
 
@@ -99,7 +83,7 @@ class BadInputTest {
 
     @Test
     void aSetupRepeatingAParameterClosesThatConnectionWithDuplicate() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         // len 7 | 2 parameters | Origin=7 | Origin=8
         bad.sendSetup(hex("07 | 02 | 05 01 07 | 05 01 08"));
 
@@ -152,7 +136,7 @@ class BadInputTest {
     @Test
     void aGroupFrameDeclaringSixtyFourMebibytesClosesThePublisherWithFrameTooLarge() throws Exception {
         long peerOrigin = randomOrigin();
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         bad.sendSetup(encode(Setup.of(peerOrigin, "/anon", null, null)));
 
         // The relay asks for our broadcasts; we announce one.
@@ -162,7 +146,7 @@ class BadInputTest {
         assertThat(request.prefix()).isEqualTo(Path.ROOT);
         String name = "evil-" + names.incrementAndGet();
         announces.write(new AnnounceOk(peerOrigin, 1)).write(new Announce(Announce.Status.ACTIVE, Path.of(name), List.of()));
-        Broadcast evil = Relays.awaitAnnounced(relay.origin(), Path.of("anon/" + name), 10);
+        Broadcast evil = Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/" + name), 10);
 
         // A viewer inside the relay makes it SUBSCRIBE upstream to us.
         Track video = evil.track("video");
@@ -213,7 +197,7 @@ class BadInputTest {
 
     @Test
     void bidiStreamsOpenedBeforeSetupAreHeldAndServedOnceSetupArrives() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         RawStream held = bad.openBidi(encode(StreamType.BIDI_ANNOUNCE, new AnnounceRequest(Path.ROOT, 0)));
         // A stream the relay refuses at once, whatever the SETUP state: by the time its reset is
         // back the relay has had its chance to (wrongly) answer the held one.
@@ -233,7 +217,7 @@ class BadInputTest {
 
     @Test
     void moreThanAQuarterMebibyteHeldBeforeSetupClosesThatConnectionWithBoundsExceeded() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         // A stream of a served type with no SETUP yet: the relay holds its bytes, but not without bound.
         bad.openBidi(concat(varint(StreamType.BIDI_ANNOUNCE), new byte[300 * 1024]));
         RawMoqPeer.Close close = bad.awaitClose(WAIT);
@@ -246,7 +230,7 @@ class BadInputTest {
     @Test
     @EnabledIfSystemProperty(named = "moq.it.slow", matches = "true")
     void aRawQuicSessionThatNeverSendsSetupIsClosedWithTimeoutAfterTenSeconds() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         long start = System.nanoTime();
         RawMoqPeer.Close close = bad.awaitClose(Duration.ofSeconds(20));
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -260,7 +244,7 @@ class BadInputTest {
     // ---------------------------------------------------------------- helpers
 
     private static RawMoqPeer connectWithSetup() throws Exception {
-        RawMoqPeer p = RawMoqPeer.connect(clients, relay);
+        RawMoqPeer p = RawMoqPeer.connect(relay.clients(), relay.server());
         p.sendSetup(encode(Setup.of(randomOrigin(), "/anon", null, null)));
         return p;
     }
@@ -285,7 +269,7 @@ class BadInputTest {
     /** Reads ANNOUNCE_OK (from the relay) and the initial ANNOUNCEs it promises; returns their suffixes. */
     private static List<Path> readAnnounced(RawStream announces) throws Exception {
         AnnounceOk ok = (AnnounceOk) announces.read(MessageKind.ANNOUNCE_OK, WAIT);
-        assertThat(ok.origin()).as("ANNOUNCE_OK origin").isEqualTo(relay.relayId());
+        assertThat(ok.origin()).as("ANNOUNCE_OK origin").isEqualTo(relay.server().relayId());
         List<Path> active = new ArrayList<>();
         for (long i = 0; i < ok.activeCount(); i++) {
             Announce a = (Announce) announces.read(MessageKind.ANNOUNCE, WAIT);
