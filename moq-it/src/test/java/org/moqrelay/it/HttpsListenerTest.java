@@ -18,16 +18,13 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.moqrelay.relay.server.RelayConfig;
-import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.relay.server.WebHttpsConfig;
 
 /** The HTTPS / WSS listener serves the same routes and WebSocket upgrade behind TLS. */
 class HttpsListenerTest {
     @RegisterExtension
-    static final RelayExtension relay = RelayExtension.of(() -> RelayServer.start(
-            RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                    .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null)).withQuicThreads(Relays.THREADS)));
+    static final RelayExtension relay = RelayExtension.of(() -> Relays.startQuicOnly(
+            c -> c.withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null))));
     static HttpClient https;
 
     @BeforeAll

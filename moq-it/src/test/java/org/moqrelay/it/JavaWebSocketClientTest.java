@@ -17,7 +17,6 @@ import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.load.LoadOptions;
 import org.moqrelay.client.load.LoadTest;
 import org.moqrelay.relay.server.AuthConfig;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.relay.server.WebHttpsConfig;
 
@@ -27,10 +26,8 @@ import org.moqrelay.relay.server.WebHttpsConfig;
  */
 class JavaWebSocketClientTest {
     @RegisterExtension
-    static final RelayExtension relay = RelayExtension.of(() -> RelayServer.start(
-            RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0))
-                    .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null, null))
-                    .withQuicThreads(Relays.THREADS)))
+    static final RelayExtension relay = RelayExtension.of(() -> Relays.startDev(
+            c -> c.withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null, null))))
             .withClients(1, "it-ws-client");
 
     static URI ws(String path) {
@@ -65,8 +62,7 @@ class JavaWebSocketClientTest {
 
     @Test
     void aRefusedUpgradeFailsTheConnectWithTheRelaysStatus() throws Exception {
-        try (RelayServer closed = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0)).withAuth(AuthConfig.NONE).withQuicThreads(1))) {
+        try (RelayServer closed = Relays.startDev(c -> c.withAuth(AuthConfig.NONE).withQuicThreads(1))) {
             URI url = URI.create("ws://127.0.0.1:" + closed.webAddress().getPort() + "/room");
             // No token and no public path: 401 before the upgrade.
             assertThatThrownBy(() -> MoqClient.connect(relay.clients(), url, ClientOptions.DEFAULT).get(10, TimeUnit.SECONDS))

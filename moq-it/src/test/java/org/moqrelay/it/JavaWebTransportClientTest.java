@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -17,7 +16,6 @@ import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.load.LoadOptions;
 import org.moqrelay.client.load.LoadTest;
 import org.moqrelay.relay.server.AuthConfig;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.LiteVersion;
 
@@ -76,8 +74,7 @@ class JavaWebTransportClientTest {
 
     @Test
     void aRefusedTokenClosesTheSessionWithUnauthorized() throws Exception {
-        try (RelayServer closed = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0)).withAuth(AuthConfig.NONE).withQuicThreads(1))) {
+        try (RelayServer closed = Relays.startDev(c -> c.withAuth(AuthConfig.NONE).withQuicThreads(1))) {
             // As the reference does: the CONNECT is answered 200, then the session closes with code 6.
             ClientOptions pin = ClientOptions.pinned(closed.certificateSha256());
             try (MoqClient refused = connect(https(closed, "/room?jwt=not-a-token"), pin)) {

@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -18,7 +17,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.session.spi.RefusingHandler;
@@ -39,9 +37,8 @@ class KeepAliveTest {
     /** Subscribe id 2^53-1 (an 8-byte varint), group 0, timestamp 0, no payload. */
     private static final byte[] KEEP_ALIVE = HexFormat.of().parseHex("c01fffffffffffff" + "00" + "00");
     @RegisterExtension
-    static final RelayExtension relay = RelayExtension.of(() -> RelayServer.start(
-            RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                    .withQuic(QuicTransportConfig.DEFAULT.withIdleTimeout(IDLE_TIMEOUT)).withQuicThreads(Relays.THREADS)))
+    static final RelayExtension relay = RelayExtension.of(
+            () -> Relays.startQuicOnly(c -> c.withQuic(QuicTransportConfig.DEFAULT.withIdleTimeout(IDLE_TIMEOUT))))
             .withClients(1, "it-keep-alive");
 
     @Test

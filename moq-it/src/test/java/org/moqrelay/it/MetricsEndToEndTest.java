@@ -25,7 +25,6 @@ import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.metrics.RelayMetrics;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
@@ -34,9 +33,8 @@ import org.moqrelay.wire.lite.TrackInfo;
 class MetricsEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     @RegisterExtension
-    static final RelayExtension relay = RelayExtension.of(() -> RelayServer.start(
-            RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                    .withInternalListen(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS)))
+    static final RelayExtension relay = RelayExtension.of(
+            () -> Relays.startQuicOnly(c -> c.withInternalListen(new InetSocketAddress("127.0.0.1", 0))))
             .withClients(2, "it-clients");
     static HttpClient http;
 

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
@@ -32,8 +33,19 @@ final class Relays {
 
     /** A development relay on 127.0.0.1 with free ports, everything public. */
     static RelayServer startDev() throws Exception {
-        return RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(THREADS));
+        return startDev(c -> c);
+    }
+
+    /** As {@link #startDev()}, with the development config changed by {@code customize}. */
+    static RelayServer startDev(UnaryOperator<RelayConfig> customize) throws Exception {
+        return RelayServer.start(customize.apply(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(THREADS)));
+    }
+
+    /** As {@link #startDev(UnaryOperator)}, without the HTTP listener: QUIC (and what {@code customize} adds) only. */
+    static RelayServer startQuicOnly(UnaryOperator<RelayConfig> customize) throws Exception {
+        return RelayServer.start(customize.apply(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
+                .withQuicThreads(THREADS)));
     }
 
     /**
@@ -45,7 +57,7 @@ final class Relays {
     }
 
     /** As {@link #startDevSamePort()}, with the development config changed by {@code customize}. */
-    static RelayServer startSamePort(java.util.function.UnaryOperator<RelayConfig> customize) throws Exception {
+    static RelayServer startSamePort(UnaryOperator<RelayConfig> customize) throws Exception {
         Exception last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port;

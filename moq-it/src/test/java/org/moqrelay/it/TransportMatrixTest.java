@@ -16,8 +16,6 @@ import org.moqrelay.client.TrackReader;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
-import org.moqrelay.relay.server.RelayConfig;
-import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
@@ -28,9 +26,8 @@ import org.moqrelay.wire.lite.TrackInfo;
  */
 class TransportMatrixTest {
     @RegisterExtension
-    static final RelayExtension relay = RelayExtension.of(() -> RelayServer.start(
-            RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                    .withTcpBind(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS)))
+    static final RelayExtension relay = RelayExtension.of(
+            () -> Relays.startQuicOnly(c -> c.withTcpBind(new InetSocketAddress("127.0.0.1", 0))))
             .withClients(2, "it-matrix");
 
     /**

@@ -24,8 +24,6 @@ import org.moqrelay.client.TestStream;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.model.TrackException;
-import org.moqrelay.relay.server.RelayConfig;
-import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
@@ -39,9 +37,8 @@ import org.moqrelay.wire.lite.TrackInfo;
 class UpstreamFetchEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     @RegisterExtension
-    static final RelayExtension relay = RelayExtension.of(() -> RelayServer.start(
-            RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0))
-                    .withInternalListen(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS)))
+    static final RelayExtension relay = RelayExtension.of(
+            () -> Relays.startDev(c -> c.withInternalListen(new InetSocketAddress("127.0.0.1", 0))))
             .withClients(2, "it-fetch");
     static HttpClient http;
 
