@@ -13,8 +13,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.client.ClientOptions;
@@ -36,17 +35,8 @@ class MetricsEndToEndTest {
     static final RelayExtension relay = RelayExtension.of(
             () -> Relays.startQuicOnly(c -> c.withInternalListen(new InetSocketAddress("127.0.0.1", 0))))
             .withClients(2, "it-clients");
-    static HttpClient http;
-
-    @BeforeAll
-    static void start() {
-        http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (http != null) http.close();
-    }
+    @AutoClose
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     static MoqClient connect(String path) throws Exception {
         URI url = URI.create("moqt://127.0.0.1:" + relay.server().quicAddress().getPort() + path);
