@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.session.spi.Connection;
+import org.moqrelay.session.spi.DiscardHandler;
 import org.moqrelay.session.spi.RefusingHandler;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.session.spi.RecvStream;
@@ -93,7 +94,7 @@ class WebTransportClientTest {
                     return (PeerStreamSink) (QuicStreamChannel s) -> {
                         NettyStream stream = new NettyStream(s, StreamCodes.IDENTITY);
                         s.pipeline().addLast(stream);
-                        stream.read(new H3Connection.Drain());
+                        stream.read(new DiscardHandler());
                         if (s.type() == QuicStreamType.BIDIRECTIONAL) answer.accept(stream);
                     };
                 });
