@@ -14,33 +14,16 @@
 // `qmux-00, webtransport` (@moq/qmux 0.0.x), so the version is agreed in the legacy SETUP
 // (lite-02); `conn.version` reports it as "moq-lite-02".
 import * as Moq from "@moq/lite";
+import { errorString, expectedPayload, now, optionReaders, runAndReport, sleep, withTimeout } from "./common.js";
+import { installWebSocketSpy, socketCount, socketSummary } from "./websocket-spy.js";
+
+export { errorString, expectedPayload };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const now = () => performance.now();
-
-/** The payload text frame `frame` of group `group` must carry (as runner.js). */
-export function expectedPayload(group, frame, size = 0) {
-	const base = `g${group}-f${frame}`;
-	return size > base.length ? base + ".".repeat(size - base.length) : base;
-}
 
 export function parseOptions(params) {
-	const get = (k, d) => {
-		const v = params.get(k);
-		return v === null || v === undefined || v === "" ? d : String(v);
-	};
-	const num = (k, d) => {
-		const v = get(k, undefined);
-		if (v === undefined) return d;
-		const n = Number(v);
-		if (!Number.isFinite(n)) throw new Error(`parameter ${k} is not a number: ${v}`);
-		return n;
-	};
-	const bool = (k, d) => {
-		const v = get(k, undefined);
-		return v === undefined ? d : v === "1" || v === "true" || v === "yes";
-	};
+	const { get, num, bool } = optionReaders(params);
 	return {
 		run: get("run", "run"),
 		mode: get("mode", "connect"),
@@ -60,66 +43,10 @@ export function parseOptions(params) {
 	};
 }
 
-export function errorString(e) {
-	if (e === undefined || e === null) return String(e);
-	if (typeof e === "object" && "message" in e) {
-		let out = `${e.name ?? "Error"}: ${e.message}`;
-		if (Array.isArray(e.errors) && e.errors.length) out += ` [${e.errors.map(errorString).join("; ")}]`;
-		if (e.cause !== undefined) out += ` cause: ${errorString(e.cause)}`;
-		return out;
-	}
-	return String(e);
-}
-
-function sleep(ms, stop) {
-	return new Promise((resolve) => {
-		const t = setTimeout(() => resolve(false), ms);
-		if (stop) stop.then(() => { clearTimeout(t); resolve(true); });
-	});
-}
-
-function withTimeout(promise, ms, what) {
-	let timer;
-	const timeout = new Promise((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms: ${what}`)), ms);
-	});
-	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-// ---- WebSocket spy: records what the library offered, what the relay chose, and the local port.
-const sockets = [];
-let spyInstalled = false;
-
-function installWebSocketSpy() {
-	if (spyInstalled) return;
-	spyInstalled = true;
-	const Ws = globalThis.WebSocket;
-	globalThis.WebSocket = class extends Ws {
-		constructor(url, protocols, ...rest) {
-			super(url, protocols, ...rest);
-			const offered = protocols === undefined ? [] : Array.isArray(protocols) ? [...protocols] : [String(protocols)];
-			const rec = { api: "WebSocket", url: String(url), offered };
-			sockets.push(rec);
-			this.addEventListener("open", () => {
-				rec.protocol = this.protocol;
-				if (this._socket && typeof this._socket.localPort === "number") rec.localPort = this._socket.localPort;
-			});
-			this.addEventListener("close", (e) => { rec.closeCode = e.code; rec.closeReason = e.reason; });
-			this.addEventListener("error", (e) => { rec.error = e && e.message ? e.message : "error event"; });
-		}
-	};
-}
-
-function socketFields() {
-	const open = sockets.filter((r) => r.protocol !== undefined);
-	const last = open.length ? open[open.length - 1] : sockets[sockets.length - 1];
-	return { subprotocol: last ? last.protocol : undefined, offered: last ? last.offered : undefined,
-		localPort: last ? last.localPort : undefined };
-}
-
 async function connect(opts) {
 	if (!opts.relay) throw new Error("missing relay parameter");
 	installWebSocketSpy();
+	const from = socketCount();
 	const url = new URL(opts.relay);
 	console.info(`@moq/lite connecting to ${url} (WebTransport: ${typeof globalThis.WebTransport})`);
 	const started = now();
@@ -127,12 +54,13 @@ async function connect(opts) {
 		// @moq/lite 0.2.x takes no abort signal: bound the attempt here.
 		const conn = await withTimeout(Moq.Connection.connect(url, { websocket: { enabled: true } }),
 			opts.connectTimeout, `connect to ${url}`);
-		const fields = { version: conn.version, transport: "websocket", ...socketFields() };
+		const { subprotocol, offered, localPort } = socketSummary(from);
+		const fields = { version: conn.version, transport: "websocket", subprotocol, offered, localPort };
 		console.info(`@moq/lite connected: version=${conn.version} subprotocol=${fields.subprotocol}`);
 		return { conn, fields };
 	} catch (e) {
 		const err = e instanceof Error ? e : new Error(String(e));
-		err.partial = { connectFailedAfter: Math.round(now() - started), ...socketFields(), sockets: sockets.map((r) => ({ ...r })) };
+		err.partial = { connectFailedAfter: Math.round(now() - started), ...socketSummary(from) };
 		throw err;
 	}
 }
@@ -290,35 +218,20 @@ async function connectMode(opts, event, mark) {
 
 /** Runs one test; every mode ends with exactly one "result" message (as runner.js). */
 export async function run(opts, post, stopped = new Promise(() => {})) {
-	const t0 = now();
-	const timings = {};
-	const mark = (name) => { timings[name] = Math.round(now() - t0); };
-	const event = (name, extra = {}) => post({ type: "event", name, t: Math.round(now() - t0), ...extra });
 	const base = { mode: opts.mode, client: "@moq/lite", moqLiteVersion: await libraryVersion(),
 		webTransport: typeof globalThis.WebTransport, userAgent: `node ${process.version}` };
-	let result;
-	try {
+	return runAndReport(post, base, async (event, mark) => {
 		switch (opts.mode) {
 			case "connect":
-				result = await connectMode(opts, event, mark);
-				break;
+				return connectMode(opts, event, mark);
 			case "publish":
-				result = await publishMode(opts, event, mark, stopped);
-				break;
+				return publishMode(opts, event, mark, stopped);
 			case "subscribe":
-				result = await subscribeMode(opts, event, mark);
-				break;
+				return subscribeMode(opts, event, mark);
 			default:
 				throw new Error(`unknown mode for @moq/lite: ${opts.mode}`);
 		}
-	} catch (e) {
-		console.error("test failed:", e);
-		result = { ok: false, error: errorString(e), ...(e && e.partial ? e.partial : {}) };
-	}
-	mark("done");
-	const message = { type: "result", ...base, ...result, timings };
-	await post(message);
-	return message;
+	});
 }
 
 /** The installed @moq/lite version, read from its package.json (Node only). */

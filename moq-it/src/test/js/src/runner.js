@@ -7,39 +7,21 @@
 // Payloads are deterministic: frame f of group g is the UTF-8 text `g<g>-f<f>`, right-padded
 // with '.' to `size` bytes when `size` is larger (see expectedPayload).
 import * as Moq from "@moq/net";
+import { errorString, expectedPayload, now, optionReaders, runAndReport, sleep, withTimeout } from "./common.js";
+import { installWebSocketSpy, pinOffer, pinnedOffer, socketCount, socketSummary } from "./websocket-spy.js";
 
 /* global __MOQ_NET_VERSION__ */
 /** The @moq/net version, injected by build.mjs (esbuild define); "unknown" when not bundled. */
 export const MOQ_NET_VERSION = typeof __MOQ_NET_VERSION__ !== "undefined" ? __MOQ_NET_VERSION__ : "unknown";
 
-export { Moq };
+export { Moq, errorString, expectedPayload };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The payload text frame `frame` of group `group` must carry. */
-export function expectedPayload(group, frame, size = 0) {
-	const base = `g${group}-f${frame}`;
-	return size > base.length ? base + ".".repeat(size - base.length) : base;
-}
-
 /** Parses the query parameters (a URLSearchParams or plain object) into typed options. */
 export function parseOptions(params) {
-	const get = (k, d) => {
-		const v = params instanceof URLSearchParams ? params.get(k) : params[k];
-		return v === null || v === undefined || v === "" ? d : String(v);
-	};
-	const num = (k, d) => {
-		const v = get(k, undefined);
-		if (v === undefined) return d;
-		const n = Number(v);
-		if (!Number.isFinite(n)) throw new Error(`parameter ${k} is not a number: ${v}`);
-		return n;
-	};
-	const bool = (k, d) => {
-		const v = get(k, undefined);
-		return v === undefined ? d : v === "1" || v === "true" || v === "yes";
-	};
+	const { get, num, bool } = optionReaders(params);
 	return {
 		run: get("run", "run"),
 		mode: get("mode", "probe"),
@@ -67,38 +49,6 @@ export function parseOptions(params) {
 	};
 }
 
-const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
-
-/** A one-line description of an error, including AggregateError members, codes and causes. */
-export function errorString(e) {
-	if (e === undefined || e === null) return String(e);
-	if (typeof e === "object" && "message" in e) {
-		let out = `${e.name ?? "Error"}: ${e.message}`;
-		if (e.code !== undefined) out += ` (code ${e.code})`;
-		if (e.source !== undefined) out += ` (source ${e.source})`;
-		if (e.streamErrorCode !== undefined && e.streamErrorCode !== null) out += ` (streamErrorCode ${e.streamErrorCode})`;
-		if (Array.isArray(e.errors) && e.errors.length) out += ` [${e.errors.map(errorString).join("; ")}]`;
-		if (e.cause !== undefined) out += ` cause: ${errorString(e.cause)}`;
-		return out;
-	}
-	return String(e);
-}
-
-function sleep(ms, stop) {
-	return new Promise((resolve) => {
-		const t = setTimeout(() => resolve(false), ms);
-		if (stop) stop.then(() => { clearTimeout(t); resolve(true); });
-	});
-}
-
-function withTimeout(promise, ms, what) {
-	let timer;
-	const timeout = new Promise((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms: ${what}`)), ms);
-	});
-	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Runs one test according to `opts`.
  * @param opts from parseOptions
@@ -106,10 +56,6 @@ function withTimeout(promise, ms, what) {
  * @param stopped a Promise that resolves when the test asks the page to stop (publish mode)
  */
 export async function run(opts, post, stopped = new Promise(() => {})) {
-	const t0 = now();
-	const timings = {};
-	const mark = (name) => { timings[name] = Math.round(now() - t0); };
-	const event = (name, extra = {}) => post({ type: "event", name, t: Math.round(now() - t0), ...extra });
 	const base = {
 		mode: opts.mode,
 		moqNetVersion: MOQ_NET_VERSION,
@@ -117,102 +63,24 @@ export async function run(opts, post, stopped = new Promise(() => {})) {
 		webSocket: typeof globalThis.WebSocket,
 		userAgent: typeof navigator !== "undefined" ? navigator.userAgent : `node ${typeof process !== "undefined" ? process.version : "?"}`,
 	};
-	let result;
-	try {
+	return runAndReport(post, base, async (event, mark) => {
 		switch (opts.mode) {
 			case "probe":
-				result = { ok: true };
-				break;
+				return { ok: true };
 			case "publish":
-				result = await publishMode(opts, event, mark, stopped);
-				break;
+				return publishMode(opts, event, mark, stopped);
 			case "subscribe":
-				result = await subscribeMode(opts, event, mark);
-				break;
+				return subscribeMode(opts, event, mark);
 			case "pubsub":
-				result = await pubsubMode(opts, event, mark);
-				break;
+				return pubsubMode(opts, event, mark);
 			case "connect":
-				result = await connectMode(opts, event, mark);
-				break;
+				return connectMode(opts, event, mark);
 			case "announced":
-				result = await announcedMode(opts, event, mark);
-				break;
+				return announcedMode(opts, event, mark);
 			default:
 				throw new Error(`unknown mode: ${opts.mode}`);
 		}
-	} catch (e) {
-		console.error("test failed:", e);
-		result = { ok: false, error: errorString(e), ...(e && e.partial ? e.partial : {}) };
-	}
-	mark("done");
-	const message = { type: "result", ...base, ...result, timings };
-	await post(message);
-	return message;
-}
-
-// ---- WebSocket instrumentation ------------------------------------------------------------
-// @moq/qmux dials through `globalThis.WebSocketStream` when the platform has a native one
-// (Chromium) and through `globalThis.WebSocket` otherwise (Node: the `ws` package). Both are
-// wrapped by transparent subclasses that record, per socket, the Sec-WebSocket-Protocol values
-// offered and the one the server chose, and that can replace the offer (`subprotocols=`), so the
-// library's own connect() runs unchanged on a pinned offer.
-
-/** One record per socket opened: {api, url, offered[], protocol?, closeCode?, closeReason?, error?}. */
-const sockets = [];
-let pinnedOffer; // string[] replacing every offer, or undefined for the library's own list
-let spyInstalled = false;
-
-function offerOf(protocols) {
-	if (pinnedOffer !== undefined) return [...pinnedOffer];
-	if (protocols === undefined || protocols === null) return [];
-	return Array.isArray(protocols) ? [...protocols] : [String(protocols)];
-}
-
-function installWebSocketSpy() {
-	if (spyInstalled) return;
-	spyInstalled = true;
-	const Ws = globalThis.WebSocket;
-	if (typeof Ws === "function") {
-		globalThis.WebSocket = class extends Ws {
-			constructor(url, protocols, ...rest) {
-				const offered = offerOf(protocols);
-				super(url, offered, ...rest);
-				const rec = { api: "WebSocket", url: String(url), offered };
-				sockets.push(rec);
-				this.addEventListener("open", () => {
-					rec.protocol = this.protocol;
-					// Node's `ws` exposes its TCP socket: the local port identifies this client in the relay's log.
-					if (this._socket && typeof this._socket.localPort === "number") rec.localPort = this._socket.localPort;
-				});
-				this.addEventListener("close", (e) => { rec.closeCode = e.code; rec.closeReason = e.reason; });
-				this.addEventListener("error", (e) => { rec.error = e && e.message ? e.message : "error event"; });
-			}
-		};
-	}
-	const Wss = globalThis.WebSocketStream;
-	if (typeof Wss === "function") {
-		globalThis.WebSocketStream = class extends Wss {
-			constructor(url, options = {}) {
-				const offered = offerOf(options.protocols);
-				super(url, { ...options, protocols: offered });
-				const rec = { api: "WebSocketStream", url: String(url), offered };
-				sockets.push(rec);
-				this.opened.then((o) => { rec.protocol = o.protocol; }, (e) => { rec.error = errorString(e); });
-				this.closed.then((c) => { rec.closeCode = c.closeCode; rec.closeReason = c.reason; },
-					(e) => { rec.error = rec.error ?? errorString(e); });
-			}
-		};
-	}
-}
-
-/** What the sockets opened since `from` negotiated: {subprotocol, offered, sockets}. */
-function socketSummary(from) {
-	const mine = sockets.slice(from).map((r) => ({ ...r }));
-	const open = mine.filter((r) => r.protocol !== undefined);
-	const last = open.length ? open[open.length - 1] : mine[mine.length - 1];
-	return { subprotocol: open.length ? last.protocol : undefined, offered: last ? last.offered : undefined,
-		localPort: last ? last.localPort : undefined, sockets: mine };
+	});
 }
 
 const connInfo = new WeakMap(); // conn -> socketSummary at connect time
@@ -232,12 +100,12 @@ export async function connect(opts, label = "") {
 	const websocket = { enabled: opts.websocket };
 	if (opts.wsDelay !== undefined) websocket.delay = opts.wsDelay;
 	if (opts.subprotocols !== undefined) {
-		pinnedOffer = opts.subprotocols === "-" ? [] : opts.subprotocols.split(",").map((x) => x.trim()).filter((x) => x);
+		pinOffer(opts.subprotocols === "-" ? [] : opts.subprotocols.split(",").map((x) => x.trim()).filter((x) => x));
 	}
 	installWebSocketSpy();
-	const from = sockets.length;
+	const from = socketCount();
 	console.info(`${label}connecting to ${url} (WebTransport: ${typeof globalThis.WebTransport}, WebSocket fallback: ${opts.websocket}`
-		+ `${pinnedOffer !== undefined ? `, WebSocket offer pinned to [${pinnedOffer.join(", ")}]` : ""})`);
+		+ `${pinnedOffer() !== undefined ? `, WebSocket offer pinned to [${pinnedOffer().join(", ")}]` : ""})`);
 	const started = now();
 	let conn;
 	try {

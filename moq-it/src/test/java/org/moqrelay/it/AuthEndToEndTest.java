@@ -41,7 +41,6 @@ import org.moqrelay.model.Demand;
 import org.moqrelay.model.Track;
 import org.moqrelay.model.TrackException;
 import org.moqrelay.relay.server.AuthConfig;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.token.Algorithm;
 import org.moqrelay.token.Claims;
@@ -105,8 +104,7 @@ class AuthEndToEndTest {
     }
 
     private static RelayServer startRelay(AuthConfig auth) throws Exception {
-        return RelayServer.start(RelayConfig.development(new java.net.InetSocketAddress("127.0.0.1", 0),
-                new java.net.InetSocketAddress("127.0.0.1", 0)).withAuth(auth).withQuicThreads(Relays.THREADS));
+        return Relays.startDev(c -> c.withAuth(auth));
     }
 
     // ------------------------------------------------------------------ tokens

@@ -7,36 +7,25 @@ import static org.moqrelay.it.RawMoqPeer.hex;
 import static org.moqrelay.it.RawMoqPeer.varint;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.moqrelay.client.ClientOptions;
-import org.moqrelay.client.MoqClient;
-import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
 import org.moqrelay.it.RawMoqPeer.RawStream;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
-import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.VarInts;
@@ -49,7 +38,6 @@ import org.moqrelay.wire.lite.Setup;
 import org.moqrelay.wire.lite.StreamType;
 import org.moqrelay.wire.lite.Subscribe;
 import org.moqrelay.wire.lite.TrackInfo;
-import org.moqrelay.wire.lite.TrackRequest;
 
 /**
  * A raw QUIC peer feeds the relay malformed or unexpected moq-lite-05 input while a healthy Java
@@ -60,27 +48,15 @@ import org.moqrelay.wire.lite.TrackRequest;
 class BadInputTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final AtomicInteger names = new AtomicInteger();
-    static RelayServer relay;
-    static EventLoopGroup clients;
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(Relays::startDev).withClients(2, "it-bad-input");
 
-    private HealthyStream healthy;
+    private HealthyPair healthy;
     private RawMoqPeer bad;
 
-    @BeforeAll
-    static void start() throws Exception {
-        relay = Relays.startDev();
-        clients = EventLoops.newGroup(2, "it-bad-input");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-    }
-
     @BeforeEach
-    void startHealthyStream() throws Exception {
-        healthy = HealthyStream.start();
+    void startHealthyPair() throws Exception {
+        healthy = HealthyPair.overQuic(relay.server(), relay.clients(), WAIT);
         healthy.assertFlowing(); // before the bad input
     }
 
@@ -97,7 +73,7 @@ class BadInputTest {
 
     @Test
     void aSetupWhoseParameterOverrunsTheMessageClosesThatConnectionWithDecode() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         // len 4 | 1 parameter | id 5 (Origin), value length 5 but only 1 byte left in the message
         bad.sendSetup(hex("04 | 01 | 05 05 01"));
 
@@ -107,7 +83,7 @@ class BadInputTest {
 
     @Test
     void aSetupRepeatingAParameterClosesThatConnectionWithDuplicate() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         // len 7 | 2 parameters | Origin=7 | Origin=8
         bad.sendSetup(hex("07 | 02 | 05 01 07 | 05 01 08"));
 
@@ -160,7 +136,7 @@ class BadInputTest {
     @Test
     void aGroupFrameDeclaringSixtyFourMebibytesClosesThePublisherWithFrameTooLarge() throws Exception {
         long peerOrigin = randomOrigin();
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         bad.sendSetup(encode(Setup.of(peerOrigin, "/anon", null, null)));
 
         // The relay asks for our broadcasts; we announce one.
@@ -170,7 +146,7 @@ class BadInputTest {
         assertThat(request.prefix()).isEqualTo(Path.ROOT);
         String name = "evil-" + names.incrementAndGet();
         announces.write(new AnnounceOk(peerOrigin, 1)).write(new Announce(Announce.Status.ACTIVE, Path.of(name), List.of()));
-        Broadcast evil = Relays.awaitAnnounced(relay.origin(), Path.of("anon/" + name), 10);
+        Broadcast evil = Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/" + name), 10);
 
         // A viewer inside the relay makes it SUBSCRIBE upstream to us.
         Track video = evil.track("video");
@@ -221,7 +197,7 @@ class BadInputTest {
 
     @Test
     void bidiStreamsOpenedBeforeSetupAreHeldAndServedOnceSetupArrives() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         RawStream held = bad.openBidi(encode(StreamType.BIDI_ANNOUNCE, new AnnounceRequest(Path.ROOT, 0)));
         // A stream the relay refuses at once, whatever the SETUP state: by the time its reset is
         // back the relay has had its chance to (wrongly) answer the held one.
@@ -241,7 +217,7 @@ class BadInputTest {
 
     @Test
     void moreThanAQuarterMebibyteHeldBeforeSetupClosesThatConnectionWithBoundsExceeded() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         // A stream of a served type with no SETUP yet: the relay holds its bytes, but not without bound.
         bad.openBidi(concat(varint(StreamType.BIDI_ANNOUNCE), new byte[300 * 1024]));
         RawMoqPeer.Close close = bad.awaitClose(WAIT);
@@ -254,7 +230,7 @@ class BadInputTest {
     @Test
     @EnabledIfSystemProperty(named = "moq.it.slow", matches = "true")
     void aRawQuicSessionThatNeverSendsSetupIsClosedWithTimeoutAfterTenSeconds() throws Exception {
-        bad = RawMoqPeer.connect(clients, relay);
+        bad = RawMoqPeer.connect(relay.clients(), relay.server());
         long start = System.nanoTime();
         RawMoqPeer.Close close = bad.awaitClose(Duration.ofSeconds(20));
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -268,7 +244,7 @@ class BadInputTest {
     // ---------------------------------------------------------------- helpers
 
     private static RawMoqPeer connectWithSetup() throws Exception {
-        RawMoqPeer p = RawMoqPeer.connect(clients, relay);
+        RawMoqPeer p = RawMoqPeer.connect(relay.clients(), relay.server());
         p.sendSetup(encode(Setup.of(randomOrigin(), "/anon", null, null)));
         return p;
     }
@@ -293,7 +269,7 @@ class BadInputTest {
     /** Reads ANNOUNCE_OK (from the relay) and the initial ANNOUNCEs it promises; returns their suffixes. */
     private static List<Path> readAnnounced(RawStream announces) throws Exception {
         AnnounceOk ok = (AnnounceOk) announces.read(MessageKind.ANNOUNCE_OK, WAIT);
-        assertThat(ok.origin()).as("ANNOUNCE_OK origin").isEqualTo(relay.relayId());
+        assertThat(ok.origin()).as("ANNOUNCE_OK origin").isEqualTo(relay.server().relayId());
         List<Path> active = new ArrayList<>();
         for (long i = 0; i < ok.activeCount(); i++) {
             Announce a = (Announce) announces.read(MessageKind.ANNOUNCE, WAIT);
@@ -325,106 +301,5 @@ class BadInputTest {
         buf.readBytes(body);
         assertThat(body).hasSize((int) size);
         return concat(varint(size + extra.length), body, extra);
-    }
-
-    /**
-     * A Java publisher appending a verifiable frame every 10 ms (5 frames a group) and a Java
-     * subscriber reading them, both through the relay under /anon.
-     */
-    static final class HealthyStream implements AutoCloseable {
-        static final int FRAMES_PER_GROUP = 5;
-        final String name = "healthy-" + names.incrementAndGet();
-        private final AtomicReference<Throwable> pumpFailure = new AtomicReference<>();
-        private MoqClient pub;
-        private MoqClient sub;
-        private Track track;
-        private Track received;
-        private TrackReader reader;
-        private ScheduledExecutorService pump;
-        private Group current;
-        private long group = -1;
-        private int frame;
-
-        static HealthyStream start() throws Exception {
-            HealthyStream h = new HealthyStream();
-            try {
-                h.open();
-            } catch (Exception | AssertionError e) {
-                h.close();
-                throw e;
-            }
-            return h;
-        }
-
-        private void open() throws Exception {
-            pub = connect();
-            sub = connect();
-            track = pub.publish(Path.of(name)).createTrack("frames", TrackInfo.DEFAULT);
-            pump = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "healthy-pump");
-                t.setDaemon(true);
-                return t;
-            });
-            pump.scheduleAtFixedRate(this::tick, 0, 10, TimeUnit.MILLISECONDS);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/" + name), 10);
-            received = sub.consume(Path.of(name)).track("frames");
-            reader = new TrackReader(received, Demand.LATEST);
-        }
-
-        private static MoqClient connect() throws Exception {
-            URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
-            return MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
-        }
-
-        private synchronized void tick() {
-            try {
-                if (current == null || frame == FRAMES_PER_GROUP) {
-                    if (current != null) current.finish();
-                    group++;
-                    frame = 0;
-                    current = track.createGroup(group);
-                }
-                current.append(group * 1000 + frame, Unpooled.wrappedBuffer(TestStream.payload(group, frame, 64)));
-                frame++;
-            } catch (RuntimeException e) {
-                pumpFailure.compareAndSet(null, e);
-                throw e;
-            }
-        }
-
-        private synchronized long publishedGroup() {
-            return group;
-        }
-
-        /**
-         * Asserts the subscriber receives two groups' worth of frames from groups published after
-         * this call, every frame received meanwhile carrying exactly the payload made for it.
-         */
-        void assertFlowing() throws Exception {
-            long mark = publishedGroup();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            int fresh = 0;
-            while (fresh < 2 * FRAMES_PER_GROUP) {
-                assertThat(pumpFailure.get()).as("publisher pump").isNull();
-                long left = deadline - System.nanoTime();
-                TrackReader.Received r = left > 0 ? reader.poll(left, TimeUnit.NANOSECONDS) : null;
-                assertThat(r).as("healthy subscriber got %d fresh frames after group %d, then stalled", fresh, mark).isNotNull();
-                assertThat(r.end()).as("healthy track ended").isFalse();
-                assertThat(TestStream.verify(r.group(), r.index(), r.payload()))
-                        .as("payload of group %d frame %d", r.group(), r.index()).isTrue();
-                if (r.group() > mark) fresh++;
-            }
-        }
-
-        @Override
-        public void close() {
-            if (pump != null) pump.shutdownNow();
-            if (reader != null) reader.close();
-            // MoqClient.consume() broadcasts belong to no origin, so nothing ever releases their
-            // tracks' cached groups (leak reports under paranoid detection): end it ourselves.
-            if (received != null) received.finish();
-            if (sub != null) sub.close();
-            if (pub != null) pub.close();
-        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Set;
@@ -18,7 +17,6 @@ import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.CacheConfig;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.transport.quic.EventLoops;
@@ -29,10 +27,8 @@ import org.moqrelay.wire.lite.TrackInfo;
 class CacheHeadroomTest {
     @Test
     void aHeadroomNoMachineCanMeetLeavesOnlyTheLatestGroupCachedAndLiveDeliveryIntact() throws Exception {
-        RelayConfig config = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withCache(new CacheConfig(Long.MAX_VALUE, Long.MAX_VALUE, 1L << 60)).withQuicThreads(Relays.THREADS);
         EventLoopGroup clients = EventLoops.newGroup(1, "it-headroom");
-        try (RelayServer relay = RelayServer.start(config)) {
+        try (RelayServer relay = Relays.startQuicOnly(c -> c.withCache(new CacheConfig(Long.MAX_VALUE, Long.MAX_VALUE, 1L << 60)))) {
             // The governor's first sample runs at start-up: nothing beyond the latest groups fits.
             awaitTrue(() -> relay.origin().budget().capacity() == 0);
 

@@ -6,16 +6,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.it.browser.BrowserPage;
 import org.moqrelay.it.browser.BrowserSupport;
 import org.moqrelay.it.browser.PageResult;
 import org.moqrelay.it.browser.ResultServer;
 import org.moqrelay.it.node.RelayLog;
-import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.Path;
 
 /**
@@ -25,24 +23,14 @@ import org.moqrelay.wire.Path;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ChromiumWebSocketTest {
-    static RelayServer relay;
-    static RelayLog relayLog;
-
-    @BeforeAll
-    static void start() throws Exception {
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(() -> {
         BrowserSupport.requireBrowser();
-        relayLog = RelayLog.capture();
-        relay = Relays.startDevSamePort();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (relayLog != null) relayLog.close();
-    }
+        return Relays.startDevSamePort();
+    }).withLog();
 
     static String relayUrl() {
-        return "http://127.0.0.1:" + relay.webAddress().getPort() + "/anon";
+        return "http://127.0.0.1:" + relay.server().webAddress().getPort() + "/anon";
     }
 
     @Test
@@ -54,7 +42,7 @@ class ChromiumWebSocketTest {
             Map<String, Object> publishing = pub.awaitEvent("publishing", Duration.ofSeconds(45));
             assertThat(publishing).as("%s", publishing).containsEntry("transport", "websocket")
                     .containsEntry("version", "moq-lite-05").containsEntry("subprotocol", "qmux-01.moq-lite-05");
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/chromium/ws"), 15);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/chromium/ws"), 15);
             try (BrowserPage sub = BrowserPage.open(server, "ws-sub", with(common, "mode", "subscribe", "groups", "3", "timeout", "20000"))) {
                 PageResult r = sub.awaitResult(Duration.ofSeconds(45));
                 assertThat(r.ok()).as("%s%s", r, sub.diagnostics()).isTrue();
@@ -72,7 +60,7 @@ class ChromiumWebSocketTest {
             assertThat(p.groupsWritten()).isGreaterThanOrEqualTo(3);
         }
         // The relay's side: both sessions were qmux-01.moq-lite-05 over WebSocket.
-        List<String> opened = relayLog.linesContaining(" open: websocket(");
+        List<String> opened = relay.log().linesContaining(" open: websocket(");
         assertThat(opened).as("relay session-open lines").hasSize(2)
                 .allMatch(l -> "qmux-01.moq-lite-05".equals(RelayLog.subprotocolIn(l)));
     }

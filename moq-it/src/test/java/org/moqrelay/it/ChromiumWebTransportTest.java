@@ -3,15 +3,13 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
@@ -22,8 +20,6 @@ import org.moqrelay.it.browser.ResultServer;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
-import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
 
@@ -32,24 +28,14 @@ import org.moqrelay.wire.lite.TrackInfo;
  * moq-lite-05 must be negotiated and media must flow both ways.
  */
 class ChromiumWebTransportTest {
-    static RelayServer relay;
-    static EventLoopGroup clients;
-
-    @BeforeAll
-    static void start() throws Exception {
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(() -> {
         BrowserSupport.requireBrowser();
-        relay = Relays.startDevSamePort();
-        clients = EventLoops.newGroup(1, "it-chromium-clients");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-    }
+        return Relays.startDevSamePort();
+    }).withClients(1, "it-chromium-clients");
 
     static String relayUrl() {
-        return "http://127.0.0.1:" + relay.webAddress().getPort() + "/anon";
+        return "http://127.0.0.1:" + relay.server().webAddress().getPort() + "/anon";
     }
 
     @Test
@@ -59,7 +45,7 @@ class ChromiumWebTransportTest {
                      "websocket", "0", "broadcast", "chromium/pub", "track", "video", "groups", "0", "frames", "3",
                      "interval", "100"))) {
             pub.awaitEvent("publishing", Duration.ofSeconds(60));
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/chromium/pub"), 30);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/chromium/pub"), 30);
             try (BrowserPage sub = BrowserPage.open(server, "sub", Map.of("mode", "subscribe", "relay", relayUrl(),
                     "websocket", "0", "broadcast", "chromium/pub", "track", "video", "groups", "3", "frames", "3"))) {
                 PageResult r = sub.awaitResult(Duration.ofSeconds(90));
@@ -87,12 +73,12 @@ class ChromiumWebTransportTest {
     }
 
     private void chromiumWatchesJavaBroadcast(String name, int groups) throws Exception {
-        URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
-        try (MoqClient client = MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256()))
+        URI url = URI.create("moqt://127.0.0.1:" + relay.server().quicAddress().getPort() + "/anon");
+        try (MoqClient client = MoqClient.connect(relay.clients(), url, ClientOptions.pinned(relay.server().certificateSha256()))
                 .get(10, TimeUnit.SECONDS)) {
             Broadcast b = client.publish(Path.of(name));
             Track t = b.createTrack("video", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/" + name), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/" + name), 10);
             AtomicBoolean running = new AtomicBoolean(true);
             Thread producer = Thread.ofVirtual().start(() -> {
                 long start = System.currentTimeMillis();

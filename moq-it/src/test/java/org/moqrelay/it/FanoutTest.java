@@ -3,7 +3,6 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
@@ -25,8 +23,6 @@ import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
-import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
 
@@ -41,24 +37,12 @@ class FanoutTest {
     private static final int PAYLOAD_SIZE = 600;
     private static final Duration BOUND = Duration.ofSeconds(10);
 
-    static RelayServer relay;
-    static EventLoopGroup clients;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = Relays.startDev();
-        clients = EventLoops.newGroup(2, "fanout-clients");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-    }
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(Relays::startDev).withClients(2, "fanout-clients");
 
     static CompletableFuture<MoqClient> connect(String path) {
-        URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + path);
-        return MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256()));
+        URI url = URI.create("moqt://127.0.0.1:" + relay.server().quicAddress().getPort() + path);
+        return MoqClient.connect(relay.clients(), url, ClientOptions.pinned(relay.server().certificateSha256()));
     }
 
     /**
@@ -94,7 +78,7 @@ class FanoutTest {
             Broadcast published = pub.publish(Path.of("fanout/live"));
             Track source = published.createTrack("video", TrackInfo.DEFAULT);
             Path relayPath = Path.of("anon/fanout/live");
-            Broadcast atRelay = Relays.awaitAnnounced(relay.origin(), relayPath, BOUND.toSeconds());
+            Broadcast atRelay = Relays.awaitAnnounced(relay.server().origin(), relayPath, BOUND.toSeconds());
 
             // The first frame exists before anyone subscribes: every subscriber joins late.
             Group g0 = source.createGroup(0);
@@ -111,7 +95,7 @@ class FanoutTest {
             Track shared = atRelay.track("video");
             assertThat(shared).isNotNull();
             assertThat(when(() -> shared.subscriberCount() == SUBSCRIBERS, BOUND)).succeedsWithin(BOUND);
-            assertThat(relay.origin().broadcast(relayPath).track("video")).isSameAs(shared);
+            assertThat(relay.server().origin().broadcast(relayPath).track("video")).isSameAs(shared);
             assertThat(shared.upstreamActive()).isTrue();
             // The publisher serves one subscription: the relay's, shared by all hundred viewers
             // (it reaches the publisher asynchronously, hence the bounded wait).

@@ -16,7 +16,6 @@ import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.metrics.RelayMetrics;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.Path;
@@ -30,8 +29,7 @@ class ForwardDelayMetricTest {
     @Test
     void framesReplayedToALateJoinerAreNotTimedButLaterOnesAre() throws Exception {
         EventLoopGroup clients = EventLoops.newGroup(1, "it-forward-delay");
-        try (RelayServer relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withInternalListen(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS))) {
+        try (RelayServer relay = Relays.startQuicOnly(c -> c.withInternalListen(new InetSocketAddress("127.0.0.1", 0)))) {
             URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
             ClientOptions pin = ClientOptions.pinned(relay.certificateSha256());
             try (MoqClient pub = MoqClient.connect(clients, url, pin).get(10, TimeUnit.SECONDS);

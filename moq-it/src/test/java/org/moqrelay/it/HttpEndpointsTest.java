@@ -3,7 +3,6 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
@@ -27,42 +25,32 @@ import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.AuthConfig;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
 
 /** The HTTP endpoints with a real HTTP client: /announced, /fetch, /health, /certificate.sha256. */
 class HttpEndpointsTest {
-    static RelayServer relay;
-    static EventLoopGroup clients;
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(() -> RelayServer.start(
+            new RelayConfig(new InetSocketAddress("127.0.0.1", 0), null, null, List.of("localhost"), new InetSocketAddress("127.0.0.1", 0),
+                    AuthConfig.publicOnly(List.of("anon")), 5000, 0, null, null).withQuicThreads(Relays.THREADS)))
+            .withClients(1, "it-http");
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        relay = RelayServer.start(new RelayConfig(new InetSocketAddress("127.0.0.1", 0), null, null, List.of("localhost"),
-                new InetSocketAddress("127.0.0.1", 0), AuthConfig.publicOnly(List.of("anon")), 5000, 0, null, null).withQuicThreads(Relays.THREADS));
-        clients = EventLoops.newGroup(1, "it-http");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-    }
-
     static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + relay.webAddress().getPort() + path))
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + relay.server().webAddress().getPort() + path))
                 .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
     }
 
     @Test
     void announcedListsBroadcastsRelativeToThePrefixAndFetchServesGroups() throws Exception {
-        URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
-        try (MoqClient pub = MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS)) {
+        URI url = URI.create("moqt://127.0.0.1:" + relay.server().quicAddress().getPort() + "/anon");
+        ClientOptions pinned = ClientOptions.pinned(relay.server().certificateSha256());
+        try (MoqClient pub = MoqClient.connect(relay.clients(), url, pinned).get(10, TimeUnit.SECONDS)) {
             Track t = pub.publish(Path.of("http/one")).createTrack("video", TrackInfo.DEFAULT);
             pub.publish(Path.of("http/two")).createTrack("video", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/http/one"), 10);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/http/two"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/http/one"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/http/two"), 10);
 
             HttpResponse<String> all = get("/announced/anon");
             assertThat(all.statusCode()).isEqualTo(200);
@@ -84,7 +72,7 @@ class HttpEndpointsTest {
 
             // group=latest streams a group that is still being written. A live viewer keeps the
             // relay subscribed, so the new group is in its cache when the fetch arrives.
-            MoqClient viewer = MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
+            MoqClient viewer = MoqClient.connect(relay.clients(), url, pinned).get(10, TimeUnit.SECONDS);
             TrackReader reader = new TrackReader(viewer.consume(Path.of("http/one")).track("video"), Demand.LATEST);
             assertThat(reader.poll(10, TimeUnit.SECONDS).group()).isEqualTo(3);
             Group live = t.createGroup(4);
@@ -117,7 +105,7 @@ class HttpEndpointsTest {
     void healthAndCertificateHash() throws Exception {
         assertThat(get("/health").body()).isEqualTo("ok\n");
         HttpResponse<String> cert = get("/certificate.sha256");
-        assertThat(cert.body()).matches("[0-9a-f]{64}").isEqualTo(relay.certificateSha256());
+        assertThat(cert.body()).matches("[0-9a-f]{64}").isEqualTo(relay.server().certificateSha256());
         assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
     }
 }

@@ -15,24 +15,22 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.moqrelay.relay.server.RelayConfig;
-import org.moqrelay.relay.server.RelayServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.relay.server.WebHttpsConfig;
 
 /** The HTTPS / WSS listener serves the same routes and WebSocket upgrade behind TLS. */
 class HttpsListenerTest {
-    static RelayServer relay;
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(() -> Relays.startQuicOnly(
+            c -> c.withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null))));
     static HttpClient https;
 
     @BeforeAll
     static void start() throws Exception {
-        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null)).withQuicThreads(Relays.THREADS));
         // The development certificate is self-signed: trust exactly the one the relay serves.
-        String pinned = relay.certificateSha256();
+        String pinned = relay.server().certificateSha256();
         X509TrustManager pin = new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {}
@@ -59,13 +57,8 @@ class HttpsListenerTest {
         https = HttpClient.newBuilder().sslContext(ctx).sslParameters(params).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-    }
-
     static URI uri(String scheme, String path) {
-        return URI.create(scheme + "://127.0.0.1:" + relay.webHttpsAddress().getPort() + path);
+        return URI.create(scheme + "://127.0.0.1:" + relay.server().webHttpsAddress().getPort() + path);
     }
 
     @Test
@@ -75,7 +68,7 @@ class HttpsListenerTest {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("ok\n");
         assertThat(https.send(HttpRequest.newBuilder(uri("https", "/certificate.sha256")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(relay.certificateSha256());
+                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(relay.server().certificateSha256());
     }
 
     @Test

@@ -57,7 +57,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moqrelay.it.qmux.RawQmuxPeer;
 import org.moqrelay.relay.server.AuthConfig;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.relay.server.WebHttpsConfig;
 import org.moqrelay.transport.qmux.wire.QmuxFrame;
@@ -100,9 +99,8 @@ class HttpsMutualTlsTest {
         caPem = dir.resolve("ca.pem");
         writePem(caPem, ca);
         // Without a certificate only anon/ is open: elsewhere a tokenless client is refused.
-        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withAuth(AuthConfig.publicOnly(List.of("anon")))
-                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null, List.of(caPem))).withQuicThreads(Relays.THREADS));
+        relay = Relays.startQuicOnly(c -> c.withAuth(AuthConfig.publicOnly(List.of("anon")))
+                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), null, null, List.of(caPem))));
     }
 
     @AfterEach
@@ -209,9 +207,8 @@ class HttpsMutualTlsTest {
         CertificateBundle first = Certificates.generateSelfSigned(List.of("localhost", "127.0.0.1"));
         Certificates.writePem(first, cert, key);
         ClientCert trusted = peer(ca, caKeys, Duration.ofDays(1));
-        try (RelayServer own = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withAuth(AuthConfig.NONE)
-                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), cert, key, List.of(caPem))).withQuicThreads(Relays.THREADS))) {
+        try (RelayServer own = Relays.startQuicOnly(c -> c.withAuth(AuthConfig.NONE)
+                .withWebHttps(new WebHttpsConfig(new InetSocketAddress("127.0.0.1", 0), cert, key, List.of(caPem))))) {
             URI wss = URI.create("wss://127.0.0.1:" + own.webHttpsAddress().getPort() + "/room");
             assertThat(upgradeStatus(client(trusted, first.sha256Hex()), wss)).isEqualTo(101);
 

@@ -5,11 +5,9 @@ import static org.moqrelay.it.RawMoqPeer.encode;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -17,16 +15,11 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.moqrelay.relay.server.RelayConfig;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.Connection;
-import org.moqrelay.session.spi.ConnectionHandler;
-import org.moqrelay.session.spi.RecvStream;
-import org.moqrelay.transport.quic.EventLoops;
+import org.moqrelay.session.spi.RefusingHandler;
 import org.moqrelay.transport.quic.QuicTransportConfig;
 import org.moqrelay.transport.webtransport.WebTransportClient;
 import org.moqrelay.wire.LiteVersion;
@@ -43,25 +36,14 @@ class KeepAliveTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** Subscribe id 2^53-1 (an 8-byte varint), group 0, timestamp 0, no payload. */
     private static final byte[] KEEP_ALIVE = HexFormat.of().parseHex("c01fffffffffffff" + "00" + "00");
-    static RelayServer relay;
-    static EventLoopGroup clients;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withQuic(QuicTransportConfig.DEFAULT.withIdleTimeout(IDLE_TIMEOUT)).withQuicThreads(Relays.THREADS));
-        clients = EventLoops.newGroup(1, "it-keep-alive");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-    }
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(
+            () -> Relays.startQuicOnly(c -> c.withQuic(QuicTransportConfig.DEFAULT.withIdleTimeout(IDLE_TIMEOUT))))
+            .withClients(1, "it-keep-alive");
 
     @Test
     void aQuietLite05SessionGetsKeepAlivesAndOutlivesTheIdleTimeout() throws Exception {
-        try (RawMoqPeer peer = RawMoqPeer.connect(clients, relay)) {
+        try (RawMoqPeer peer = RawMoqPeer.connect(relay.clients(), relay.server())) {
             peer.sendSetup(encode(Setup.of(1234, "/anon", null, null)));
             // Four periods, longer than the idle timeout, in which the peer sends nothing but ACKs.
             for (int i = 0; i < 4; i++) {
@@ -76,7 +58,7 @@ class KeepAliveTest {
     void aPeerWithAShorterIdleTimeoutGetsKeepAlivesWithinIt() throws Exception {
         // This relay's own 30 s idle timeout means a keep-alive every 10 s; the peer's 1.5 s rules the connection.
         RelayServer defaults = Relays.startDev();
-        try (RawMoqPeer peer = RawMoqPeer.connect(clients, defaults, LiteVersion.LITE_05, Duration.ofMillis(1500))) {
+        try (RawMoqPeer peer = RawMoqPeer.connect(relay.clients(), defaults, LiteVersion.LITE_05, Duration.ofMillis(1500))) {
             peer.sendSetup(encode(Setup.of(1236, "/anon", null, null)));
             for (int i = 0; i < 4; i++) {
                 assertThat(peer.awaitDatagram(WAIT)).as("datagram %d", i).isEqualTo(KEEP_ALIVE);
@@ -96,27 +78,15 @@ class KeepAliveTest {
         URI url = URI.create("https://127.0.0.1:" + defaults.quicAddress().getPort() + "/anon");
         BlockingQueue<byte[]> datagrams = new LinkedBlockingQueue<>();
         try {
-            Connection c = WebTransportClient.connect(clients, ssl, QuicTransportConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(1500)),
-                    url, List.of(LiteVersion.LITE_05.alpn())).get(10, TimeUnit.SECONDS);
-            c.eventLoop().execute(() -> c.handler(new ConnectionHandler() {
-                @Override
-                public void onBidiStream(BidiStream stream) {
-                    stream.reset(0);
-                }
-
-                @Override
-                public void onUniStream(RecvStream stream) {
-                    stream.stopSending(0);
-                }
-
+            Connection c = WebTransportClient.connect(relay.clients(), ssl,
+                    QuicTransportConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(1500)), url, List.of(LiteVersion.LITE_05.alpn()))
+                    .get(10, TimeUnit.SECONDS);
+            c.eventLoop().execute(() -> c.handler(new RefusingHandler() {
                 @Override
                 public void onDatagram(ByteBuf data) {
                     datagrams.add(ByteBufUtil.getBytes(data));
                     data.release();
                 }
-
-                @Override
-                public void onClosed(long code, String reason, boolean clean) {}
             }));
             for (int i = 0; i < 4; i++) {
                 assertThat(datagrams.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("datagram %d", i).isEqualTo(KEEP_ALIVE);
@@ -131,8 +101,8 @@ class KeepAliveTest {
 
     @Test
     void aLite04SessionGetsNoDatagrams() throws Exception {
-        try (RawMoqPeer old = RawMoqPeer.connect(clients, relay, LiteVersion.LITE_04);
-             RawMoqPeer current = RawMoqPeer.connect(clients, relay)) {
+        try (RawMoqPeer old = RawMoqPeer.connect(relay.clients(), relay.server(), LiteVersion.LITE_04);
+             RawMoqPeer current = RawMoqPeer.connect(relay.clients(), relay.server())) {
             current.sendSetup(encode(Setup.of(1235, "/anon", null, null)));
             // The lite-04 session started first: had it keep-alives, it would have got some by
             // the time the lite-05 one has three. Its own round trips keep it open meanwhile.

@@ -3,7 +3,6 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +13,9 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
@@ -25,41 +24,27 @@ import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.metrics.RelayMetrics;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
 
 /** A relay with the internal ops listener: its counters move with real traffic, scraped over HTTP. */
 class MetricsEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    static RelayServer relay;
-    static EventLoopGroup clients;
-    static HttpClient http;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withInternalListen(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS));
-        clients = EventLoops.newGroup(2, "it-clients");
-        http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-        if (http != null) http.close();
-    }
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(
+            () -> Relays.startQuicOnly(c -> c.withInternalListen(new InetSocketAddress("127.0.0.1", 0))))
+            .withClients(2, "it-clients");
+    @AutoClose
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     static MoqClient connect(String path) throws Exception {
-        URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + path);
-        return MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
+        URI url = URI.create("moqt://127.0.0.1:" + relay.server().quicAddress().getPort() + path);
+        return MoqClient.connect(relay.clients(), url, ClientOptions.pinned(relay.server().certificateSha256())).get(10, TimeUnit.SECONDS);
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + relay.internalAddress().getPort() + path);
+        URI uri = URI.create("http://127.0.0.1:" + relay.server().internalAddress().getPort() + path);
         return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -102,7 +87,7 @@ class MetricsEndToEndTest {
         MoqClient sub = connect("/anon");
         try {
             Track t = pub.publish(Path.of("metrics/one")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/metrics/one"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/metrics/one"), 10);
             Group g0 = t.createGroup(0);
             byte[] first = TestStream.payload(0, 0, 40);
             g0.append(0, Unpooled.wrappedBuffer(first));

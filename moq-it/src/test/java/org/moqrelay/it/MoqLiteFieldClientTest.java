@@ -8,17 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.it.browser.BrowserSupport;
 import org.moqrelay.it.browser.PageResult;
 import org.moqrelay.it.node.NodeClient;
 import org.moqrelay.it.node.NodeSupport;
 import org.moqrelay.it.node.RelayLog;
-import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.Path;
 
 /**
@@ -38,29 +36,19 @@ import org.moqrelay.wire.Path;
 class MoqLiteFieldClientTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    static RelayServer relay;
-    static RelayLog relayLog;
-
-    @BeforeAll
-    static void start() throws Exception {
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(() -> {
         NodeSupport.requireNode();
         if (!Files.isDirectory(BrowserSupport.jsDir().resolve("node_modules/@moq/lite"))) {
             Assertions.fail("npm package @moq/lite missing in " + BrowserSupport.jsDir()
                     + " (Maven installs it in generate-test-resources; by hand: bash moq-it/src/test/js/prepare.sh)");
         }
-        relayLog = RelayLog.capture();
-        relay = Relays.startDev();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (relayLog != null) relayLog.close();
-    }
+        return Relays.startDev();
+    }).withLog();
 
     static Map<String, String> params(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("relay", "http://127.0.0.1:" + relay.webAddress().getPort() + "/anon");
+        m.put("relay", "http://127.0.0.1:" + relay.server().webAddress().getPort() + "/anon");
         for (int i = 0; i + 1 < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
         return m;
     }
@@ -99,10 +87,10 @@ class MoqLiteFieldClientTest {
      */
     static void assertRelayTookTheLegacyPath(PageResult r) {
         long port = ((Number) r.get("localPort")).longValue();
-        String open = relayLog.awaitWebSocketSession(port, Duration.ofSeconds(5));
+        String open = relay.log().awaitWebSocketSession(port, Duration.ofSeconds(5));
         assertThat(RelayLog.subprotocolIn(open)).as("relay log: %s", open).isEqualTo("qmux-00");
         assertThat(open).as("relay log: %s", open).contains(" moq-lite-02 ").contains("path '/anon'");
-        assertThat(relayLog.linesContaining(":" + port + " ")).as("relay log lines for the @moq/lite client")
+        assertThat(relay.log().linesContaining(":" + port + " ")).as("relay log lines for the @moq/lite client")
                 .noneMatch(l -> l.contains("legacy setup failed"));
     }
 
@@ -113,11 +101,11 @@ class MoqLiteFieldClientTest {
      */
     static void assertRelayClosedTheSessionCleanly(PageResult r) {
         long port = ((Number) r.get("localPort")).longValue();
-        String open = relayLog.awaitWebSocketSession(port, Duration.ofSeconds(5));
+        String open = relay.log().awaitWebSocketSession(port, Duration.ofSeconds(5));
         int at = open.indexOf("session ");
         String id = open.substring(at + "session ".length(), open.indexOf(" open:", at));
-        relayLog.await(l -> l.contains("session " + id + " closed"), Duration.ofSeconds(5), "session " + id + " closed");
-        assertThat(relayLog.linesContaining(":" + port + " ")).as("relay log lines for the @moq/lite client on port %d", port)
+        relay.log().await(l -> l.contains("session " + id + " closed"), Duration.ofSeconds(5), "session " + id + " closed");
+        assertThat(relay.log().linesContaining(":" + port + " ")).as("relay log lines for the @moq/lite client on port %d", port)
                 .noneMatch(l -> l.contains("protocol error"));
     }
 
@@ -154,7 +142,7 @@ class MoqLiteFieldClientTest {
             // @moq/lite closes its broadcast and, at once, its connection (APPLICATION_CLOSE 0), before
             // its ANNOUNCE(ended) is out: a clean close withdraws the broadcast at once; only an abrupt
             // loss would keep it for the linger time (5 s).
-            Relays.awaitUnannounced(relay.origin(), Path.of("anon/" + broadcast), 5);
+            Relays.awaitUnannounced(relay.server().origin(), Path.of("anon/" + broadcast), 5);
             assertThat((System.nanoTime() - stoppedAt) / 1_000_000).as("ms from the publisher's result to the withdrawal")
                     .isLessThan(3_000);
         }

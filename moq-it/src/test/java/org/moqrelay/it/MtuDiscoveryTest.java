@@ -17,7 +17,6 @@ import org.moqrelay.client.TrackReader;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.QuicTransportConfig;
@@ -95,8 +94,7 @@ class MtuDiscoveryTest {
         private TrackReader reader;
 
         Transfer(boolean discovery) throws Exception {
-            relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                    .withQuic(QuicTransportConfig.DEFAULT.withMtuDiscovery(discovery)).withQuicThreads(1));
+            relay = Relays.startQuicOnly(c -> c.withQuic(QuicTransportConfig.DEFAULT.withMtuDiscovery(discovery)).withQuicThreads(1));
             try {
                 nat = UdpForwarder.open(clients.next(), relay.quicAddress());
                 pub = connect(relay.quicAddress());

@@ -22,7 +22,6 @@ import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TrackReader;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Track;
-import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.session.lite.LiteSession;
 import org.moqrelay.transport.quic.EventLoops;
@@ -67,7 +66,7 @@ class NatRebindingTest {
     @ParameterizedTest(name = "{0} QUIC socket(s)")
     @ValueSource(ints = {1, 2})
     void aSubscriberWhosePortChangesKeepsReceivingWhicheverSocketItsPacketsReach(int sockets) throws Exception {
-        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null).withQuicThreads(sockets));
+        relay = Relays.startQuicOnly(c -> c.withQuicThreads(sockets));
         assertThat(relay.quicSockets()).isEqualTo(sockets);
         MoqClient pub = connect(relay.quicAddress());
         Track track = pub.publish(Path.of("nat/cam")).createTrack("video", TrackInfo.DEFAULT);

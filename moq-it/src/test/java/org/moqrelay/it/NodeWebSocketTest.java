@@ -15,10 +15,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,7 +26,6 @@ import org.moqrelay.it.browser.PageResult;
 import org.moqrelay.it.node.NodeClient;
 import org.moqrelay.it.node.NodeSupport;
 import org.moqrelay.it.node.RelayLog;
-import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.Path;
 
 /**
@@ -47,24 +45,14 @@ class NodeWebSocketTest {
             "qmux-02.moq-lite-03", "qmux-01.moq-lite-03", "qmux-00.moq-lite-03",
             "qmux-02.moql", "qmux-01.moql", "qmux-00.moql");
 
-    static RelayServer relay;
-    static RelayLog relayLog;
-
-    @BeforeAll
-    static void start() throws Exception {
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(() -> {
         NodeSupport.requireNode();
-        relayLog = RelayLog.capture();
-        relay = Relays.startDevSamePort();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (relayLog != null) relayLog.close();
-    }
+        return Relays.startDevSamePort();
+    }).withLog();
 
     static String relayUrl() {
-        return "http://127.0.0.1:" + relay.webAddress().getPort() + "/anon";
+        return "http://127.0.0.1:" + relay.server().webAddress().getPort() + "/anon";
     }
 
     static Map<String, String> params(String... kv) {
@@ -123,7 +111,7 @@ class NodeWebSocketTest {
     static void assertRelayChose(PageResult r, String subprotocol) {
         Object port = r.get("localPort");
         assertThat(port).as("client local port reported by the runner: %s", r).isInstanceOf(Number.class);
-        String line = relayLog.awaitWebSocketSession(((Number) port).longValue(), Duration.ofSeconds(5));
+        String line = relay.log().awaitWebSocketSession(((Number) port).longValue(), Duration.ofSeconds(5));
         assertThat(RelayLog.subprotocolIn(line)).as("relay log: %s", line).isEqualTo(subprotocol);
     }
 
@@ -224,7 +212,7 @@ class NodeWebSocketTest {
                 Map<String, Object> active = watcher.awaitEvent("announce",
                         e -> "live".equals(e.get("path")) && Boolean.TRUE.equals(e.get("active")), WAIT);
                 assertThat(active).containsEntry("active", true);
-                Relays.awaitAnnounced(relay.origin(), Path.of("anon/node/ann/live"), 5);
+                Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/node/ann/live"), 5);
                 pub.stop();
                 PageResult p = pub.awaitResult(WAIT);
                 assertThat(p.ok()).as("%s%s", p, pub.diagnostics()).isTrue();
@@ -240,7 +228,7 @@ class NodeWebSocketTest {
                         Map.of("path", "live", "active", true), Map.of("path", "live", "active", false)));
                 // A publisher that closes cleanly is withdrawn at once, not after the linger period.
                 assertThat(withdrawnAfterMs).as("ms from the publisher's result to the withdrawal").isLessThan(3_000);
-                Relays.awaitUnannounced(relay.origin(), Path.of("anon/node/ann/live"), 5);
+                Relays.awaitUnannounced(relay.server().origin(), Path.of("anon/node/ann/live"), 5);
             }
         }
     }
@@ -274,7 +262,7 @@ class NodeWebSocketTest {
     @ParameterizedTest(name = "offer [{0}]")
     @ValueSource(strings = {"qmux-02", "qmux-01", "qmux-00", "webtransport", "qmux-01.moql", "qmux-00.moql", "-"})
     void legacyOffersNegotiateMoqLite02InSetupAndCarryEveryFrame(String offer) {
-        int before = relayLog.lines().size();
+        int before = relay.log().lines().size();
         String expected = offer.equals("-") ? "" : offer;
         PageResult[] r = publishAndSubscribe("legacy-" + offer, "node/legacy-" + (offer.equals("-") ? "none" : offer.replace('.', '-')),
                 offer, offer, 2, 0);
@@ -285,7 +273,7 @@ class NodeWebSocketTest {
             assertThat(x.get("offered")).isEqualTo(offer.equals("-") ? List.of() : List.of(offer));
             assertRelayChose(x, offer.equals("-") ? "(none)" : offer);
         }
-        List<String> lines = relayLog.lines();
+        List<String> lines = relay.log().lines();
         assertThat(lines.subList(before, lines.size())).as("relay log during this test").noneMatch(l -> l.contains("protocol error"));
     }
 
@@ -294,7 +282,7 @@ class NodeWebSocketTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         CompletionStage<WebSocket> ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .subprotocols("foo", "qmux-03.moq-lite-05")
-                .buildAsync(URI.create("ws://127.0.0.1:" + relay.webAddress().getPort() + "/anon"), new WebSocket.Listener() {});
+                .buildAsync(URI.create("ws://127.0.0.1:" + relay.server().webAddress().getPort() + "/anon"), new WebSocket.Listener() {});
         Throwable t = catchThrowable(() -> ws.toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertThat(t).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(WebSocketHandshakeException.class);
         WebSocketHandshakeException e = (WebSocketHandshakeException) t.getCause();
@@ -314,7 +302,7 @@ class NodeWebSocketTest {
     void aWebSocketWithoutAnyOfferIsUpgraded() throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + relay.webAddress().getPort() + "/anon"), new WebSocket.Listener() {})
+                .buildAsync(URI.create("ws://127.0.0.1:" + relay.server().webAddress().getPort() + "/anon"), new WebSocket.Listener() {})
                 .get(10, TimeUnit.SECONDS);
         try {
             assertThat(ws.getSubprotocol()).as("no Sec-WebSocket-Protocol in the 101 response").isEmpty();

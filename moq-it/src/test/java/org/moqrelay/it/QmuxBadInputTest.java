@@ -7,7 +7,6 @@ import static org.moqrelay.it.RawMoqPeer.hex;
 import static org.moqrelay.it.RawMoqPeer.varint;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -16,16 +15,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.moqrelay.client.TrackReader;
-import org.moqrelay.it.qmux.HealthyPair;
 import org.moqrelay.it.qmux.RawQmuxPeer;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
@@ -35,7 +32,6 @@ import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.transport.qmux.wire.QmuxFrame;
 import org.moqrelay.transport.qmux.wire.QmuxParams;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
@@ -73,31 +69,23 @@ class QmuxBadInputTest {
     private static final long FRAME_ENCODING_ERROR = 0x7;
     private static final long PROTOCOL_VIOLATION = 0xa;
 
-    static RelayServer relay;
-    static EventLoopGroup clients;
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(QmuxBadInputTest::startRelay).withClients(2, "it-qmux-bad-input");
 
     private HealthyPair healthy;
     private RawQmuxPeer bad;
 
     enum Binding { WEBSOCKET, TCP }
 
-    @BeforeAll
-    static void start() throws Exception {
+    private static RelayServer startRelay() throws Exception {
         RelayConfig dev = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
-        relay = RelayServer.start(new RelayConfig(dev.serverBind(), null, null, dev.tlsGenerate(), dev.webHttpListen(),
+        return RelayServer.start(new RelayConfig(dev.serverBind(), null, null, dev.tlsGenerate(), dev.webHttpListen(),
                 dev.auth(), LINGER_MILLIS, 0, new InetSocketAddress("127.0.0.1", 0), null).withQuicThreads(Relays.THREADS));
-        clients = EventLoops.newGroup(2, "it-qmux-bad-input");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
     }
 
     @BeforeEach
     void startHealthyPair() throws Exception {
-        healthy = HealthyPair.start(relay, clients, WAIT);
+        healthy = HealthyPair.overTcp(relay.server(), relay.clients(), WAIT);
         healthy.assertFlowing(); // before the bad input
     }
 
@@ -115,8 +103,9 @@ class QmuxBadInputTest {
     /** Connected, nothing sent yet (the relay sends its parameters at once). */
     private static RawQmuxPeer connect(Binding b) throws Exception {
         return b == Binding.WEBSOCKET
-                ? RawQmuxPeer.webSocket(URI.create("ws://127.0.0.1:" + relay.webAddress().getPort() + "/anon"), "qmux-01.moq-lite-05")
-                : RawQmuxPeer.tcp(relay.tcpAddress());
+                ? RawQmuxPeer.webSocket(URI.create("ws://127.0.0.1:" + relay.server().webAddress().getPort() + "/anon"),
+                        "qmux-01.moq-lite-05")
+                : RawQmuxPeer.tcp(relay.server().tcpAddress());
     }
 
     /** Our parameters: the recommended ones, plus in-band ALPN moq-lite-05 on TCP. */
@@ -182,7 +171,7 @@ class QmuxBadInputTest {
         // (FIN, binary, masked, 64-bit length, mask key): the relay must refuse on the header. (Were
         // the payload sent too, the relay would close with most of it unread, and the kernel would
         // answer with a RST that may overtake its Close frame.)
-        bad = RawQmuxPeer.webSocketOverSocket(new InetSocketAddress("127.0.0.1", relay.webAddress().getPort()), "/anon",
+        bad = RawQmuxPeer.webSocketOverSocket(new InetSocketAddress("127.0.0.1", relay.server().webAddress().getPort()), "/anon",
                 "qmux-01.moq-lite-05");
         bad.awaitRelayParams(WAIT);
         bad.sendParams(params(Binding.WEBSOCKET));
@@ -234,7 +223,7 @@ class QmuxBadInputTest {
     void aLegacyWebSocketStreamFarBeyondTheOpenStreamCapClosesThatSessionWithStreamLimitError() throws Exception {
         // No subprotocol: the legacy framing, which has no stream credits. Opening a stream opens
         // every lower one too, so this one frame would otherwise have the relay create 2^59 streams.
-        bad = RawQmuxPeer.webSocketLegacy(URI.create("ws://127.0.0.1:" + relay.webAddress().getPort() + "/anon"));
+        bad = RawQmuxPeer.webSocketLegacy(URI.create("ws://127.0.0.1:" + relay.server().webAddress().getPort() + "/anon"));
         long sent = System.nanoTime();
         bad.writeStream(1L << 61, hex("00"), false);
 
@@ -308,7 +297,7 @@ class QmuxBadInputTest {
         bad.writeStream(announces, concat(encode(new AnnounceOk(origin, 1)),
                 encode(new Announce(Announce.Status.ACTIVE, Path.of(name), List.of()))), false);
         Path full = Path.of("anon/" + name);
-        Broadcast evil = HealthyPair.awaitAnnounced(relay.origin(), full, WAIT);
+        Broadcast evil = Relays.awaitAnnounced(relay.server().origin(), full, WAIT);
 
         // A viewer inside the relay makes it SUBSCRIBE upstream to us.
         Track video = evil.track("video");
@@ -335,9 +324,9 @@ class QmuxBadInputTest {
                     .isLessThan(PROMPT_MILLIS);
             assertThat(g.error()).isEqualTo(ErrorCode.CANCEL);
             assertThat(g.frameCount()).as("the frame that arrived stays readable").isEqualTo(1);
-            assertThat(relay.origin().broadcast(full)).as("the broadcast lingers").isSameAs(evil);
+            assertThat(relay.server().origin().broadcast(full)).as("the broadcast lingers").isSameAs(evil);
 
-            long gone = HealthyPair.awaitUnannounced(relay.origin(), full, WAIT);
+            long gone = Relays.awaitUnannounced(relay.server().origin(), full, WAIT);
             assertThat(TimeUnit.NANOSECONDS.toMillis(gone - aborted)).as("ms from the abort to the withdrawal")
                     .isBetween(LINGER_MILLIS, LINGER_MILLIS + PROMPT_MILLIS);
         }

@@ -547,9 +547,7 @@ final class RawMoqPeer implements AutoCloseable {
 
     /** The minimal QUIC varint encoding of {@code v}. */
     static byte[] varint(long v) {
-        ByteBuf b = Unpooled.buffer(8);
-        VarInts.write(b, v);
-        return ByteBufUtil.getBytes(b);
+        return VarInts.toBytes(v);
     }
 
     /** A well-formed lite-05 message with its size prefix (and type id where it has one). */

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
@@ -23,34 +21,21 @@ import org.moqrelay.model.Track;
 import org.moqrelay.model.TrackException;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.wire.ErrorCode;
-import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
 
 /** Java client publishes, relay fans out, Java clients subscribe: raw QUIC, moq-lite-05. */
 class RawQuicEndToEndTest {
-    static RelayServer relay;
-    static EventLoopGroup clients;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = Relays.startDev();
-        clients = EventLoops.newGroup(2, "it-clients");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-    }
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(Relays::startDev).withClients(2, "it-clients");
 
     static URI url(String path) {
-        return URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + path);
+        return URI.create("moqt://127.0.0.1:" + relay.server().quicAddress().getPort() + path);
     }
 
     static MoqClient connect(String path) throws Exception {
-        return MoqClient.connect(clients, url(path), ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
+        return MoqClient.connect(relay.clients(), url(path), ClientOptions.pinned(relay.server().certificateSha256()))
+                .get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -58,7 +43,7 @@ class RawQuicEndToEndTest {
         try (MoqClient pub = connect("/anon"); MoqClient sub = connect("/anon")) {
             Broadcast b = pub.publish(Path.of("e2e/one"));
             Track t = b.createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/one"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/e2e/one"), 10);
 
             Group g0 = t.createGroup(0);
             g0.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 0)));
@@ -97,7 +82,7 @@ class RawQuicEndToEndTest {
                     .cause().extracting(e -> ((TrackException) e).code()).isEqualTo(ErrorCode.UNROUTABLE);
 
             pub.publish(Path.of("e2e/known")).createTrack("video", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/known"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/e2e/known"), 10);
             Track unknownTrack = sub.consume(Path.of("e2e/known")).track("audio");
             assertThatThrownBy(() -> unknownTrack.info().get(10, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TrackException.class)
@@ -113,7 +98,7 @@ class RawQuicEndToEndTest {
             MoqClient pub = connect("/anon");
             Broadcast b = pub.publish(Path.of("e2e/leaving"));
             Track t = b.createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/leaving"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/e2e/leaving"), 10);
             Group g = t.createGroup(0);
             g.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 0)));
             g.finish();
@@ -124,7 +109,7 @@ class RawQuicEndToEndTest {
                 assertThat(end).isNotNull();
                 assertThat(end.end()).isTrue();
             }
-            Relays.awaitUnannounced(relay.origin(), Path.of("anon/e2e/leaving"), 10);
+            Relays.awaitUnannounced(relay.server().origin(), Path.of("anon/e2e/leaving"), 10);
         }
     }
 
@@ -132,11 +117,11 @@ class RawQuicEndToEndTest {
     void aBroadcastLingersAfterItsPublisherIsLostThenEnds() throws Exception {
         MoqClient pub = connect("/anon");
         pub.publish(Path.of("e2e/lost")).createTrack("frames", TrackInfo.DEFAULT);
-        Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/lost"), 10);
+        Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/e2e/lost"), 10);
         long lostAt = System.nanoTime();
         pub.session().close(ErrorCode.TRANSPORT.code(), "simulated loss");
         pub.session().closed().get(5, TimeUnit.SECONDS);
-        Relays.awaitUnannounced(relay.origin(), Path.of("anon/e2e/lost"), 20);
+        Relays.awaitUnannounced(relay.server().origin(), Path.of("anon/e2e/lost"), 20);
         long lingeredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostAt);
         // Lost, not closed cleanly: the relay keeps it announced for its linger period (5 s by default).
         assertThat(lingeredMillis).isGreaterThanOrEqualTo(RelayConfig.DEFAULT_LINGER_MILLIS - 500);
@@ -146,7 +131,7 @@ class RawQuicEndToEndTest {
     void aCachedGroupCanBeFetchedWholeAndAMissingOneIsNotFound() throws Exception {
         try (MoqClient pub = connect("/anon"); MoqClient sub = connect("/anon")) {
             Track t = pub.publish(Path.of("e2e/fetch")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/fetch"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/e2e/fetch"), 10);
             try (TrackReader reader = new TrackReader(sub.consume(Path.of("e2e/fetch")).track("frames"), Demand.LATEST)) {
                 Group g = t.createGroup(7);
                 for (int f = 0; f < 3; f++) g.append(f, Unpooled.wrappedBuffer(TestStream.payload(7, f, 50)));
@@ -166,7 +151,7 @@ class RawQuicEndToEndTest {
     void largeFramesArriveWholeAcrossFlowControlWindows() throws Exception {
         try (MoqClient pub = connect("/anon"); MoqClient sub = connect("/anon")) {
             Track t = pub.publish(Path.of("e2e/large")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/e2e/large"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/e2e/large"), 10);
             try (TrackReader reader = new TrackReader(sub.consume(Path.of("e2e/large")).track("frames"), Demand.LATEST)) {
                 int[] sizes = {1 << 20, 3 << 20, 17};
                 Group g = t.createGroup(0);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
@@ -31,8 +33,19 @@ final class Relays {
 
     /** A development relay on 127.0.0.1 with free ports, everything public. */
     static RelayServer startDev() throws Exception {
-        return RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(THREADS));
+        return startDev(c -> c);
+    }
+
+    /** As {@link #startDev()}, with the development config changed by {@code customize}. */
+    static RelayServer startDev(UnaryOperator<RelayConfig> customize) throws Exception {
+        return RelayServer.start(customize.apply(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(THREADS)));
+    }
+
+    /** As {@link #startDev(UnaryOperator)}, without the HTTP listener: QUIC (and what {@code customize} adds) only. */
+    static RelayServer startQuicOnly(UnaryOperator<RelayConfig> customize) throws Exception {
+        return RelayServer.start(customize.apply(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
+                .withQuicThreads(THREADS)));
     }
 
     /**
@@ -44,7 +57,7 @@ final class Relays {
     }
 
     /** As {@link #startDevSamePort()}, with the development config changed by {@code customize}. */
-    static RelayServer startSamePort(java.util.function.UnaryOperator<RelayConfig> customize) throws Exception {
+    static RelayServer startSamePort(UnaryOperator<RelayConfig> customize) throws Exception {
         Exception last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port;
@@ -63,7 +76,12 @@ final class Relays {
 
     /** Completes when a broadcast at {@code path} is active in {@code origin}. */
     static Broadcast awaitAnnounced(Origin origin, Path path, long seconds) throws Exception {
-        return firstAnnounce(origin, path, new CompletableFuture<>(), seconds);
+        return awaitAnnounced(origin, path, Duration.ofSeconds(seconds));
+    }
+
+    /** Completes when a broadcast at {@code path} is active in {@code origin}; fails after {@code timeout}. */
+    static Broadcast awaitAnnounced(Origin origin, Path path, Duration timeout) throws Exception {
+        return firstAnnounce(origin, path, new CompletableFuture<>(), timeout);
     }
 
     /**
@@ -71,11 +89,11 @@ final class Relays {
      * completes first (the relay refused the session); fails after {@code seconds}.
      */
     static boolean announcedOrClosed(Origin origin, Path path, CompletableFuture<?> closed, long seconds) throws Exception {
-        return firstAnnounce(origin, path, closed, seconds) != null;
+        return firstAnnounce(origin, path, closed, Duration.ofSeconds(seconds)) != null;
     }
 
-    /** The broadcast at {@code path} once it is active, or null if {@code stop} completes first; fails after {@code seconds}. */
-    private static Broadcast firstAnnounce(Origin origin, Path path, CompletableFuture<?> stop, long seconds) throws Exception {
+    /** The broadcast at {@code path} once it is active, or null if {@code stop} completes first; fails after {@code timeout}. */
+    private static Broadcast firstAnnounce(Origin origin, Path path, CompletableFuture<?> stop, Duration timeout) throws Exception {
         CompletableFuture<Broadcast> f = new CompletableFuture<>();
         stop.whenComplete((v, e) -> f.complete(null));
         try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
@@ -88,24 +106,32 @@ final class Relays {
             public void onUnannounce(Broadcast b) {}
         })) {
             for (Broadcast b : w.initial()) if (b.path().equals(path)) f.complete(b);
-            return f.get(seconds, TimeUnit.SECONDS);
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     /** Completes when no broadcast is active at {@code path} in {@code origin}. */
     static void awaitUnannounced(Origin origin, Path path, long seconds) throws Exception {
-        CompletableFuture<Void> f = new CompletableFuture<>();
+        awaitUnannounced(origin, path, Duration.ofSeconds(seconds));
+    }
+
+    /**
+     * Completes when no broadcast is active at {@code path} in {@code origin}, and returns when
+     * that happened ({@link System#nanoTime()}); fails after {@code timeout}.
+     */
+    static long awaitUnannounced(Origin origin, Path path, Duration timeout) throws Exception {
+        CompletableFuture<Long> f = new CompletableFuture<>();
         try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
             @Override
             public void onAnnounce(Broadcast b) {}
 
             @Override
             public void onUnannounce(Broadcast b) {
-                if (b.path().equals(path)) f.complete(null);
+                if (b.path().equals(path)) f.complete(System.nanoTime());
             }
         })) {
-            if (origin.broadcast(path) == null) return;
-            f.get(seconds, TimeUnit.SECONDS);
+            if (origin.broadcast(path) == null) return System.nanoTime();
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -3,12 +3,10 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.moqrelay.client.ClientOptions;
@@ -18,9 +16,6 @@ import org.moqrelay.client.TrackReader;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
-import org.moqrelay.relay.server.RelayConfig;
-import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
@@ -30,21 +25,10 @@ import org.moqrelay.wire.lite.TrackInfo;
  * subscribing across versions through one relay: the same frames arrive whatever each side speaks.
  */
 class TransportMatrixTest {
-    static RelayServer relay;
-    static EventLoopGroup clients;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), null)
-                .withTcpBind(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS));
-        clients = EventLoops.newGroup(2, "it-matrix");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-    }
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(
+            () -> Relays.startQuicOnly(c -> c.withTcpBind(new InetSocketAddress("127.0.0.1", 0))))
+            .withClients(2, "it-matrix");
 
     /**
      * lite-03/04 carry no path on raw QUIC or TCP (no SETUP), so those sessions sit at the root and
@@ -53,9 +37,9 @@ class TransportMatrixTest {
     static MoqClient connect(String transport, LiteVersion v) throws Exception {
         String path = v.hasSetupStream() ? "/anon" : "";
         URI url = transport.equals("tcp")
-                ? URI.create("tcp://127.0.0.1:" + relay.tcpAddress().getPort() + path)
-                : URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + path);
-        return MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256()).withVersion(v))
+                ? URI.create("tcp://127.0.0.1:" + relay.server().tcpAddress().getPort() + path)
+                : URI.create("moqt://127.0.0.1:" + relay.server().quicAddress().getPort() + path);
+        return MoqClient.connect(relay.clients(), url, ClientOptions.pinned(relay.server().certificateSha256()).withVersion(v))
                 .get(10, TimeUnit.SECONDS);
     }
 
@@ -82,7 +66,7 @@ class TransportMatrixTest {
         String name = "matrix/" + pubTransport + pubVersion + "-" + subTransport + subVersion;
         try (MoqClient pub = connect(pubTransport, pubVersion); MoqClient sub = connect(subTransport, subVersion)) {
             Track t = pub.publish(pathFor(pubVersion, name)).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon").join(Path.of(name)), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon").join(Path.of(name)), 10);
             Group g0 = t.createGroup(0);
             g0.append(0, Unpooled.wrappedBuffer(TestStream.payload(0, 0, 10)));
             try (TrackReader reader = new TrackReader(sub.consume(pathFor(subVersion, name)).track("frames"), Demand.LATEST)) {

@@ -3,7 +3,6 @@ package org.moqrelay.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,18 +14,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.model.TrackException;
-import org.moqrelay.relay.server.RelayConfig;
-import org.moqrelay.relay.server.RelayServer;
-import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
@@ -39,39 +35,27 @@ import org.moqrelay.wire.lite.TrackInfo;
  */
 class UpstreamFetchEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    static RelayServer relay;
-    static EventLoopGroup clients;
-    static HttpClient http;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = RelayServer.start(RelayConfig.development(new InetSocketAddress("127.0.0.1", 0),
-                new InetSocketAddress("127.0.0.1", 0)).withInternalListen(new InetSocketAddress("127.0.0.1", 0)).withQuicThreads(Relays.THREADS));
-        clients = EventLoops.newGroup(2, "it-fetch");
-        http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (clients != null) clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-        if (http != null) http.close();
-    }
+    @RegisterExtension
+    static final RelayExtension relay = RelayExtension.of(
+            () -> Relays.startDev(c -> c.withInternalListen(new InetSocketAddress("127.0.0.1", 0))))
+            .withClients(2, "it-fetch");
+    @AutoClose
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     static MoqClient connect(LiteVersion v) throws Exception {
-        URI url = URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon");
-        return MoqClient.connect(clients, url, ClientOptions.pinned(relay.certificateSha256()).withVersion(v))
+        URI url = URI.create("moqt://127.0.0.1:" + relay.server().quicAddress().getPort() + "/anon");
+        return MoqClient.connect(relay.clients(), url, ClientOptions.pinned(relay.server().certificateSha256()).withVersion(v))
                 .get(10, TimeUnit.SECONDS);
     }
 
     static CompletableFuture<HttpResponse<String>> httpFetch(String path) {
-        URI uri = URI.create("http://127.0.0.1:" + relay.webAddress().getPort() + path);
+        URI uri = URI.create("http://127.0.0.1:" + relay.server().webAddress().getPort() + path);
         return http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(40)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
     }
 
     static MetricsEndToEndTest.Scrape scrape() throws Exception {
-        return MetricsEndToEndTest.Scrape.of(relay);
+        return MetricsEndToEndTest.Scrape.of(relay.server());
     }
 
     /** Scrapes until {@code done} holds (at most 10 s) and asserts it. */
@@ -110,7 +94,7 @@ class UpstreamFetchEndToEndTest {
     void anUncachedGroupIsFetchedFromThePublisherOverMoqLiteAndHttpThenServedFromTheCache() throws Exception {
         try (MoqClient pub = connect(LiteVersion.LITE_05); MoqClient sub = connect(LiteVersion.LITE_05)) {
             Track t = pub.publish(Path.of("uf/one")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/uf/one"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/uf/one"), 10);
             // Nobody subscribes: the relay has never seen these groups.
             group(t, 5, 3).finish();
             group(t, 6, 2).finish();
@@ -137,7 +121,7 @@ class UpstreamFetchEndToEndTest {
         try (MoqClient pub = connect(LiteVersion.LITE_05); MoqClient sub1 = connect(LiteVersion.LITE_05);
              MoqClient sub2 = connect(LiteVersion.LITE_05)) {
             Track t = pub.publish(Path.of("uf/many")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/uf/many"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/uf/many"), 10);
             // Still being written, no frame yet: the upstream fetch waits for data.
             Group g = t.createGroup(7);
             MetricsEndToEndTest.Scrape start = scrape();
@@ -168,7 +152,7 @@ class UpstreamFetchEndToEndTest {
     void aGroupThePublisherDoesNotHaveIsNotFoundOverMoqLiteAnd404OverHttp() throws Exception {
         try (MoqClient pub = connect(LiteVersion.LITE_05); MoqClient sub = connect(LiteVersion.LITE_05)) {
             pub.publish(Path.of("uf/missing")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/uf/missing"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/uf/missing"), 10);
             long before = upstreamFetches();
             assertThat(failure(sub.session().fetch(Path.of("uf/missing"), "frames", 42))).isEqualTo(ErrorCode.NOT_FOUND);
             HttpResponse<String> r = httpFetch("/fetch/anon/uf/missing/frames?group=42").get(20, TimeUnit.SECONDS);
@@ -177,8 +161,8 @@ class UpstreamFetchEndToEndTest {
             // A track the publisher does not have is a 404 too, decided by the publisher.
             assertThat(httpFetch("/fetch/anon/uf/missing/audio?group=0").get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
             assertThat(upstreamFetches()).isEqualTo(before + 3);
-            assertThat(relay.origin().broadcast(Path.of("anon/uf/missing")).track("frames").group(42)).isNull();
-            assertThat(relay.sessionCount()).isGreaterThanOrEqualTo(2);
+            assertThat(relay.server().origin().broadcast(Path.of("anon/uf/missing")).track("frames").group(42)).isNull();
+            assertThat(relay.server().sessionCount()).isGreaterThanOrEqualTo(2);
         }
     }
 
@@ -187,11 +171,11 @@ class UpstreamFetchEndToEndTest {
         MoqClient pub = connect(LiteVersion.LITE_05);
         try (MoqClient sub = connect(LiteVersion.LITE_05)) {
             Track t = pub.publish(Path.of("uf/gone")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/uf/gone"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/uf/gone"), 10);
             group(t, 3, 1); // one frame, then the publisher leaves before finishing the group
             CompletableFuture<List<byte[]>> viaLite = sub.session().fetch(Path.of("uf/gone"), "frames", 3);
             CompletableFuture<HttpResponse<String>> viaHttp = httpFetch("/fetch/anon/uf/gone/frames?group=3");
-            Track relayed = relay.origin().broadcast(Path.of("anon/uf/gone")).track("frames");
+            Track relayed = relay.server().origin().broadcast(Path.of("anon/uf/gone")).track("frames");
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while ((relayed.group(3) == null || relayed.group(3).frameCount() < 1) && System.nanoTime() < deadline) Thread.sleep(10);
             Group cached = relayed.group(3);
@@ -201,7 +185,7 @@ class UpstreamFetchEndToEndTest {
             assertThat(failure(viaLite)).isEqualTo(ErrorCode.CANCEL);
             // HTTP had its 200 and the first frame: the body is cut short, not completed.
             assertThat(viaHttp).failsWithin(Duration.ofSeconds(20));
-            Relays.awaitUnannounced(relay.origin(), Path.of("anon/uf/gone"), 10);
+            Relays.awaitUnannounced(relay.server().origin(), Path.of("anon/uf/gone"), 10);
             // Nothing is left holding the group's payloads.
             deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (cached.state() != Group.State.EVICTED && System.nanoTime() < deadline) Thread.sleep(10);
@@ -219,7 +203,7 @@ class UpstreamFetchEndToEndTest {
         try (MoqClient pub = connect(LiteVersion.LITE_04); MoqClient sub = connect(LiteVersion.LITE_05)) {
             // Raw QUIC before lite-05 carries no path: the publisher's session is at the root.
             Track t = pub.publish(Path.of("anon/uf/old")).createTrack("frames", TrackInfo.DEFAULT);
-            Relays.awaitAnnounced(relay.origin(), Path.of("anon/uf/old"), 10);
+            Relays.awaitAnnounced(relay.server().origin(), Path.of("anon/uf/old"), 10);
             group(t, 1, 1).finish();
             long before = upstreamFetches();
             assertThat(failure(sub.session().fetch(Path.of("uf/old"), "frames", 1))).isEqualTo(ErrorCode.VERSION);

@@ -1,6 +1,7 @@
 package org.moqrelay.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * QUIC variable-length integers (RFC 9000 §16), the integer encoding of every moq-lite version.
@@ -34,6 +35,13 @@ public final class VarInts {
             case 4 -> out.writeInt((int) (v | 0x8000_0000L));
             default -> out.writeLong(v | 0xC000_0000_0000_0000L);
         }
+    }
+
+    /** The minimal encoding of {@code v} as an array of its own (a parameter value, a test vector). */
+    public static byte[] toBytes(long v) {
+        byte[] out = new byte[size(v)];
+        write(Unpooled.wrappedBuffer(out).clear(), v);
+        return out;
     }
 
     /** Length in bytes of the varint starting at {@code index}, from its first byte. */

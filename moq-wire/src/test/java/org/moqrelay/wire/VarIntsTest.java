@@ -46,6 +46,7 @@ class VarIntsTest {
         assertThat(out.readerIndex()).as("peek consumes nothing").isZero();
         assertThat(VarInts.read(out)).isEqualTo(value);
         assertThat(out.isReadable()).isFalse();
+        assertThat(VarInts.toBytes(value)).isEqualTo(wire);
     }
 
     @Test

@@ -14,9 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.ConnectionHandler;
-import org.moqrelay.session.spi.RecvStream;
+import org.moqrelay.session.spi.RefusingHandler;
 import org.moqrelay.session.spi.SendStream;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.QuicConnection;
@@ -85,23 +84,5 @@ public final class StackFanoutServer {
         }
     }
 
-    private static final ConnectionHandler IGNORE = new ConnectionHandler() {
-        @Override
-        public void onBidiStream(BidiStream stream) {
-            stream.reset(0);
-        }
-
-        @Override
-        public void onUniStream(RecvStream stream) {
-            stream.stopSending(0);
-        }
-
-        @Override
-        public void onDatagram(ByteBuf data) {
-            data.release();
-        }
-
-        @Override
-        public void onClosed(long code, String reason, boolean clean) {}
-    };
+    private static final ConnectionHandler IGNORE = new RefusingHandler();
 }

@@ -4,11 +4,10 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import org.moqrelay.relay.web.WebDispatch;
+import org.moqrelay.relay.web.WebHandler;
 import org.moqrelay.relay.web.WebResponses;
 import org.moqrelay.relay.web.WebRoute;
 import org.moqrelay.relay.web.WebRoutes;
@@ -19,6 +18,9 @@ import org.slf4j.LoggerFactory;
 @Sharable
 final class InternalRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(InternalRequestHandler.class);
+
+    private static final WebHandler NOT_FOUND = (ctx, request) -> WebResponses.send(ctx, request,
+            WebResponses.text(HttpResponseStatus.NOT_FOUND, "not found\n"));
 
     private final WebRoutes routes;
 
@@ -33,30 +35,18 @@ final class InternalRequestHandler extends SimpleChannelInboundHandler<FullHttpR
             return;
         }
         if (!HttpMethod.GET.equals(request.method())) {
-            FullHttpResponse response = WebResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
-            response.headers().set(HttpHeaderNames.ALLOW, "GET");
-            WebResponses.send(ctx, request, response);
+            WebResponses.send(ctx, request, WebResponses.methodNotAllowed("GET"));
             return;
         }
-        String path;
-        try {
-            path = new QueryStringDecoder(request.uri()).path();
-        } catch (IllegalArgumentException e) {
-            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
-            return;
-        }
+        WebDispatch.toHandler(ctx, request, this::find, log, "internal");
+    }
+
+    /** The first route that matches {@code path}, else 404. */
+    private WebHandler find(String path) {
         for (WebRoute route : routes.routes()) {
-            if (route.matches(path)) {
-                try {
-                    route.handler().handle(ctx, request);
-                } catch (RuntimeException e) {
-                    log.warn("internal handler for {} failed", path, e);
-                    WebResponses.sendAndClose(ctx, WebResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
-                }
-                return;
-            }
+            if (route.matches(path)) return route.handler();
         }
-        WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.NOT_FOUND, "not found\n"));
+        return NOT_FOUND;
     }
 
     @Override

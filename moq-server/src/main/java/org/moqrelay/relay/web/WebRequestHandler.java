@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,25 +46,10 @@ final class WebRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         if (!HttpMethod.GET.equals(method)) {
-            FullHttpResponse response = WebResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
-            response.headers().set(HttpHeaderNames.ALLOW, "GET, OPTIONS");
-            WebResponses.send(ctx, request, response);
+            WebResponses.send(ctx, request, WebResponses.methodNotAllowed("GET, OPTIONS"));
             return;
         }
-        String path;
-        try {
-            path = new QueryStringDecoder(request.uri()).path();
-        } catch (IllegalArgumentException e) {
-            // Malformed percent-encoding in the path.
-            WebResponses.send(ctx, request, WebResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
-            return;
-        }
-        try {
-            routes.find(path).handle(ctx, request);
-        } catch (RuntimeException e) {
-            log.warn("web handler for {} failed", path, e);
-            WebResponses.sendAndClose(ctx, WebResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
-        }
+        WebDispatch.toHandler(ctx, request, routes::find, log, "web");
     }
 
     @Override

@@ -36,6 +36,13 @@ public final class WebResponses {
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
     }
 
+    /** 405, naming the methods the endpoint takes in {@code Allow}. */
+    public static FullHttpResponse methodNotAllowed(String allow) {
+        FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+        response.headers().set(HttpHeaderNames.ALLOW, allow);
+        return response;
+    }
+
     /**
      * Sends {@code response} to {@code request}, keeping the connection open if the client asked
      * for keep-alive and closing it after the response otherwise.

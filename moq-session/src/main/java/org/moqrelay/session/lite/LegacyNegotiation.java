@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.DiscardHandler;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.session.spi.RecvStream;
 import org.moqrelay.wire.DecodeException;

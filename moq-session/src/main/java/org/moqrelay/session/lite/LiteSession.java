@@ -17,6 +17,7 @@ import org.moqrelay.model.Broadcast;
 import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.DiscardHandler;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.session.spi.RecvStream;
 import org.moqrelay.session.spi.SendStream;

@@ -12,6 +12,7 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.Map;
+import org.moqrelay.session.spi.DiscardHandler;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.transport.quic.NettyStream;
@@ -179,7 +180,7 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
                     rest.release();
                     stream.stopSending(H3_STREAM_CREATION_ERROR);
                     if (bidi) stream.reset(H3_STREAM_CREATION_ERROR);
-                    delegate = new Drain();
+                    delegate = new DiscardHandler();
                     return;
                 }
                 stream.codes(WebTransportCodes.INSTANCE);
@@ -191,7 +192,7 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
                 take().release();
                 stream.stopSending(H3_STREAM_CREATION_ERROR);
                 stream.reset(H3_STREAM_CREATION_ERROR);
-                delegate = new Drain();
+                delegate = new DiscardHandler();
                 return;
             }
             if (bidi && requestSeen) {
@@ -201,7 +202,7 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
                 take().release();
                 stream.stopSending(H3_REQUEST_REJECTED);
                 stream.reset(H3_REQUEST_REJECTED);
-                delegate = new Drain();
+                delegate = new DiscardHandler();
                 return;
             }
             if (bidi) {
@@ -220,7 +221,7 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
                     delegate = new ControlStreamReader(peerSettings);
                 } else {
                     // QPACK streams must stay open; we need nothing from them.
-                    delegate = new Drain();
+                    delegate = new DiscardHandler();
                 }
             }
             ByteBuf rest = take();
@@ -247,19 +248,5 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
             buf = null;
             if (delegate != null) delegate.onReset(code);
         }
-    }
-
-    /** Swallows bytes we have no use for. */
-    static final class Drain implements ReadHandler {
-        @Override
-        public void onData(ByteBuf data) {
-            data.release();
-        }
-
-        @Override
-        public void onFin() {}
-
-        @Override
-        public void onReset(long code) {}
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.DiscardHandler;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.session.spi.SendStream;
 import org.moqrelay.transport.quic.NettyStream;
@@ -71,7 +72,7 @@ final class WebTransportSession implements Connection {
             if (o instanceof ByteBuf d) {
                 d.release();
             } else if (o instanceof Adopted a) {
-                a.read(new H3Connection.Drain()); // releases what it queued and whatever still comes
+                a.read(new DiscardHandler()); // releases what it queued and whatever still comes
                 a.stopSending(0);
             }
         }

@@ -28,9 +28,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.Connection;
-import org.moqrelay.session.spi.ConnectionHandler;
+import org.moqrelay.session.spi.DiscardHandler;
+import org.moqrelay.session.spi.RefusingHandler;
 import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.session.spi.RecvStream;
 import org.moqrelay.session.spi.SendStream;
@@ -94,7 +94,7 @@ class WebTransportClientTest {
                     return (PeerStreamSink) (QuicStreamChannel s) -> {
                         NettyStream stream = new NettyStream(s, StreamCodes.IDENTITY);
                         s.pipeline().addLast(stream);
-                        stream.read(new H3Connection.Drain());
+                        stream.read(new DiscardHandler());
                         if (s.type() == QuicStreamType.BIDIRECTIONAL) answer.accept(stream);
                     };
                 });
@@ -171,7 +171,7 @@ class WebTransportClientTest {
     }
 
     private static void echo(Connection conn, CompletableFuture<String> serverClosed) {
-        conn.handler(new Handler() {
+        conn.handler(new RefusingHandler() {
             @Override
             public void onDatagram(ByteBuf data) {
                 conn.sendDatagram(data);
@@ -199,7 +199,7 @@ class WebTransportClientTest {
         CompletableFuture<String> stream = new CompletableFuture<>();
         CompletableFuture<Integer> maxDatagram = new CompletableFuture<>();
         c.eventLoop().execute(() -> {
-            c.handler(new Handler() {
+            c.handler(new RefusingHandler() {
                 @Override
                 public void onDatagram(ByteBuf data) {
                     datagram.complete(data.toString(StandardCharsets.UTF_8));
@@ -498,26 +498,5 @@ class WebTransportClientTest {
             }
         });
         return done;
-    }
-
-    /** Ignores what a test does not look at. */
-    private abstract static class Handler implements ConnectionHandler {
-        @Override
-        public void onBidiStream(BidiStream stream) {
-            stream.reset(0);
-        }
-
-        @Override
-        public void onUniStream(RecvStream stream) {
-            stream.stopSending(0);
-        }
-
-        @Override
-        public void onDatagram(ByteBuf data) {
-            data.release();
-        }
-
-        @Override
-        public void onClosed(long code, String reason, boolean clean) {}
     }
 }

@@ -27,10 +27,10 @@ public record Setup(Map<Long, byte[]> parameters) implements LiteMessage {
     /** A builder-style helper for the common parameters. */
     public static Setup of(long origin, String path, Long role, Long probe) {
         Map<Long, byte[]> p = new LinkedHashMap<>();
-        if (probe != null) p.put(PROBE, varint(probe));
+        if (probe != null) p.put(PROBE, VarInts.toBytes(probe));
         if (path != null && !path.isEmpty()) p.put(PATH, path.getBytes(StandardCharsets.UTF_8));
-        if (role != null) p.put(ROLE, varint(role));
-        if (origin != 0) p.put(ORIGIN, varint(origin));
+        if (role != null) p.put(ROLE, VarInts.toBytes(role));
+        if (origin != 0) p.put(ORIGIN, VarInts.toBytes(origin));
         return new Setup(p);
     }
 
@@ -64,14 +64,6 @@ public record Setup(Map<Long, byte[]> parameters) implements LiteMessage {
         } catch (org.moqrelay.wire.DecodeException e) {
             return dflt; // a malformed value is treated as absent, like an unknown parameter
         }
-    }
-
-    private static byte[] varint(long v) {
-        ByteBuf b = Unpooled.buffer(8);
-        VarInts.write(b, v);
-        byte[] out = new byte[b.readableBytes()];
-        b.readBytes(out);
-        return out;
     }
 
     @Override

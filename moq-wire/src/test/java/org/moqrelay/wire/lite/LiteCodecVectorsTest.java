@@ -52,14 +52,6 @@ class LiteCodecVectorsTest {
         assertThat(in.readableBytes()).as("bytes left after decode").isZero();
     }
 
-    private static byte[] varint(long v) {
-        ByteBuf b = Unpooled.buffer(8);
-        VarInts.write(b, v);
-        byte[] out = new byte[b.readableBytes()];
-        b.readBytes(out);
-        return out;
-    }
-
     // ================================================================ 12.1 SETUP (lite-05, uni type 0x01)
 
     @Test
@@ -828,7 +820,7 @@ class LiteCodecVectorsTest {
     void setupOfHelperEncodesVarintValues() {
         Setup s = Setup.of(0x1234, null, 1L, 2L);
         assertThat(s.parameters()).containsOnlyKeys(Setup.PROBE, Setup.ROLE, Setup.ORIGIN);
-        assertThat(s.parameters().get(Setup.ORIGIN)).isEqualTo(varint(0x1234));
-        assertThat(s).isEqualTo(new Setup(Map.of(Setup.PROBE, varint(2), Setup.ROLE, varint(1), Setup.ORIGIN, varint(0x1234))));
+        assertThat(s.parameters().get(Setup.ORIGIN)).isEqualTo(VarInts.toBytes(0x1234));
+        assertThat(s).isEqualTo(new Setup(Map.of(Setup.PROBE, VarInts.toBytes(2), Setup.ROLE, VarInts.toBytes(1), Setup.ORIGIN, VarInts.toBytes(0x1234))));
     }
 }

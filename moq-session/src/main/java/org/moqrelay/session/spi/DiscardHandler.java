@@ -1,10 +1,9 @@
-package org.moqrelay.session.lite;
+package org.moqrelay.session.spi;
 
 import io.netty.buffer.ByteBuf;
-import org.moqrelay.session.spi.ReadHandler;
 
-/** Swallows a stream we do not serve. */
-final class DiscardHandler implements ReadHandler {
+/** Swallows a stream nobody reads: its bytes are released as they come; its end is ignored. */
+public final class DiscardHandler implements ReadHandler {
     @Override
     public void onData(ByteBuf data) {
         data.release();

@@ -1,4 +1,4 @@
-package org.moqrelay.it.qmux;
+package org.moqrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,29 +15,28 @@ import org.moqrelay.client.ClientOptions;
 import org.moqrelay.client.MoqClient;
 import org.moqrelay.client.TestStream;
 import org.moqrelay.client.TrackReader;
-import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Group;
-import org.moqrelay.model.Origin;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.RelayServer;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.TrackInfo;
 
 /**
- * A healthy Java publisher over plain TCP qmux (the relay's {@code --server-tcp-bind} listener,
- * moq-lite-05) appending a verifiable frame every 10 ms (5 frames a group), and a healthy Java
- * subscriber over raw QUIC reading them, both under {@code /anon}. {@link #assertFlowing()} checks
- * that fresh frames keep arriving with exactly the payload made for them.
+ * A healthy Java publisher appending a verifiable frame every 10 ms (5 frames a group) and a
+ * healthy Java subscriber over raw QUIC reading them, both under {@code /anon}, while a bad-input
+ * test attacks the same relay. {@link #assertFlowing()} checks that fresh frames keep arriving
+ * with exactly the payload made for them.
  */
-public final class HealthyPair implements AutoCloseable {
+final class HealthyPair implements AutoCloseable {
     static final int FRAMES_PER_GROUP = 5;
     private static final AtomicInteger names = new AtomicInteger();
 
-    public final String name = "healthy-qmux-" + names.incrementAndGet();
+    final String name;
     private final RelayServer relay;
     private final EventLoopGroup clients;
     private final Duration wait;
+    private final boolean publishOverTcp;
     private final AtomicReference<Throwable> pumpFailure = new AtomicReference<>();
     private MoqClient pub;
     private MoqClient sub;
@@ -51,15 +49,28 @@ public final class HealthyPair implements AutoCloseable {
     private int frame;
     private long framesVerified;
 
-    private HealthyPair(RelayServer relay, EventLoopGroup clients, Duration wait) {
+    private HealthyPair(RelayServer relay, EventLoopGroup clients, Duration wait, boolean publishOverTcp) {
         this.relay = relay;
         this.clients = clients;
         this.wait = wait;
+        this.publishOverTcp = publishOverTcp;
+        this.name = (publishOverTcp ? "healthy-qmux-" : "healthy-") + names.incrementAndGet();
     }
 
-    /** Starts publishing and subscribing; {@code wait} bounds every later wait. */
-    public static HealthyPair start(RelayServer relay, EventLoopGroup clients, Duration wait) throws Exception {
-        HealthyPair h = new HealthyPair(relay, clients, wait);
+    /** A publisher over raw QUIC too; {@code wait} bounds every later wait. */
+    static HealthyPair overQuic(RelayServer relay, EventLoopGroup clients, Duration wait) throws Exception {
+        return start(new HealthyPair(relay, clients, wait, false));
+    }
+
+    /**
+     * A publisher over plain TCP qmux (the relay's {@code --server-tcp-bind} listener, moq-lite-05);
+     * {@code wait} bounds every later wait.
+     */
+    static HealthyPair overTcp(RelayServer relay, EventLoopGroup clients, Duration wait) throws Exception {
+        return start(new HealthyPair(relay, clients, wait, true));
+    }
+
+    private static HealthyPair start(HealthyPair h) throws Exception {
         try {
             h.open();
         } catch (Exception | AssertionError e) {
@@ -70,21 +81,28 @@ public final class HealthyPair implements AutoCloseable {
     }
 
     private void open() throws Exception {
-        pub = MoqClient.connect(clients, URI.create("tcp://127.0.0.1:" + relay.tcpAddress().getPort() + "/anon"),
-                ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
-        sub = MoqClient.connect(clients, URI.create("moqt://127.0.0.1:" + relay.quicAddress().getPort() + "/anon"),
-                ClientOptions.pinned(relay.certificateSha256())).get(10, TimeUnit.SECONDS);
+        pub = connect(publishOverTcp ? "tcp://127.0.0.1:" + relay.tcpAddress().getPort() : quic());
+        sub = connect(quic());
         track = pub.publish(Path.of(name)).createTrack("frames", TrackInfo.DEFAULT);
         pump = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "healthy-qmux-pump");
+            Thread t = new Thread(r, name + "-pump");
             t.setDaemon(true);
             return t;
         });
         // Paces the publisher only (a frame every 10 ms); nothing waits on it.
         pump.scheduleAtFixedRate(this::tick, 0, 10, TimeUnit.MILLISECONDS);
-        awaitAnnounced(relay.origin(), Path.of("anon/" + name), wait);
+        Relays.awaitAnnounced(relay.origin(), Path.of("anon/" + name), wait);
         received = sub.consume(Path.of(name)).track("frames");
         reader = new TrackReader(received, Demand.LATEST);
+    }
+
+    private String quic() {
+        return "moqt://127.0.0.1:" + relay.quicAddress().getPort();
+    }
+
+    private MoqClient connect(String server) throws Exception {
+        return MoqClient.connect(clients, URI.create(server + "/anon"), ClientOptions.pinned(relay.certificateSha256()))
+                .get(10, TimeUnit.SECONDS);
     }
 
     private synchronized void tick() {
@@ -108,7 +126,7 @@ public final class HealthyPair implements AutoCloseable {
     }
 
     /** Frames verified so far by {@link #assertFlowing()}. */
-    public long framesVerified() {
+    long framesVerified() {
         return framesVerified;
     }
 
@@ -116,7 +134,7 @@ public final class HealthyPair implements AutoCloseable {
      * Asserts the subscriber receives two groups' worth of frames from groups published after
      * this call, every frame received meanwhile carrying exactly the payload made for it.
      */
-    public void assertFlowing() throws Exception {
+    void assertFlowing() throws Exception {
         long mark = publishedGroup();
         long deadline = System.nanoTime() + wait.toNanos();
         int fresh = 0;
@@ -137,43 +155,10 @@ public final class HealthyPair implements AutoCloseable {
     public void close() {
         if (pump != null) pump.shutdownNow();
         if (reader != null) reader.close();
-        // MoqClient.consume() broadcasts belong to no origin: end the track ourselves (as BadInputTest).
+        // MoqClient.consume() broadcasts belong to no origin, so nothing ever releases their
+        // tracks' cached groups (leak reports under paranoid detection): end it ourselves.
         if (received != null) received.finish();
         if (sub != null) sub.close();
         if (pub != null) pub.close();
-    }
-
-    /** Completes when a broadcast at {@code path} is active in {@code origin} (bounded). */
-    public static Broadcast awaitAnnounced(Origin origin, Path path, Duration timeout) throws Exception {
-        CompletableFuture<Broadcast> f = new CompletableFuture<>();
-        try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
-            @Override
-            public void onAnnounce(Broadcast b) {
-                if (b.path().equals(path)) f.complete(b);
-            }
-
-            @Override
-            public void onUnannounce(Broadcast b) {}
-        })) {
-            for (Broadcast b : w.initial()) if (b.path().equals(path)) f.complete(b);
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Completes when no broadcast is active at {@code path} (bounded); returns when that happened (nanoTime). */
-    public static long awaitUnannounced(Origin origin, Path path, Duration timeout) throws Exception {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        try (Origin.Watch w = origin.watch(path, new Origin.AnnounceListener() {
-            @Override
-            public void onAnnounce(Broadcast b) {}
-
-            @Override
-            public void onUnannounce(Broadcast b) {
-                if (b.path().equals(path)) f.complete(System.nanoTime());
-            }
-        })) {
-            if (origin.broadcast(path) == null) return System.nanoTime();
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 }
