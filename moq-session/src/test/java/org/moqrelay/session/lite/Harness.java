@@ -94,6 +94,25 @@ final class Harness implements AutoCloseable {
         });
     }
 
+    /** A track listener that ignores everything: for a subscription that is only demand. */
+    static final Track.Listener IGNORE = new Track.Listener() {
+        @Override
+        public void onGroup(Track track, org.moqrelay.model.Group group) {}
+
+        @Override
+        public void onEnd(Track track) {}
+    };
+
+    /**
+     * Publishes {@code track} of {@code path} at {@code pub} and returns the relay's copy of it, once
+     * the relay knows the broadcast. Nothing is subscribed yet.
+     */
+    Track relayTrack(Client pub, String path, String track) {
+        publish(pub.published(), path, track);
+        eventually(() -> assertThat(relayOrigin.broadcast(Path.of(path))).isNotNull());
+        return on(() -> relayOrigin.broadcast(Path.of(path)).track(track));
+    }
+
     /** A heap payload the harness checks is released at the end. */
     synchronized ByteBuf payload(String text) {
         ByteBuf b = Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));

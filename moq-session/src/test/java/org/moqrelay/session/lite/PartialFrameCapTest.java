@@ -12,7 +12,6 @@ import org.moqrelay.model.Subscription;
 import org.moqrelay.model.Track;
 import org.moqrelay.session.spi.SendStream;
 import org.moqrelay.wire.LiteVersion;
-import org.moqrelay.wire.Path;
 import org.moqrelay.wire.VarInts;
 import org.moqrelay.wire.lite.GroupHeader;
 import org.moqrelay.wire.lite.LiteCodec;
@@ -25,24 +24,32 @@ import org.moqrelay.wire.lite.StreamType;
  */
 class PartialFrameCapTest {
     private static final Duration WAIT = Duration.ofSeconds(Harness.WAIT_SECONDS);
-    private static final Path CAM = Path.of("live/cam");
-    private static final Track.Listener IGNORE = new Track.Listener() {
-        @Override
-        public void onGroup(Track track, Group group) {}
 
-        @Override
-        public void onEnd(Track track) {}
-    };
+    /** The relay's copy of the publisher's track, subscribed so that the relay subscribes upstream (id 0). */
+    private static Subscription subscribed(Harness h, Harness.Client pub, Track relayTrack) {
+        Subscription viewer = h.on(() -> relayTrack.subscribe(Demand.LATEST, Harness.IGNORE));
+        h.eventually(() -> assertThat(pub.relaySession().upstream(0)).as("the relay's SUBSCRIBE to the publisher").isNotNull());
+        return viewer;
+    }
+
+    /** Opens a group stream from the publisher's end by hand: header, then a frame header declaring {@code frameSize}. Call on the loop. */
+    private static SendStream groupWithFrame(Harness.Client pub, long sequence, long frameSize) {
+        SendStream s = pub.transport().client.openUni().getNow();
+        ByteBuf head = Unpooled.buffer();
+        VarInts.write(head, StreamType.UNI_GROUP);
+        LiteCodec.encode(head, new GroupHeader(0, sequence), LiteVersion.LITE_05);
+        VarInts.write(head, VarInts.zigzag(0));
+        VarInts.write(head, frameSize);
+        s.write(head);
+        return s;
+    }
 
     @Test
     void unfinishedFramesOverTheCapCloseThePublisherWithBoundsExceeded() {
         try (Harness h = new Harness()) {
             Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
-            h.publish(pub.published(), "live/cam", "video");
-            h.eventually(() -> assertThat(h.relayOrigin.broadcast(CAM)).isNotNull());
-            Track relayTrack = h.on(() -> h.relayOrigin.broadcast(CAM).track("video"));
-            Subscription viewer = h.on(() -> relayTrack.subscribe(Demand.LATEST, IGNORE));
-            h.eventually(() -> assertThat(pub.relaySession().upstream(0)).as("the relay's SUBSCRIBE to the publisher").isNotNull());
+            Track relayTrack = h.relayTrack(pub, "live/cam", "video");
+            Subscription viewer = subscribed(h, pub, relayTrack);
 
             // Three groups by hand, each a frame declaring 32 MiB (the largest allowed) of which
             // 22 MiB come: 66 MiB unfinished in all, over the 64 MiB cap.
@@ -51,13 +58,7 @@ class PartialFrameCapTest {
             for (int g = 0; g < 3; g++) {
                 int sequence = g;
                 h.run(() -> {
-                    SendStream s = pub.transport().client.openUni().getNow();
-                    ByteBuf head = Unpooled.buffer();
-                    VarInts.write(head, StreamType.UNI_GROUP);
-                    LiteCodec.encode(head, new GroupHeader(0, sequence), LiteVersion.LITE_05);
-                    VarInts.write(head, VarInts.zigzag(0));
-                    VarInts.write(head, 32L << 20);
-                    s.write(head);
+                    SendStream s = groupWithFrame(pub, sequence, 32L << 20);
                     s.write(Unpooled.wrappedBuffer(part));
                     s.flush();
                 });
@@ -81,11 +82,8 @@ class PartialFrameCapTest {
     void framesThatCompleteGiveTheirBytesBackToTheCap() {
         try (Harness h = new Harness()) {
             Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
-            h.publish(pub.published(), "live/cam", "video");
-            h.eventually(() -> assertThat(h.relayOrigin.broadcast(CAM)).isNotNull());
-            Track relayTrack = h.on(() -> h.relayOrigin.broadcast(CAM).track("video"));
-            Subscription viewer = h.on(() -> relayTrack.subscribe(Demand.LATEST, IGNORE));
-            h.eventually(() -> assertThat(pub.relaySession().upstream(0)).isNotNull());
+            Track relayTrack = h.relayTrack(pub, "live/cam", "video");
+            Subscription viewer = subscribed(h, pub, relayTrack);
 
             // Three groups one after the other, each one 30 MiB frame in two halves: 90 MiB in
             // all, never more than 30 MiB unfinished, so the session stays open.
@@ -93,13 +91,7 @@ class PartialFrameCapTest {
             for (int g = 0; g < 3; g++) {
                 int sequence = g;
                 h.run(() -> {
-                    SendStream s = pub.transport().client.openUni().getNow();
-                    ByteBuf head = Unpooled.buffer();
-                    VarInts.write(head, StreamType.UNI_GROUP);
-                    LiteCodec.encode(head, new GroupHeader(0, sequence), LiteVersion.LITE_05);
-                    VarInts.write(head, VarInts.zigzag(0));
-                    VarInts.write(head, 30L << 20);
-                    s.write(head);
+                    SendStream s = groupWithFrame(pub, sequence, 30L << 20);
                     s.write(Unpooled.wrappedBuffer(half));
                     s.flush();
                     s.write(Unpooled.wrappedBuffer(half));

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.model.Demand;
-import org.moqrelay.model.Group;
 import org.moqrelay.model.Subscription;
 import org.moqrelay.model.Track;
 import org.moqrelay.model.TrackException;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.LiteVersion;
-import org.moqrelay.wire.Path;
 
 /**
  * When the relay cannot open a stream to the publisher (past the publisher's stream limit), the
@@ -19,25 +17,14 @@ import org.moqrelay.wire.Path;
  */
 class UpstreamOpenFailureTest {
     private static final Duration WAIT = Duration.ofSeconds(Harness.WAIT_SECONDS);
-    private static final Path CAM = Path.of("live/cam");
-    private static final Track.Listener IGNORE = new Track.Listener() {
-        @Override
-        public void onGroup(Track track, Group group) {}
-
-        @Override
-        public void onEnd(Track track) {}
-    };
 
     @Test
     void aSubscriptionTheRelayCannotOpenUpstreamAbortsTheTrackWithCancel() {
         try (Harness h = new Harness()) {
             Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
-            h.publish(pub.published(), "live/cam", "video");
-            h.eventually(() -> assertThat(h.relayOrigin.broadcast(CAM)).isNotNull());
+            Track relayTrack = h.relayTrack(pub, "live/cam", "video"); // not yet asked upstream
             h.run(() -> pub.transport().server.refuseBidi = true);
-
-            Track relayTrack = h.on(() -> h.relayOrigin.broadcast(CAM).track("video"));
-            Subscription viewer = h.on(() -> relayTrack.subscribe(Demand.LATEST, IGNORE));
+            Subscription viewer = h.on(() -> relayTrack.subscribe(Demand.LATEST, Harness.IGNORE));
 
             h.eventually(() -> assertThat(relayTrack.state()).isEqualTo(Track.State.ABORTED));
             assertThat(relayTrack.error()).isEqualTo(ErrorCode.CANCEL);
@@ -51,11 +38,8 @@ class UpstreamOpenFailureTest {
     void aTrackInfoRequestTheRelayCannotOpenUpstreamFailsWithCancel() {
         try (Harness h = new Harness()) {
             Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
-            h.publish(pub.published(), "live/cam", "video");
-            h.eventually(() -> assertThat(h.relayOrigin.broadcast(CAM)).isNotNull());
+            Track relayTrack = h.relayTrack(pub, "live/cam", "video"); // not yet asked upstream
             h.run(() -> pub.transport().server.refuseBidi = true);
-
-            Track relayTrack = h.on(() -> h.relayOrigin.broadcast(CAM).track("video"));
             assertThat(h.on(relayTrack::info)).failsWithin(WAIT).withThrowableThat()
                     .havingRootCause().isInstanceOfSatisfying(TrackException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCEL));
