@@ -30,6 +30,7 @@ import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
 import org.moqrelay.relay.server.RelayConfig;
 import org.moqrelay.relay.server.RelayServer;
+import org.moqrelay.relay.server.TimeoutConfig;
 import org.moqrelay.transport.qmux.wire.QmuxFrame;
 import org.moqrelay.transport.qmux.wire.QmuxParams;
 import org.moqrelay.wire.ErrorCode;
@@ -62,6 +63,10 @@ class QmuxBadInputTest {
     private static final long PROMPT_MILLIS = 5_000;
     /** Linger of a broadcast whose publisher vanished (the default 5 s would slow the test down). */
     private static final long LINGER_MILLIS = 1_500;
+    /** The relay's qmux handshake timeout (the default 10 s would slow the test down). */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+    /** The idle timeout our peer asks for, below the relay's 30 s: the shortest the relay runs. */
+    private static final long IDLE_MILLIS = 1_000;
     private static final AtomicInteger names = new AtomicInteger();
     /** QUIC transport error codes (RFC 9000 §20.1). */
     private static final long FLOW_CONTROL_ERROR = 0x3;
@@ -80,7 +85,8 @@ class QmuxBadInputTest {
     private static RelayServer startRelay() throws Exception {
         RelayConfig dev = RelayConfig.development(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
         return RelayServer.start(new RelayConfig(dev.serverBind(), null, null, dev.tlsGenerate(), dev.webHttpListen(),
-                dev.auth(), LINGER_MILLIS, 0, new InetSocketAddress("127.0.0.1", 0), null).withQuicThreads(Relays.THREADS));
+                dev.auth(), LINGER_MILLIS, 0, new InetSocketAddress("127.0.0.1", 0), null).withQuicThreads(Relays.THREADS)
+                .withTimeouts(new TimeoutConfig(TimeoutConfig.DEFAULT.httpRequest(), HANDSHAKE_TIMEOUT)));
     }
 
     @BeforeEach
@@ -270,6 +276,52 @@ class QmuxBadInputTest {
         bad.sendText("hello");
 
         assertTransportClose(Binding.WEBSOCKET, awaitEnd(bad, sent), PROTOCOL_VIOLATION, "text messages are not allowed");
+        healthy.assertFlowing();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Binding.class)
+    void aClientThatNeverSendsItsTransportParametersIsClosedWithHandshakeTimeout(Binding b) throws Exception {
+        long connected = System.nanoTime();
+        bad = connect(b);
+        bad.awaitRelayParams(WAIT);
+
+        assertTransportClose(b, awaitEnd(bad, connected), 0, "handshake timeout");
+        healthy.assertFlowing();
+    }
+
+    /**
+     * We ask for a 1 s idle timeout, then fall silent and answer nothing: the relay pings us (a
+     * third of the timeout after it last heard from us), then closes without a CONNECTION_CLOSE,
+     * as QUIC ends an idle connection.
+     */
+    @ParameterizedTest
+    @EnumSource(Binding.class)
+    void aSessionThatFallsSilentIsClosedAfterTheIdleTimeoutItAskedFor(Binding b) throws Exception {
+        bad = connect(b);
+        bad.awaitRelayParams(WAIT);
+        long sent = System.nanoTime();
+        bad.sendParams(params(b).withMaxIdleTimeoutMillis(IDLE_MILLIS));
+
+        RawQmuxPeer.End end = awaitEnd(bad, sent);
+        assertThat(end.close()).as("no CONNECTION_CLOSE on an idle timeout (%s)", end).isNull();
+        assertThat(end.how()).as("%s", end).isEqualTo(b == Binding.WEBSOCKET ? "websocket-close" : "tcp-eof");
+        assertThat(bad.pingRequests()).as("the relay's keep-alive QX_PINGs before it gave up").isPositive();
+        healthy.assertFlowing();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Binding.class)
+    void aSilentPeerThatAnswersTheKeepAlivePingsStaysConnected(Binding b) throws Exception {
+        bad = connect(b);
+        bad.awaitRelayParams(WAIT);
+        bad.answerPings(true);
+        bad.sendParams(params(b).withMaxIdleTimeoutMillis(IDLE_MILLIS));
+
+        // A ping every third of the idle timeout: seven span more than two idle timeouts, during
+        // which the peer sent nothing but the answers.
+        bad.awaitPingRequests(7, WAIT);
+        assertThat(bad.end()).as("the session of a peer that answers the pings%s", bad.diagnostics()).isNotDone();
         healthy.assertFlowing();
     }
 

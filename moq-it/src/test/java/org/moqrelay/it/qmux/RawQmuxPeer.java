@@ -79,6 +79,8 @@ public final class RawQmuxPeer implements AutoCloseable {
     private long nextBidi;
     private long nextUni;
     private String decodeProblem;
+    private long pingRequests;
+    private volatile boolean answerPings;
 
     private RawQmuxPeer(String description, Transport transport) {
         this(description, transport, VERSION);
@@ -298,6 +300,28 @@ public final class RawQmuxPeer implements AutoCloseable {
         }
     }
 
+    /** From now on, every QX_PING request of the relay gets its response (off by default). */
+    public void answerPings(boolean on) {
+        answerPings = on;
+    }
+
+    /** How many QX_PING requests the relay sent. */
+    public synchronized long pingRequests() {
+        return pingRequests;
+    }
+
+    /** Waits (bounded) until the relay has sent {@code n} QX_PING requests; fails with the peer's log otherwise. */
+    public synchronized void awaitPingRequests(long n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pingRequests < n) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || end.isDone()) {
+                throw new AssertionError(pingRequests + " of " + n + " QX_PING requests within " + timeout + diagnostics());
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
     /** The next bidi stream the relay opened (server ids 1, 5, 9, ...), in order. */
     public long acceptBidi(Duration timeout) throws Exception {
         Long id = relayBidi.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -386,7 +410,22 @@ public final class RawQmuxPeer implements AutoCloseable {
                 note("<<< " + c);
                 closeFrame.complete(c);
             }
+            case QmuxFrame.Ping p when !p.response() -> {
+                synchronized (this) {
+                    if (pingRequests++ < 10) note("<<< " + p);
+                    notifyAll();
+                }
+                if (answerPings) answer(p);
+            }
             default -> note("<<< " + f);
+        }
+    }
+
+    private void answer(QmuxFrame.Ping request) {
+        try {
+            sendFrames(new QmuxFrame.Ping(true, request.sequence()));
+        } catch (Exception e) {
+            note("--- could not answer " + request + ": " + e);
         }
     }
 
@@ -395,6 +434,9 @@ public final class RawQmuxPeer implements AutoCloseable {
         if (end.isDone()) return;
         note("--- transport ended: " + how + " " + status + " " + detail);
         end.complete(new End(closeFrame.getNow(null), how, status, detail, at));
+        synchronized (this) {
+            notifyAll(); // a wait for pings ends with the transport
+        }
     }
 
     /** The relay's bytes on one stream, accumulated; RESET_STREAM and FIN as futures. */

@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.moqrelay.relay.web.HttpRequestTimeout;
 import org.moqrelay.relay.web.WebHandler;
 import org.moqrelay.relay.web.WebResponses;
 import org.moqrelay.relay.web.WebRoutes;
@@ -87,7 +88,8 @@ public final class InternalListener implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(MAX_REQUEST_BYTES), router);
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES), new HttpRequestTimeout(HttpRequestTimeout.DEFAULT),
+                                router);
                     }
                 });
         ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();

@@ -30,12 +30,13 @@ import org.moqrelay.transport.quic.QuicTransportConfig;
  * @param unix          the qmux listener on a Unix domain socket, or null
  * @param quicThreads   event-loop threads, each serving its own UDP socket on {@code serverBind}
  *                      ({@code SO_REUSEPORT}); the other listeners share them; 0 = one per core
+ * @param timeouts      how long the TCP listeners wait for a request or a qmux handshake; null = the defaults
  */
 public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKey, List<String> tlsGenerate,
                           InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                           InetSocketAddress tcpBind, Path tlsRoot, InetSocketAddress internalListen, CacheConfig cache,
                           WebHttpsConfig webHttps, QuicTransportConfig quic, String clusterTier,
-                          UnixSocketConfig unix, int quicThreads) {
+                          UnixSocketConfig unix, int quicThreads, TimeoutConfig timeouts) {
     public static final long DEFAULT_LINGER_MILLIS = 5_000;
     /** {@link #quicThreads} limit: the connection-id router addresses sockets with 16 bits; far fewer is sane. */
     public static final int MAX_QUIC_THREADS = 1024;
@@ -45,7 +46,7 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
                        InetSocketAddress webHttpListen, AuthConfig auth, long lingerMillis, long clusterId,
                        InetSocketAddress tcpBind, Path tlsRoot) {
         this(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId, tcpBind, tlsRoot, null,
-                CacheConfig.UNLIMITED, null, null, null, null, 0);
+                CacheConfig.UNLIMITED, null, null, null, null, 0, null);
     }
 
     public RelayConfig {
@@ -54,6 +55,7 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
         if (auth == null) auth = AuthConfig.NONE;
         if (cache == null) cache = CacheConfig.UNLIMITED;
         if (quic == null) quic = QuicTransportConfig.DEFAULT;
+        if (timeouts == null) timeouts = TimeoutConfig.DEFAULT;
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("tls cert and key must be given together (cert: " + tlsCert + ", key: " + tlsKey + ")");
         }
@@ -114,6 +116,11 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
         return toBuilder().unix(u).build();
     }
 
+    /** This config with the listeners' {@code timeouts}. */
+    public RelayConfig withTimeouts(TimeoutConfig t) {
+        return toBuilder().timeouts(t).build();
+    }
+
     /** This config with {@code n} event-loop threads and QUIC sockets; 0 = one per core. */
     public RelayConfig withQuicThreads(int n) {
         return toBuilder().quicThreads(n).build();
@@ -143,7 +150,7 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
         return new Builder(serverBind).tlsCert(tlsCert).tlsKey(tlsKey).tlsGenerate(tlsGenerate).webHttpListen(webHttpListen)
                 .auth(auth).lingerMillis(lingerMillis).clusterId(clusterId).tcpBind(tcpBind).tlsRoot(tlsRoot)
                 .internalListen(internalListen).cache(cache).webHttps(webHttps).quic(quic).clusterTier(clusterTier)
-                .unix(unix).quicThreads(quicThreads);
+                .unix(unix).quicThreads(quicThreads).timeouts(timeouts);
     }
 
     /** Mutable, one setter per component; {@link #build()} validates through the canonical constructor. */
@@ -165,6 +172,7 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
         private String clusterTier;
         private UnixSocketConfig unix;
         private int quicThreads;
+        private TimeoutConfig timeouts;
 
         private Builder(InetSocketAddress serverBind) {
             this.serverBind = serverBind;
@@ -255,10 +263,15 @@ public record RelayConfig(InetSocketAddress serverBind, Path tlsCert, Path tlsKe
             return this;
         }
 
+        public Builder timeouts(TimeoutConfig timeouts) {
+            this.timeouts = timeouts;
+            return this;
+        }
+
         /** The config; {@link IllegalArgumentException} or {@link NullPointerException} as the canonical constructor throws. */
         public RelayConfig build() {
             return new RelayConfig(serverBind, tlsCert, tlsKey, tlsGenerate, webHttpListen, auth, lingerMillis, clusterId,
-                    tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads);
+                    tcpBind, tlsRoot, internalListen, cache, webHttps, quic, clusterTier, unix, quicThreads, timeouts);
         }
     }
 }

@@ -131,10 +131,12 @@ public final class RelayServer implements AutoCloseable {
                     (QuicChannel ch, String alpn) -> dispatch(ch, alpn, sessions, webTransport));
             WebRoutes routes = WebRoutes.builder().standard(() -> keyManager.current().sha256Hex())
                     .relay(origin, authorizer)
-                    .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions::acceptAuthorized))
+                    .websocket(new WebSocketUpgrade(MOQ_ALPNS, authorizer, sessions::acceptAuthorized,
+                            config.timeouts().qmuxHandshake()))
                     .build();
             if (config.webHttpListen() != null) {
-                server.web = WebServer.start(config.webHttpListen(), routes, group, null, acceptHealth(metrics, "web"));
+                server.web = WebServer.start(config.webHttpListen(), routes, group, null, acceptHealth(metrics, "web"),
+                        config.timeouts().httpRequest());
                 log.info("HTTP listening on tcp {}", server.web.localAddress());
             }
             if (config.webHttps() != null) {
@@ -154,15 +156,17 @@ public final class RelayServer implements AutoCloseable {
                             .clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
                 }
                 io.netty.handler.ssl.SslContext https = httpsBuilder.build();
-                server.webHttps = WebServer.start(config.webHttps().listen(), routes, group, https, acceptHealth(metrics, "web"));
+                server.webHttps = WebServer.start(config.webHttps().listen(), routes, group, https, acceptHealth(metrics, "web"),
+                        config.timeouts().httpRequest());
                 log.info("HTTPS listening on tcp {}", server.webHttps.localAddress());
             }
             if (config.tcpBind() != null) {
-                server.tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions, acceptHealth(metrics, "tcp"));
+                server.tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions, acceptHealth(metrics, "tcp"),
+                        config.timeouts().qmuxHandshake());
             }
             if (config.unix() != null) {
                 server.unix = UnixListener.bind(config.unix().bind(), group, MOQ_ALPNS, sessions, config.unix().allow(),
-                        acceptHealth(metrics, "unix"));
+                        acceptHealth(metrics, "unix"), config.timeouts().qmuxHandshake());
             }
             if (metrics != null) {
                 server.internal = InternalListener.start(config.internalListen(), metrics);

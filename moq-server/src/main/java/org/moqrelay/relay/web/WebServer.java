@@ -15,6 +15,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,7 +68,7 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer startTls(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
                                      io.netty.handler.ssl.SslContext ssl) {
-        return start(bind, routes, group, false, ssl, null);
+        return start(bind, routes, group, false, ssl, null, HttpRequestTimeout.DEFAULT);
     }
 
     /**
@@ -76,7 +77,14 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
                                   io.netty.handler.ssl.SslContext ssl, io.netty.channel.ChannelHandler serverHandler) {
-        return start(bind, routes, group, false, ssl, serverHandler);
+        return start(bind, routes, group, ssl, serverHandler, HttpRequestTimeout.DEFAULT);
+    }
+
+    /** As above, with a connection closed when no whole request arrives within {@code requestTimeout} of it opening or going idle. */
+    public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
+                                  io.netty.handler.ssl.SslContext ssl, io.netty.channel.ChannelHandler serverHandler,
+                                  Duration requestTimeout) {
+        return start(bind, routes, group, false, ssl, serverHandler, requestTimeout);
     }
 
     public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group) {
@@ -84,11 +92,12 @@ public final class WebServer implements AutoCloseable {
     }
 
     private static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group, boolean owned) {
-        return start(bind, routes, group, owned, null, null);
+        return start(bind, routes, group, owned, null, null, HttpRequestTimeout.DEFAULT);
     }
 
     private static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group, boolean owned,
-                                   io.netty.handler.ssl.SslContext ssl, io.netty.channel.ChannelHandler serverHandler) {
+                                   io.netty.handler.ssl.SslContext ssl, io.netty.channel.ChannelHandler serverHandler,
+                                   Duration requestTimeout) {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(group, "group");
@@ -103,7 +112,7 @@ public final class WebServer implements AutoCloseable {
                 .childHandler(new WebServerInitializer(routes, ch -> {
                     if (ssl != null) ch.pipeline().addFirst("tls", ssl.newHandler(ch.alloc()));
                     track(channels, closed, ch);
-                }));
+                }, requestTimeout));
         ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();

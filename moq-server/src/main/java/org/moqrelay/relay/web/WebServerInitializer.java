@@ -6,6 +6,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /** Builds the pipeline of one HTTP/1.1 connection to the web listener. */
@@ -17,15 +18,18 @@ final class WebServerInitializer extends ChannelInitializer<SocketChannel> {
     static final String CORS = "cors";
     static final String KEEP_ALIVE = "keep-alive";
     static final String AGGREGATOR = "aggregator";
+    static final String REQUEST_TIMEOUT = "request-timeout";
     static final String PIPELINING = "pipelining";
     static final String ROUTER = "router";
 
     private final WebRequestHandler router;
     private final Consumer<SocketChannel> onConnection;
+    private final Duration requestTimeout;
 
-    WebServerInitializer(WebRoutes routes, Consumer<SocketChannel> onConnection) {
+    WebServerInitializer(WebRoutes routes, Consumer<SocketChannel> onConnection, Duration requestTimeout) {
         this.router = new WebRequestHandler(routes);
         this.onConnection = onConnection;
+        this.requestTimeout = requestTimeout;
     }
 
     @Override
@@ -37,6 +41,8 @@ final class WebServerInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast(CORS, CorsHeaderHandler.INSTANCE);
         pipeline.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        // Times the wait for each request as it arrives, before the requests queued behind an answer.
+        pipeline.addLast(REQUEST_TIMEOUT, new HttpRequestTimeout(requestTimeout));
         // Answers pipelined requests one at a time, in order (the codec closes a connection with more than 128 unanswered).
         pipeline.addLast(PIPELINING, new PipeliningHandler());
         pipeline.addLast(ROUTER, router);

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,11 +42,18 @@ public final class WebSocketUpgrade implements WebHandler {
     private final WebSocketSubprotocols subprotocols;
     private final Authorizer authorizer;
     private final SessionStarter sessions;
+    private final Duration handshakeTimeout;
 
     public WebSocketUpgrade(List<String> alpns, Authorizer authorizer, SessionStarter sessions) {
+        this(alpns, authorizer, sessions, QmuxConnection.DEFAULT_HANDSHAKE_TIMEOUT);
+    }
+
+    /** As above; an upgraded client has {@code handshakeTimeout} to send its qmux transport parameters. */
+    public WebSocketUpgrade(List<String> alpns, Authorizer authorizer, SessionStarter sessions, Duration handshakeTimeout) {
         this.subprotocols = new WebSocketSubprotocols(alpns);
         this.authorizer = authorizer;
         this.sessions = sessions;
+        this.handshakeTimeout = handshakeTimeout;
     }
 
     @Override
@@ -94,12 +102,13 @@ public final class WebSocketUpgrade implements WebHandler {
         Channel ch = ctx.channel();
         handshaker.handshake(ch, request);
         ChannelPipeline p = ch.pipeline();
+        // The WebSocket and qmux keep their own clocks from here on.
         for (String name : List.of(WebServerInitializer.CORS, WebServerInitializer.KEEP_ALIVE,
-                WebServerInitializer.PIPELINING, WebServerInitializer.ROUTER)) {
+                WebServerInitializer.REQUEST_TIMEOUT, WebServerInitializer.PIPELINING, WebServerInitializer.ROUTER)) {
             if (p.get(name) != null) p.remove(name);
         }
         QmuxConnection conn = WebSocketLink.install(ch, offered.isEmpty() ? "(none)" : choice.subprotocol(), choice, true,
-                request.uri());
+                request.uri(), handshakeTimeout);
         sessions.start(conn, LiteVersion.fromAlpn(choice.alpn()), grant);
     }
 

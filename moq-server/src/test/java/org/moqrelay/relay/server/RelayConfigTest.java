@@ -21,7 +21,8 @@ class RelayConfigTest {
                 AuthConfig.publicOnly(List.of("anon")), 7, 42, local(3), Path.of("root.pem"), local(4),
                 new CacheConfig(1_000, 2_000), new WebHttpsConfig(local(5), null, null),
                 new QuicTransportConfig(Duration.ofSeconds(3), 5, 6, 7, false, QuicTransportConfig.DEFAULT.congestionControl(), true),
-                "edge", new UnixSocketConfig(Path.of("relay.sock"), null), 3);
+                "edge", new UnixSocketConfig(Path.of("relay.sock"), null), 3,
+                new TimeoutConfig(Duration.ofSeconds(4), Duration.ofSeconds(5)));
     }
 
     @Test

@@ -37,8 +37,12 @@ class WebServerTest {
     private static final String HASH = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
+    /** Far below {@link #TIMEOUT}, so that every wait for a timed-out connection is bounded. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(300);
+
     private final AtomicReference<String> hash = new AtomicReference<>(HASH);
     private WebServer server;
+    private EventLoopGroup group;
 
     @BeforeEach
     void start() {
@@ -48,6 +52,7 @@ class WebServerTest {
     @AfterEach
     void stop() {
         server.close();
+        if (group != null) group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(TIMEOUT.toMillis());
     }
 
     @AfterAll
@@ -196,6 +201,70 @@ class WebServerTest {
     }
 
     @Test
+    void aConnectionThatSendsNothingIsClosed() throws Exception {
+        try (WebServer quick = startWithRequestTimeout(); Socket socket = connect(quick)) {
+            assertThat(socket.getInputStream().read()).as("the server closes the silent connection").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aRequestTrickledInByteByByteIsClosedBeforeItIsWhole() throws Exception {
+        try (WebServer quick = startWithRequestTimeout(); Socket socket = connect(quick)) {
+            // Slowloris: a header byte every 50 ms, a read timeout paces it; the server must not
+            // wait for the end, which never comes.
+            socket.setSoTimeout(50);
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            boolean closed = false;
+            for (int i = 0; i < 200 && !closed; i++) {
+                try {
+                    closed = socket.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    socket.getOutputStream().write('x');
+                } catch (IOException reset) {
+                    closed = true; // the server closed while we were writing: a reset is fine too
+                }
+            }
+            assertThat(closed).as("the server closed the connection of the endless request").isTrue();
+        }
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedAfterItsLastResponse() throws Exception {
+        try (WebServer quick = startWithRequestTimeout(); Socket socket = connect(quick)) {
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            String response = readToEnd(socket);
+            assertThat(response).startsWith("HTTP/1.1 200 OK").doesNotContainIgnoringCase("connection: close").endsWith("ok\n");
+        }
+    }
+
+    @Test
+    void aRequestBeingAnsweredIsNotTimedOut() throws Exception {
+        java.util.concurrent.CompletableFuture<Runnable> held = new java.util.concurrent.CompletableFuture<>();
+        WebRoutes routes = WebRoutes.builder().exact("/slow", (ctx, request) -> {
+            request.retain();
+            held.complete(() -> {
+                WebResponses.send(ctx, request, WebResponses.text(io.netty.handler.codec.http.HttpResponseStatus.OK, "late\n"));
+                request.release();
+            });
+        }).build();
+        try (WebServer quick = WebServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), routes,
+                group(), null, null, REQUEST_TIMEOUT); Socket slow = connect(quick)) {
+            slow.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Runnable answer = held.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // A connection opened after the slow request arrived is timed out: by then the slow
+            // request has waited longer than the timeout too.
+            try (Socket silent = connect(quick)) {
+                assertThat(silent.getInputStream().read()).isEqualTo(-1);
+            }
+            answer.run();
+
+            assertThat(readUntil(slow, s -> s.endsWith("late\n"))).startsWith("HTTP/1.1 200 OK");
+            assertThat(slow.getInputStream().read()).as("then idle, the connection is closed in turn").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void closeReleasesThePortAndDropsOpenConnections() throws Exception {
         int port = server.localAddress().getPort();
         try (Socket idle = connect()) {
@@ -255,6 +324,24 @@ class WebServerTest {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return CLIENT.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A server on its own group whose request timeout is short: a test still waits on events only. */
+    private WebServer startWithRequestTimeout() {
+        return WebServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), WebRoutes.standard(hash::get),
+                group(), null, null, REQUEST_TIMEOUT);
+    }
+
+    private EventLoopGroup group() {
+        if (group == null) group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        return group;
+    }
+
+    private static Socket connect(WebServer s) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(s.localAddress(), (int) TIMEOUT.toMillis());
+        socket.setSoTimeout((int) TIMEOUT.toMillis());
+        return socket;
     }
 
     private Socket connect() throws IOException {

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,8 @@ public final class QmuxConnection implements Connection {
     static final long PROTOCOL_VIOLATION = 0xa;
     /** Largest STREAM payload per frame we send. */
     static final int MAX_CHUNK = 16 * 1024;
+    /** How long the peer has to send its transport parameters, as the reference's qmux waits. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final QmuxLink link;
     private final QmuxVersion version;
@@ -73,6 +76,9 @@ public final class QmuxConnection implements Connection {
     private long connRecvMax;
     private boolean closed;
     private boolean started;
+    private long handshakeTimeoutMillis = DEFAULT_HANDSHAKE_TIMEOUT.toMillis();
+    private long pingSequence;
+    private final QmuxTimers timers;
 
     /**
      * @param local our transport parameters (on the legacy framing, which cannot send them, their
@@ -88,6 +94,24 @@ public final class QmuxConnection implements Connection {
         this.local = local;
         this.protocol = protocol;
         this.requestPath = requestPath;
+        this.timers = new QmuxTimers(link, new QmuxTimers.Events() {
+            @Override
+            public void handshakeTimedOut() {
+                // A transport close with NO_ERROR and this reason, as the reference sends.
+                fail(0, "handshake timeout");
+            }
+
+            @Override
+            public void idleTimedOut() {
+                idleClose();
+            }
+
+            @Override
+            public void keepAlive() {
+                sendFrame(new QmuxFrame.Ping(false, pingSequence++));
+                link.flush();
+            }
+        });
         if (version.hasTransportParameters()) {
             maxPeerBidi = local.initialMaxStreamsBidi();
             maxPeerUni = local.initialMaxStreamsUni();
@@ -114,13 +138,22 @@ public final class QmuxConnection implements Connection {
         protocol = p;
     }
 
-    /** Sends our transport parameters; call once the link is up. */
+    /** How long the peer may take to send its transport parameters (zero: for ever); set before {@link #start()}. */
+    public void handshakeTimeout(Duration timeout) {
+        handshakeTimeoutMillis = timeout.toMillis();
+    }
+
+    /**
+     * Sends our transport parameters and starts waiting for the peer's; call once the link is up.
+     * Once they arrive, the idle timeout of both sides applies (qmux-01 and later, which have QX_PING).
+     */
     public void start() {
         if (started) return;
         started = true;
         if (version.hasTransportParameters()) {
             sendFrame(new QmuxFrame.TransportParameters(local));
             link.flush();
+            timers.awaitHandshake(handshakeTimeoutMillis);
         }
     }
 
@@ -253,6 +286,7 @@ public final class QmuxConnection implements Connection {
     public void onMessage(ByteBuf message) {
         try {
             if (closed) return;
+            timers.received();
             List<QmuxFrame> frames = QmuxCodec.decodeMessage(message, version);
             for (int i = 0; i < frames.size(); i++) {
                 QmuxFrame f = frames.get(i);
@@ -337,6 +371,9 @@ public final class QmuxConnection implements Connection {
         peerMaxBidi = p.initialMaxStreamsBidi();
         peerMaxUni = p.initialMaxStreamsUni();
         connSendMax = p.initialMaxData();
+        // Only the drafts with QX_PING can keep a quiet session alive, so only they time out.
+        timers.established(version.hasPing()
+                ? QmuxTimers.negotiatedIdleMillis(local.maxIdleTimeoutMillis(), p.maxIdleTimeoutMillis()) : 0);
         if (onPeerParams != null) onPeerParams.accept(p);
         while (!waitingForParams.isEmpty()) waitingForParams.poll().run();
     }
@@ -468,9 +505,18 @@ public final class QmuxConnection implements Connection {
         link.close();
     }
 
+    /** Nothing heard within the idle timeout: closed without a word, as QUIC and the reference do. */
+    private void idleClose() {
+        if (closed) return;
+        log.info("qmux session {}: nothing heard within the idle timeout, closing", link.describe());
+        shutdown(-1, "idle timeout", false);
+        link.close();
+    }
+
     private void shutdown(long code, String reason, boolean clean) {
         if (closed) return;
         closed = true;
+        timers.stop();
         if (handler != null) handler.onClosed(code, reason, clean);
         for (QmuxStream s : new ArrayList<>(streams.values())) s.onConnectionClosed();
         streams.clear();
@@ -608,6 +654,7 @@ public final class QmuxConnection implements Connection {
     }
 
     private void sendFrame(QmuxFrame f) {
+        timers.sent();
         if (f instanceof QmuxFrame.Stream s) {
             // Media: the data (often a cached frame shared by every subscriber) is not copied.
             link.send(QmuxCodec.encodeStream(ByteBufAllocator.DEFAULT, s, version));

@@ -2,6 +2,7 @@ package org.moqrelay.transport.qmux.tcp;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Promise;
+import java.time.Duration;
 import java.util.List;
 import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.transport.qmux.QmuxConnection;
@@ -24,12 +25,14 @@ public final class StreamSessions {
 
     /**
      * Serves an accepted socket: our parameters go out first, and once the client's arrive the
-     * first of OUR {@code alpns} that it lists starts the session through {@code acceptor}.
-     * Call from the channel's initializer.
+     * first of OUR {@code alpns} that it lists starts the session through {@code acceptor}; a
+     * client that sends none within {@code handshakeTimeout} is closed. Call from the channel's
+     * initializer.
      */
-    public static void serve(Channel ch, TcpLink link, List<String> alpns, MoqAcceptor acceptor) {
+    public static void serve(Channel ch, TcpLink link, List<String> alpns, MoqAcceptor acceptor, Duration handshakeTimeout) {
         QmuxConnection conn = new QmuxConnection(link, QmuxVersion.QMUX_01, true,
                 QmuxParams.DEFAULTS.withApplicationProtocols(alpns), "", null);
+        conn.handshakeTimeout(handshakeTimeout);
         link.attach(conn);
         conn.onPeerParams(p -> {
             String chosen = alpns.stream().filter(p.applicationProtocols()::contains).findFirst().orElse(null);

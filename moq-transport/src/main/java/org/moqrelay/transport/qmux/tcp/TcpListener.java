@@ -6,8 +6,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import org.moqrelay.transport.MoqAcceptor;
+import org.moqrelay.transport.qmux.QmuxConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.moqrelay.transport.quic.EventLoops;
@@ -26,12 +28,16 @@ public final class TcpListener implements AutoCloseable {
 
     public static TcpListener bind(InetSocketAddress address, EventLoopGroup group, List<String> alpns,
                                    MoqAcceptor acceptor) throws InterruptedException {
-        return bind(address, group, alpns, acceptor, null);
+        return bind(address, group, alpns, acceptor, null, QmuxConnection.DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
-    /** As above; {@code serverHandler} (or null) sees the listening socket's events, e.g. accept failures. */
+    /**
+     * As above; {@code serverHandler} (or null) sees the listening socket's events, e.g. accept
+     * failures, and a client has {@code handshakeTimeout} to send its transport parameters.
+     */
     public static TcpListener bind(InetSocketAddress address, EventLoopGroup group, List<String> alpns,
-                                   MoqAcceptor acceptor, io.netty.channel.ChannelHandler serverHandler) throws InterruptedException {
+                                   MoqAcceptor acceptor, io.netty.channel.ChannelHandler serverHandler,
+                                   Duration handshakeTimeout) throws InterruptedException {
         if (!address.getAddress().isLoopbackAddress()) {
             log.warn("plain TCP listener on non-loopback {}: traffic is not encrypted", address);
         }
@@ -42,7 +48,7 @@ public final class TcpListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel sc) {
-                        StreamSessions.serve(sc, new TcpLink(sc), alpns, acceptor);
+                        StreamSessions.serve(sc, new TcpLink(sc), alpns, acceptor, handshakeTimeout);
                     }
                 })
                 .bind(address).sync().channel();

@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.moqrelay.transport.MoqAcceptor;
 import org.moqrelay.transport.qmux.tcp.StreamSessions;
@@ -51,10 +52,11 @@ public final class UnixListener implements AutoCloseable {
      * Binds {@code path} on {@code group}, which must be an epoll group.
      *
      * @param serverHandler sees the listening socket's events (e.g. accept failures), or null
+     * @param handshakeTimeout how long a client has to send its transport parameters
      * @throws UncheckedIOException when the path is taken by another kind of file or cannot be bound
      */
     public static UnixListener bind(Path path, EventLoopGroup group, List<String> alpns, MoqAcceptor acceptor,
-                                    PeerAllowlist allow, ChannelHandler serverHandler) {
+                                    PeerAllowlist allow, ChannelHandler serverHandler, Duration handshakeTimeout) {
         DomainSockets.requireEpoll(group);
         Path file = path.toAbsolutePath();
         removeStaleSocket(file);
@@ -62,7 +64,7 @@ public final class UnixListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel ch) {
-                        admit(ch, file, alpns, acceptor, allow);
+                        admit(ch, file, alpns, acceptor, allow, handshakeTimeout);
                     }
                 });
         if (serverHandler != null) b.handler(serverHandler);
@@ -107,7 +109,7 @@ public final class UnixListener implements AutoCloseable {
 
     /** Starts a session for a peer the allowlist permits; closes the socket of any other. */
     private static void admit(EpollDomainSocketChannel ch, Path file, List<String> alpns, MoqAcceptor acceptor,
-                              PeerAllowlist allow) {
+                              PeerAllowlist allow, Duration handshakeTimeout) {
         PeerCredentials cred;
         try {
             cred = ch.peerCredentials();
@@ -124,7 +126,8 @@ public final class UnixListener implements AutoCloseable {
             ch.close();
             return;
         }
-        StreamSessions.serve(ch, new TcpLink(ch, "unix", "unix " + file + " (" + peer + ")"), alpns, acceptor);
+        StreamSessions.serve(ch, new TcpLink(ch, "unix", "unix " + file + " (" + peer + ")"), alpns, acceptor,
+                handshakeTimeout);
     }
 
     /** The socket file. */

@@ -73,6 +73,13 @@ public record QmuxParams(
                 initialMaxStreamsUni, maxDatagramFrameSize, maxRecordSize, enabled, applicationProtocols);
     }
 
+    /** A copy with another {@code max_idle_timeout} (0 = none on this side). */
+    public QmuxParams withMaxIdleTimeoutMillis(long millis) {
+        return new QmuxParams(millis, initialMaxData, initialMaxStreamDataBidiLocal,
+                initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi,
+                initialMaxStreamsUni, maxDatagramFrameSize, maxRecordSize, resetStreamAt, applicationProtocols);
+    }
+
     /** A copy with another {@code max_datagram_frame_size} (0 = datagrams not accepted). */
     public QmuxParams withMaxDatagramFrameSize(long size) {
         return new QmuxParams(maxIdleTimeoutMillis, initialMaxData, initialMaxStreamDataBidiLocal,

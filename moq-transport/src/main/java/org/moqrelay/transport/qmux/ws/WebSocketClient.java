@@ -119,7 +119,8 @@ public final class WebSocketClient {
             WebSocketSubprotocols.Choice choice = WebSocketSubprotocols.parse(chosen);
             try {
                 ctx.pipeline().remove(this);
-                QmuxConnection conn = WebSocketLink.install(ctx.channel(), chosen, choice, false, null);
+                QmuxConnection conn = WebSocketLink.install(ctx.channel(), chosen, choice, false, null,
+                        QmuxConnection.DEFAULT_HANDSHAKE_TIMEOUT);
                 result.trySuccess(conn);
             } catch (RuntimeException e) {
                 result.tryFailure(e);

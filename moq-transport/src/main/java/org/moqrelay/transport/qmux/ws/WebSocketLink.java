@@ -48,12 +48,14 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
      * Puts a qmux session on the upgraded WebSocket {@code ch}, after its last handler: a ping
      * every 5 s and a drop after 30 s of silence, messages joined up to {@link #MAX_MESSAGE}, and
      * the link, which sends at most one default qmux record per message. Returns the connection,
-     * started (our parameters are on their way). Call on the channel's event loop; either side.
+     * started (our parameters are on their way; the peer's must follow within
+     * {@code handshakeTimeout}). Call on the channel's event loop; either side.
      */
     public static QmuxConnection install(Channel ch, String subprotocol, WebSocketSubprotocols.Choice choice, boolean server,
-                                         String requestPath) {
+                                         String requestPath, java.time.Duration handshakeTimeout) {
         WebSocketLink link = new WebSocketLink(ch, (int) QmuxParams.DEFAULT_MAX_RECORD_SIZE, subprotocol);
         QmuxConnection conn = new QmuxConnection(link, choice.framing(), server, QmuxParams.DEFAULTS, choice.alpn(), requestPath);
+        conn.handshakeTimeout(handshakeTimeout);
         link.attach(conn);
         ch.pipeline().addLast(new IdleStateHandler(30, 5, 0, TimeUnit.SECONDS), new WebSocketFrameAggregator(MAX_MESSAGE), link);
         conn.start();
