@@ -67,6 +67,10 @@ class QmuxBadInputTest {
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
     /** The idle timeout our peer asks for, below the relay's 30 s: the shortest the relay runs. */
     private static final long IDLE_MILLIS = 1_000;
+    /** The socket receive buffer of a peer that reads nothing: what the relay can have in flight to it stays small. */
+    private static final int SMALL_RECEIVE_BUFFER = 4_096;
+    /** The most a ping flood sends; the relay ends it long before. */
+    private static final long FLOOD_BYTES = 16L << 20;
     private static final AtomicInteger names = new AtomicInteger();
     /** QUIC transport error codes (RFC 9000 §20.1). */
     private static final long FLOW_CONTROL_ERROR = 0x3;
@@ -79,6 +83,8 @@ class QmuxBadInputTest {
 
     private HealthyPair healthy;
     private RawQmuxPeer bad;
+    /** A broadcast a test published inside the relay, or null. */
+    private Broadcast big;
 
     enum Binding { WEBSOCKET, TCP }
 
@@ -99,6 +105,7 @@ class QmuxBadInputTest {
     void tearDown() {
         try {
             if (bad != null) bad.close();
+            if (big != null) relay.server().origin().unpublish(big);
         } finally {
             if (healthy != null) healthy.close();
         }
@@ -323,6 +330,102 @@ class QmuxBadInputTest {
         bad.awaitPingRequests(7, WAIT);
         assertThat(bad.end()).as("the session of a peer that answers the pings%s", bad.diagnostics()).isNotDone();
         healthy.assertFlowing();
+    }
+
+    /**
+     * A subscriber stops reading: its media stalls once the socket is full (media waits for the
+     * link to be writable), and then it floods QX_PING requests. The relay must not queue an answer
+     * to each without end, but end the session once a bounded backlog waits for it; without the
+     * bound it would queue every answer, and the session would stay open.
+     */
+    @ParameterizedTest
+    @EnumSource(Binding.class)
+    void aPingFloodFromASubscriberThatReadsNothingClosesThatSession(Binding b) throws Exception {
+        bad = stalledSubscriber(b);
+
+        // QX_PING requests (type and sequence: two 8-byte varints), as many as a record holds.
+        byte[] ping = concat(hex("f4 8c 67 52 9e f8 c7 bd"), varint(1L << 40));
+        int perMessage = 16_000 / ping.length;
+        byte[] message = new byte[perMessage * ping.length];
+        for (int i = 0; i < perMessage; i++) System.arraycopy(ping, 0, message, i * ping.length, ping.length);
+        long sent = flood(FLOOD_BYTES / message.length, perMessage, () -> bad.sendMessage(message));
+        bad.resumeReading();
+
+        RawQmuxPeer.End end = bad.awaitEnd(WAIT);
+        assertThat(end.close()).as("a CONNECTION_CLOSE could not get past what the peer does not read (%s)", end).isNull();
+        assertThat(bad.pingResponses()).as("answers to %d pings (%s)", sent, end).isLessThan(sent / 2);
+        healthy.assertFlowing();
+    }
+
+    /** As above with WebSocket Ping frames, which the WebSocket layer answers with Pongs. */
+    @Test
+    void aWebSocketPingFloodFromASubscriberThatReadsNothingClosesThatSession() throws Exception {
+        bad = stalledSubscriber(Binding.WEBSOCKET);
+
+        // Ping frames: FIN + opcode 9, masked, 125 bytes of payload (the most), a zero mask key.
+        int frame = 2 + 4 + 125;
+        int perWrite = 1_000;
+        byte[] pings = new byte[perWrite * frame];
+        for (int i = 0; i < pings.length; i += frame) {
+            pings[i] = (byte) 0x89;
+            pings[i + 1] = (byte) (0x80 | 125);
+        }
+        long sent = flood(FLOOD_BYTES / pings.length, perWrite, () -> bad.sendRawBytes(pings));
+        bad.resumeReading();
+
+        RawQmuxPeer.End end = bad.awaitEnd(WAIT);
+        assertThat(end.close()).as("a CONNECTION_CLOSE could not get past what the peer does not read (%s)", end).isNull();
+        assertThat(bad.pongs()).as("Pongs to %d pings (%s)", sent, end).isLessThan(sent / 2);
+        healthy.assertFlowing();
+    }
+
+    /**
+     * A lite-05 peer with a small receive buffer that has stopped reading, subscribed to a group of
+     * 8 MiB published inside the relay: more than the socket buffers take (Linux grows a send
+     * buffer to 4 MiB by default), so the relay's socket fills with media and stays full. The
+     * credit it grants never runs out, so that only the socket holds the media back.
+     */
+    private RawQmuxPeer stalledSubscriber(Binding b) throws Exception {
+        String name = "big-" + names.incrementAndGet();
+        big = Broadcast.local(Path.of("anon/" + name));
+        relay.server().origin().publish(big);
+        Group g = big.createTrack("video", TrackInfo.DEFAULT).createGroup(0);
+        for (int i = 0; i < 128; i++) g.append(i, Unpooled.wrappedBuffer(new byte[64 * 1024]));
+
+        RawQmuxPeer peer = b == Binding.WEBSOCKET
+                ? RawQmuxPeer.webSocketOverSocket(new InetSocketAddress("127.0.0.1", relay.server().webAddress().getPort()), "/anon",
+                        "qmux-01.moq-lite-05", SMALL_RECEIVE_BUFFER)
+                : RawQmuxPeer.tcp(relay.server().tcpAddress(), SMALL_RECEIVE_BUFFER);
+        peer.awaitRelayParams(WAIT);
+        long lots = 1L << 40;
+        QmuxParams p = params(b);
+        peer.sendParams(new QmuxParams(p.maxIdleTimeoutMillis(), lots, lots, lots, lots, p.initialMaxStreamsBidi(),
+                p.initialMaxStreamsUni(), p.maxDatagramFrameSize(), p.maxRecordSize(), p.resetStreamAt(), p.applicationProtocols()));
+        peer.writeStream(peer.openUni(), concat(varint(StreamType.UNI_SETUP),
+                encode(Setup.of(randomOrigin(), b == Binding.TCP ? "/anon" : null, null, null))), true);
+        peer.pauseReading();
+        peer.writeStream(peer.openBidi(), encode(StreamType.BIDI_SUBSCRIBE,
+                new Subscribe(1, Path.of(name), "video", 0, false, 0, null, null)), false);
+        return peer;
+    }
+
+    @FunctionalInterface
+    private interface Send {
+        void run() throws Exception;
+    }
+
+    /** Sends up to {@code times} times, until a send fails (the relay closed); returns the pings sent. */
+    private static long flood(long times, long pingsEach, Send send) {
+        long sent = 0;
+        try {
+            for (long i = 0; i < times; i++) {
+                send.run();
+                sent += pingsEach;
+            }
+        } catch (Exception e) {
+            // the relay ended the session
+        }
+        return sent;
     }
 
     /**

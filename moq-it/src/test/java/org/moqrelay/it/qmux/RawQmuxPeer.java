@@ -80,7 +80,12 @@ public final class RawQmuxPeer implements AutoCloseable {
     private long nextUni;
     private String decodeProblem;
     private long pingRequests;
+    private long pingResponses;
+    private long pongs;
     private volatile boolean answerPings;
+    /** Guards {@link #readingPaused}: while set, the socket transports read nothing. */
+    private final Object readGate = new Object();
+    private boolean readingPaused;
 
     private RawQmuxPeer(String description, Transport transport) {
         this(description, transport, VERSION);
@@ -132,8 +137,19 @@ public final class RawQmuxPeer implements AutoCloseable {
      * header of a frame whose payload never comes.
      */
     public static RawQmuxPeer webSocketOverSocket(InetSocketAddress address, String path, String subprotocol) throws Exception {
+        return webSocketOverSocket(address, path, subprotocol, 0);
+    }
+
+    /**
+     * As {@link #webSocketOverSocket(InetSocketAddress, String, String)}, with a socket receive
+     * buffer of {@code receiveBuffer} bytes (0: the system's): a small one keeps what the relay
+     * can have in flight to us small while we read nothing ({@link #pauseReading}).
+     */
+    public static RawQmuxPeer webSocketOverSocket(InetSocketAddress address, String path, String subprotocol,
+                                                  int receiveBuffer) throws Exception {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
+        if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
         s.connect(address, 5_000);
         s.setSoTimeout(10_000);
         String key = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(16));
@@ -166,8 +182,14 @@ public final class RawQmuxPeer implements AutoCloseable {
 
     /** Connects a plain TCP socket to the relay's qmux listener; sends nothing yet. */
     public static RawQmuxPeer tcp(InetSocketAddress address) throws Exception {
+        return tcp(address, 0);
+    }
+
+    /** As {@link #tcp(InetSocketAddress)}, with a socket receive buffer of {@code receiveBuffer} bytes (0: the system's). */
+    public static RawQmuxPeer tcp(InetSocketAddress address, int receiveBuffer) throws Exception {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
+        if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
         s.connect(address, 5_000);
         TcpTransport t = new TcpTransport(s);
         RawQmuxPeer p = new RawQmuxPeer("tcp " + s.getLocalSocketAddress() + " -> " + address, t);
@@ -266,6 +288,7 @@ public final class RawQmuxPeer implements AutoCloseable {
      */
     public void abort() {
         note("--- abort");
+        resumeReading();
         transport.abort();
         ended("local-abort", -1, "aborted by the test");
     }
@@ -298,6 +321,44 @@ public final class RawQmuxPeer implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new AssertionError("session still open after " + timeout.toMillis() + " ms" + diagnostics());
         }
+    }
+
+    /** Plain sockets only (TCP, {@link #webSocketOverSocket}): stops reading the socket, as a peer that never reads. */
+    public void pauseReading() {
+        note("--- reading paused");
+        synchronized (readGate) {
+            readingPaused = true;
+        }
+    }
+
+    /** Reads the socket again. */
+    public void resumeReading() {
+        note("--- reading resumed");
+        synchronized (readGate) {
+            readingPaused = false;
+            readGate.notifyAll();
+        }
+    }
+
+    /** Blocks the reading thread while reading is paused. */
+    void awaitReading() throws InterruptedException {
+        synchronized (readGate) {
+            while (readingPaused) readGate.wait();
+        }
+    }
+
+    synchronized void onPong() {
+        if (pongs++ < 10) note("<<< WebSocket Pong");
+    }
+
+    /** How many QX_PING responses the relay sent. */
+    public synchronized long pingResponses() {
+        return pingResponses;
+    }
+
+    /** How many WebSocket Pong frames the relay sent ({@link #webSocketOverSocket} only). */
+    public synchronized long pongs() {
+        return pongs;
     }
 
     /** From now on, every QX_PING request of the relay gets its response (off by default). */
@@ -353,6 +414,7 @@ public final class RawQmuxPeer implements AutoCloseable {
 
     @Override
     public void close() {
+        resumeReading();
         transport.abort();
         ended("local-abort", -1, "closed by the test");
     }
@@ -416,6 +478,11 @@ public final class RawQmuxPeer implements AutoCloseable {
                     notifyAll();
                 }
                 if (answerPings) answer(p);
+            }
+            case QmuxFrame.Ping p -> {
+                synchronized (this) {
+                    if (pingResponses++ < 10) note("<<< " + p);
+                }
             }
             default -> note("<<< " + f);
         }
@@ -597,6 +664,7 @@ public final class RawQmuxPeer implements AutoCloseable {
             try {
                 java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
                 while (true) {
+                    peer.awaitReading();
                     int b0 = in.read();
                     if (b0 < 0) break;
                     int b1 = in.readUnsignedByte();
@@ -628,11 +696,14 @@ public final class RawQmuxPeer implements AutoCloseable {
                                     ? new String(payload, 2, payload.length - 2, java.nio.charset.StandardCharsets.UTF_8) : "";
                             peer.ended("websocket-close", status, reason);
                         }
+                        case 0xa -> peer.onPong();
                         default -> peer.note("<<< control frame 0x" + Integer.toHexString(opcode));
                     }
                 }
                 peer.ended("tcp-eof", -1, "no WebSocket Close frame");
             } catch (IOException e) {
+                peer.ended("websocket-error", -1, e.toString());
+            } catch (InterruptedException e) {
                 peer.ended("websocket-error", -1, e.toString());
             }
         }
@@ -702,7 +773,10 @@ public final class RawQmuxPeer implements AutoCloseable {
             byte[] chunk = new byte[64 * 1024];
             try {
                 InputStream in = socket.getInputStream();
-                for (int n; (n = in.read(chunk)) >= 0; ) {
+                while (true) {
+                    peer.awaitReading();
+                    int n = in.read(chunk);
+                    if (n < 0) break;
                     cum.writeBytes(chunk, 0, n);
                     ByteBuf record;
                     while ((record = QmuxRecords.tryReadRecord(cum, Integer.MAX_VALUE)) != null) {
@@ -715,7 +789,7 @@ public final class RawQmuxPeer implements AutoCloseable {
                     cum.discardReadBytes();
                 }
                 peer.ended("tcp-eof", -1, cum.readableBytes() + " bytes of an unfinished record left");
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 peer.ended("tcp-error", -1, e.toString());
             } finally {
                 cum.release();

@@ -40,6 +40,12 @@ public final class QmuxConnection implements Connection {
     static final long PROTOCOL_VIOLATION = 0xa;
     /** Largest STREAM payload per frame we send. */
     static final int MAX_CHUNK = 16 * 1024;
+    /**
+     * Most bytes of ours that may wait for a peer that reads nothing, beyond what makes the link
+     * unwritable. Stream data stops at unwritable, so only frames the peer provokes (QX_PING and
+     * WebSocket ping answers, credits for its streams, resets) can pile up past it.
+     */
+    static final long MAX_BACKLOG = 1 << 20;
     /** How long the peer has to send its transport parameters, as the reference's qmux waits. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -76,6 +82,9 @@ public final class QmuxConnection implements Connection {
     private long connRecvMax;
     private boolean closed;
     private boolean started;
+    /** Within {@link #onMessage}: flushes wait for its end, so its answers leave in one write. */
+    private boolean inMessage;
+    private boolean flushWanted;
     private long handshakeTimeoutMillis = DEFAULT_HANDSHAKE_TIMEOUT.toMillis();
     private long pingSequence;
     private final QmuxTimers timers;
@@ -109,7 +118,7 @@ public final class QmuxConnection implements Connection {
             @Override
             public void keepAlive() {
                 sendFrame(new QmuxFrame.Ping(false, pingSequence++));
-                link.flush();
+                flush();
             }
         });
         if (version.hasTransportParameters()) {
@@ -152,7 +161,7 @@ public final class QmuxConnection implements Connection {
         started = true;
         if (version.hasTransportParameters()) {
             sendFrame(new QmuxFrame.TransportParameters(local));
-            link.flush();
+            flush();
             timers.awaitHandshake(handshakeTimeoutMillis);
         }
     }
@@ -241,7 +250,7 @@ public final class QmuxConnection implements Connection {
     public void close(long code, String reason) {
         if (closed) return;
         sendFrame(new QmuxFrame.ConnectionClose(true, code, 0, reason == null ? "" : reason));
-        link.flush();
+        flush();
         shutdown(code, reason, true);
         link.close();
     }
@@ -284,6 +293,7 @@ public final class QmuxConnection implements Connection {
 
     /** One WebSocket message or TCP record of frames. Releases {@code message}. */
     public void onMessage(ByteBuf message) {
+        inMessage = true;
         try {
             if (closed) return;
             timers.received();
@@ -305,6 +315,8 @@ public final class QmuxConnection implements Connection {
             fail(e.code(), e.getMessage());
         } finally {
             message.release();
+            inMessage = false;
+            if (flushWanted) flush();
         }
     }
 
@@ -354,7 +366,7 @@ public final class QmuxConnection implements Connection {
             case QmuxFrame.Ping p -> {
                 if (!p.response()) {
                     sendFrame(new QmuxFrame.Ping(true, p.sequence()));
-                    link.flush();
+                    flush();
                 }
             }
             case QmuxFrame.Datagram d -> d.data().release();
@@ -500,9 +512,22 @@ public final class QmuxConnection implements Connection {
         log.info("qmux session {} protocol error 0x{}: {}", link.describe(), Long.toHexString(code), reason);
         if (closed) return;
         sendFrame(new QmuxFrame.ConnectionClose(false, code, 0, reason));
-        link.flush();
+        flush();
         shutdown(code, reason, false);
         link.close();
+    }
+
+    /**
+     * Ends the session if the peer has let more than {@link #MAX_BACKLOG} bytes of ours pile up
+     * unread; the link calls it after writing something of its own (a WebSocket pong).
+     */
+    public void checkBacklog() {
+        if (closed || link.backlog() <= MAX_BACKLOG) return;
+        log.info("qmux session {}: the peer reads nothing while more than {} bytes wait for it, closing",
+                link.describe(), MAX_BACKLOG);
+        // Neither a CONNECTION_CLOSE nor a graceful close would ever get past what it does not read.
+        shutdown(-1, "peer not reading", false);
+        link.abort();
     }
 
     /** Nothing heard within the idle timeout: closed without a word, as QUIC and the reference do. */
@@ -559,7 +584,7 @@ public final class QmuxConnection implements Connection {
             }
         }
         if (s.wantsSend() && !link.isWritable()) blocked.add(s);
-        if (sent) link.flush();
+        if (sent) flush();
     }
 
     private void pumpBlocked() {
@@ -572,13 +597,13 @@ public final class QmuxConnection implements Connection {
         if (closed) return;
         blocked.remove(s);
         sendFrame(new QmuxFrame.ResetStream(s.id, code, s.sendOffset));
-        link.flush();
+        flush();
     }
 
     void sendStopSending(QmuxStream s, long code) {
         if (closed) return;
         sendFrame(new QmuxFrame.StopSending(s.id, code));
-        link.flush();
+        flush();
     }
 
     /**
@@ -619,7 +644,7 @@ public final class QmuxConnection implements Connection {
         if (s.recvMax - s.recvConsumed < s.recvWindow / 2) {
             s.recvMax = s.recvConsumed + s.recvWindow;
             sendFrame(new QmuxFrame.MaxStreamData(s.id, s.recvMax));
-            link.flush();
+            flush();
         }
         grantConnection();
     }
@@ -629,7 +654,7 @@ public final class QmuxConnection implements Connection {
         if (connRecvMax - connConsumed < local.initialMaxData() / 2) {
             connRecvMax = connConsumed + local.initialMaxData();
             sendFrame(new QmuxFrame.MaxData(connRecvMax));
-            link.flush();
+            flush();
         }
     }
 
@@ -650,7 +675,12 @@ public final class QmuxConnection implements Connection {
             maxPeerUni++;
             sendFrame(new QmuxFrame.MaxStreams(false, maxPeerUni));
         }
-        link.flush();
+        flush();
+    }
+
+    private void flush() {
+        flushWanted = inMessage;
+        if (!inMessage) link.flush();
     }
 
     private void sendFrame(QmuxFrame f) {
@@ -658,17 +688,18 @@ public final class QmuxConnection implements Connection {
         if (f instanceof QmuxFrame.Stream s) {
             // Media: the data (often a cached frame shared by every subscriber) is not copied.
             link.send(QmuxCodec.encodeStream(ByteBufAllocator.DEFAULT, s, version));
-            return;
+        } else {
+            ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+            try {
+                QmuxCodec.encode(out, f, version);
+            } catch (RuntimeException e) {
+                out.release();
+                throw e;
+            } finally {
+                f.release();
+            }
+            link.send(out);
         }
-        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
-        try {
-            QmuxCodec.encode(out, f, version);
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        } finally {
-            f.release();
-        }
-        link.send(out);
+        checkBacklog();
     }
 }

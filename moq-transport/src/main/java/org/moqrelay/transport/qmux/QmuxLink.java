@@ -19,8 +19,17 @@ public interface QmuxLink {
     /** False while the socket's outbound buffer is full. */
     boolean isWritable();
 
+    /**
+     * Bytes written and not yet taken by the socket beyond its low-water mark while it is not
+     * writable; 0 while writable.
+     */
+    long backlog();
+
     /** Closes the pipe (after flushing). */
     void close();
+
+    /** Closes the pipe at once, dropping whatever has not been sent: the peer is not reading. */
+    void abort();
 
     /** Largest frames payload one message or record may carry. */
     int maxMessageSize();

@@ -74,8 +74,18 @@ public final class TcpLink extends ByteToMessageDecoder implements QmuxLink {
     }
 
     @Override
+    public long backlog() {
+        return channel.bytesBeforeWritable();
+    }
+
+    @Override
     public void close() {
         if (channel.isActive()) channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void abort() {
+        channel.close();
     }
 
     @Override

@@ -87,10 +87,20 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public long backlog() {
+        return channel.bytesBeforeWritable();
+    }
+
+    @Override
     public void close() {
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    @Override
+    public void abort() {
+        channel.close();
     }
 
     @Override
@@ -116,7 +126,10 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
         }
         switch (frame) {
             case BinaryWebSocketFrame b -> connection.onMessage(b.content());
-            case PingWebSocketFrame p -> ctx.writeAndFlush(new PongWebSocketFrame(p.content()));
+            case PingWebSocketFrame p -> {
+                ctx.writeAndFlush(new PongWebSocketFrame(p.content()));
+                connection.checkBacklog(); // a ping flood from a peer that reads nothing ends here
+            }
             case PongWebSocketFrame p -> p.release();
             case CloseWebSocketFrame c -> {
                 c.release();
