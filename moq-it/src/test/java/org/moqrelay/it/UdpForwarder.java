@@ -39,6 +39,8 @@ final class UdpForwarder implements AutoCloseable {
     private final Map<Integer, LongAdder> sizesFromTarget = new ConcurrentHashMap<>();
     /** The payload sizes of the target's first {@link #FIRST_KEPT} datagrams, in order. */
     private final List<Integer> firstFromTarget = new CopyOnWriteArrayList<>();
+    /** The first byte of each of the target's first {@link #FIRST_KEPT} datagrams (QUIC: header form and packet type). */
+    private final List<Integer> firstBytesFromTarget = new CopyOnWriteArrayList<>();
 
     private UdpForwarder(EventLoop loop, InetSocketAddress target) throws InterruptedException {
         this.loop = loop;
@@ -70,6 +72,11 @@ final class UdpForwarder implements AutoCloseable {
     /** The payload sizes of the first (up to 64) datagrams the target sent towards the client, in order. */
     List<Integer> firstFromTarget() {
         return List.copyOf(firstFromTarget);
+    }
+
+    /** The first byte of each of the first (up to 64) datagrams the target sent towards the client, in order. */
+    List<Integer> firstBytesFromTarget() {
+        return List.copyOf(firstBytesFromTarget);
     }
 
     /** How many datagrams the target has sent towards the client with a payload of more than {@code bytes}. */
@@ -111,7 +118,10 @@ final class UdpForwarder implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress to = client;
             int size = packet.content().readableBytes();
-            if (firstFromTarget.size() < FIRST_KEPT) firstFromTarget.add(size);
+            if (firstFromTarget.size() < FIRST_KEPT) {
+                firstFromTarget.add(size);
+                if (size > 0) firstBytesFromTarget.add((int) packet.content().getUnsignedByte(packet.content().readerIndex()));
+            }
             sizesFromTarget.computeIfAbsent(size, k -> new LongAdder()).increment();
             // A socket being replaced no longer forwards: its mapping is gone.
             if (to != null && ctx.channel() == outbound) front.writeAndFlush(new DatagramPacket(packet.content().retain(), to));

@@ -12,7 +12,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -129,7 +128,12 @@ public final class QuicListener implements AutoCloseable {
         return builder
                 .sslContext(ssl)
                 .activeConnectionIdLimit(ACTIVE_CONNECTION_ID_LIMIT)
-                .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+                // No Retry (null: no tokens), as the reference (quinn) accepts: a client's first
+                // flight is answered at once (no extra round trip), and until its address is proven
+                // quiche sends it at most three times what it sent (RFC 9000 §8.1). Netty's only
+                // Retry tokens (InsecureQuicTokenHandler) are the client's address in clear: anyone
+                // can forge one for a spoofed address and lift that limit.
+                .tokenHandler(null)
                 .handler(connectionInit)
                 .streamHandler(streamInit);
     }
