@@ -60,8 +60,15 @@ public final class RelayAuthorizer implements Authorizer, AutoCloseable {
     @Override
     public CompletableFuture<Grant> authorize(Request request) {
         QueryStringDecoder q = new QueryStringDecoder(request.pathAndQuery().isEmpty() ? "/" : request.pathAndQuery());
-        String path = domains.route(request.host(), q.path());
-        String token = lastNonEmpty(q.parameters().get("jwt"));
+        String path;
+        String token;
+        try {
+            path = domains.route(request.host(), q.path());
+            token = lastNonEmpty(q.parameters().get("jwt"));
+        } catch (IllegalArgumentException e) {
+            // A bad % escape. Netty's message quotes the whole URI, token included: not passed on.
+            return CompletableFuture.failedFuture(SessionRefusedException.withStatus(400, "malformed percent-encoding in the request path"));
+        }
         if (request.peerCertificate() != null) return peer(path, request.peerCertificate(), request.transport());
         if (api != null) {
             return api.verify(path, token, request.transport()).handle((access, err) -> {

@@ -88,6 +88,18 @@ class RelayAuthorizerTest {
     }
 
     @Test
+    void aMalformedPercentEscapeIsRefusedWith400WithoutQuotingTheToken() {
+        try (RelayAuthorizer a = RelayAuthorizer.builder().publicAccess(List.of(""), List.of()).build()) {
+            for (String pathAndQuery : List.of("/a%zz?jwt=SECRET", "/a?jwt=SE%zzCRET", "/a%2")) {
+                CompletableFuture<Grant> f = a.authorize(web(null, pathAndQuery));
+                SessionRefusedException e = refused(f);
+                assertThat(e.httpStatus()).as(pathAndQuery).isEqualTo(400);
+                assertThat(e.getMessage()).as(pathAndQuery).isEqualTo("malformed percent-encoding in the request path");
+            }
+        }
+    }
+
+    @Test
     void aSubdomainSlugFlowsThroughThePublicPrefixes() {
         try (RelayAuthorizer a = RelayAuthorizer.builder().publicAccess(List.of("customer/anon"), List.of())
                 .domains(AuthDomains.of(List.of("cdn.moq.dev"))).build()) {
