@@ -49,6 +49,8 @@ public final class LiteSession implements ConnectionHandler {
 
     /** A raw-QUIC client must send its SETUP (carrying the path) within this time. */
     static final long SETUP_TIMEOUT_MILLIS = 10_000;
+    /** Grants expiring after this (year ~292 million) get no expiry timer. */
+    private static final java.time.Instant FAR_FUTURE = java.time.Instant.ofEpochMilli(Long.MAX_VALUE / 2);
     /** Most bytes of unfinished frames all of one session's streams may hold: two of the largest frames. */
     static final long MAX_PARTIAL_FRAME_BYTES = 2L * org.moqrelay.wire.lite.Frames.MAX_FRAME_SIZE;
 
@@ -164,7 +166,9 @@ public final class LiteSession implements ConnectionHandler {
             // One request per prefix the peer may publish under, as the reference relay does.
             for (Path prefix : g.publish()) AnnounceRequester.open(this, prefix);
         }
-        if (g.expires() != null) {
+        // A signed exp can lie beyond what milliseconds hold (toEpochMilli would throw): such a
+        // grant never expires in practice, so it gets no timer.
+        if (g.expires() != null && g.expires().isBefore(FAR_FUTURE)) {
             long delay = Math.max(0, g.expires().toEpochMilli() - System.currentTimeMillis());
             ScheduledFuture<?> expiry = eventLoop().schedule(() -> {
                 log.info("session {}: credentials expired", id);

@@ -43,4 +43,29 @@ class LiteSessionAuthorizationTest {
             });
         }
     }
+    @Test
+    void aGrantExpiringBeyondWhatMillisecondsHoldStillMakesTheSessionReady() {
+        try (Harness h = new Harness()) {
+            // A token's exp of 2^63 ms in seconds and more: a valid Instant, but not in milliseconds.
+            java.time.Instant far = java.time.Instant.ofEpochSecond(31_556_889_864_403_199L);
+            Authorizer.Grant everything = Authorizer.Grant.all(Path.of("room"));
+            Authorizer farOff = request -> CompletableFuture.completedFuture(new Authorizer.Grant(everything.root(),
+                    everything.publish(), everything.subscribe(), far, ""));
+            LiteSession[] sessions = h.on(() -> {
+                MemoryTransport t = new MemoryTransport(h.loop, LiteVersion.LITE_05.alpn());
+                t.server.requestPath = "/room";
+                LiteSession relay = LiteSession.start(t.server, LiteVersion.LITE_05,
+                        new SessionConfig(true, Harness.RELAY_ID, h.relayOrigin, h.relayOrigin, true, null, farOff), "relay");
+                LiteSession client = LiteSession.start(t.client, LiteVersion.LITE_05,
+                        new SessionConfig(false, 7, new Origin(h.loop, 0), new Origin(h.loop, 0), false, null, null), "client");
+                return new LiteSession[] {relay, client};
+            });
+            assertThat(sessions[0].ready()).succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS));
+            assertThat(sessions[0].isOpen()).isTrue();
+            h.run(() -> {
+                sessions[1].close(0, "test over");
+                sessions[0].close(0, "test over");
+            });
+        }
+    }
 }
