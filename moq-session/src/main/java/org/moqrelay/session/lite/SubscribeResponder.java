@@ -77,6 +77,12 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         subscription = track.subscribe(demand(request), this);
         session.metrics().downstreamSubscriptionOpened();
         session.viewerOpened(request.broadcast());
+        if (closed) {
+            // The track ended inside subscribe (an upstream open that failed at once) and this
+            // stream was answered then, before the subscription existed to be let go.
+            release();
+            return;
+        }
         for (Group g : subscription.initialGroups()) deliver(g);
         // The subscription's track: not the one looked up if that one was forgotten meanwhile.
         Track joined = subscription.track();

@@ -52,8 +52,10 @@ final class UpstreamSource implements Track.Source {
     public void subscribe(Track track, Demand demand) {
         session.run(() -> {
             if (!session.isOpen() || subscriptions.containsKey(track)) return;
+            // Removed only if still the track's: a cancelled one that ends later must not take its
+            // successor's place in the map (which would then never be cancelled).
             UpstreamSubscription sub = new UpstreamSubscription(session, peerPath, track, demand,
-                    () -> subscriptions.remove(track));
+                    done -> subscriptions.remove(track, done));
             subscriptions.put(track, sub);
             sub.open();
         });

@@ -2,6 +2,7 @@ package org.moqrelay.session.lite;
 
 import org.moqrelay.model.Demand;
 import org.moqrelay.model.Track;
+import java.util.function.Consumer;
 import org.moqrelay.session.spi.BidiStream;
 import org.moqrelay.session.spi.Connection;
 import org.moqrelay.wire.ErrorCode;
@@ -22,13 +23,14 @@ final class UpstreamSubscription extends MessageReader {
     private final Path peerPath;
     private final Track track;
     private final long id;
-    private final Runnable onDone;
+    private final Consumer<UpstreamSubscription> onDone;
     private Demand demand;
     private BidiStream stream;
     private boolean cancelled;
     private boolean finished;
 
-    UpstreamSubscription(LiteSession session, Path peerPath, Track track, Demand demand, Runnable onDone) {
+    UpstreamSubscription(LiteSession session, Path peerPath, Track track, Demand demand,
+                         Consumer<UpstreamSubscription> onDone) {
         super(session);
         this.peerPath = peerPath;
         this.track = track;
@@ -106,6 +108,6 @@ final class UpstreamSubscription extends MessageReader {
         finished = true;
         if (stream != null) session.metrics().upstreamSubscriptionClosed();
         session.unregisterUpstream(id);
-        onDone.run();
+        onDone.accept(this);
     }
 }

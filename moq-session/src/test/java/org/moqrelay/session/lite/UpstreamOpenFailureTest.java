@@ -46,4 +46,23 @@ class UpstreamOpenFailureTest {
             assertThat(pub.relaySession().isOpen()).isTrue();
         }
     }
+
+    @Test
+    void aWireSubscriberWhoseUpstreamCannotOpenIsToldAndLeavesNoSubscriberBehind() {
+        try (Harness h = new Harness()) {
+            Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
+            Harness.Client viewer = h.connect(LiteVersion.LITE_05, 22);
+            Track relayTrack = h.relayTrack(pub, "live/cam", "video");
+            h.run(() -> pub.transport().server.refuseBidi = true);
+
+            // On one loop the relay's upstream open fails at once, inside its SubscribeResponder's subscribe.
+            Track seen = h.on(() -> viewer.session().consume(org.moqrelay.wire.Path.of("live/cam")).track("video"));
+            Subscription s = h.on(() -> seen.subscribe(Demand.LATEST, Harness.IGNORE));
+
+            h.eventually(() -> assertThat(seen.state()).as("the viewer is told").isEqualTo(Track.State.ABORTED));
+            assertThat(relayTrack.state()).isEqualTo(Track.State.ABORTED);
+            h.eventually(() -> assertThat(relayTrack.subscriberCount()).as("the relay's subscription of that viewer").isZero());
+            h.run(s::close);
+        }
+    }
 }
