@@ -201,7 +201,7 @@ public final class Track {
         return Math.min(window, broadcast.maxCacheMillis());
     }
 
-    /** The publisher finished the track cleanly. */
+    /** The publisher finished the track cleanly; an upstream track's groups still arriving complete on their own. */
     public void finish() {
         end(State.ENDED, null);
     }
@@ -231,9 +231,14 @@ public final class Track {
         }
         TrackException failure = new TrackException(code == null ? ErrorCode.NOT_FOUND : code);
         for (CompletableFuture<Group> f : fetches) f.completeExceptionally(failure);
+        // A failure truncates open groups. A clean end from upstream leaves them to their own
+        // streams: the publisher's last group may still be arriving (its stream and the track's
+        // end travel apart), and finishing it here would hand subscribers a truncated group as if
+        // whole; the reference, too, only records where the track ends. A local producer's end
+        // closes what it left open.
         for (Group g : open) {
-            if (code == null) g.finish();
-            else g.abort(code);
+            if (code != null) g.abort(code);
+            else if (source == null) g.finish();
         }
         for (Listener l : targets) l.onEnd(this);
         if (release) releaseCache();

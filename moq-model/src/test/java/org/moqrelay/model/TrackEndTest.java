@@ -33,7 +33,7 @@ class TrackEndTest {
         assertThat(track.state()).isEqualTo(Track.State.ENDED);
         assertThat(track.error()).isNull();
         assertThat(track.endGroup()).isEqualTo(3);
-        // Groups still open are finished with the track.
+        // A local producer's end finishes the groups it left open.
         assertThat(track.group(2).state()).isEqualTo(Group.State.FINISHED);
         assertThat(track.createGroup(3)).isNull();
 
@@ -64,6 +64,27 @@ class TrackEndTest {
         assertThat(r.ended).isCompletedWithValue(track);
         assertThat(track.endGroup()).isZero();
         r.close();
+    }
+
+    @Test
+    void anUpstreamTracksCleanEndLeavesItsLastGroupToFinishWithAllItsFrames() {
+        CountingSource source = new CountingSource();
+        Track track = Broadcast.remote(Path.of("end/tail"), List.of(7L), source).track("video");
+        RecordingReader r = RecordingReader.subscribe(track, Demand.LATEST);
+        Group last = track.createGroup(0);
+        payloads.fill(last, 1);
+
+        // The publisher's FIN of the subscription overtakes the rest of its last group's stream.
+        track.finish();
+        assertThat(track.state()).isEqualTo(Track.State.ENDED);
+        assertThat(last.state()).as("still arriving").isEqualTo(Group.State.OPEN);
+        payloads.fill(last, 3);
+        last.finish();
+
+        assertThat(last.state()).isEqualTo(Group.State.FINISHED);
+        assertThat(last.frameCount()).as("no frame lost to the track's end").isEqualTo(3);
+        r.close();
+        payloads.assertAllReleased();
     }
 
     @Test
