@@ -266,6 +266,15 @@ public final class Group {
         return state;
     }
 
+    /**
+     * True when the group finished cleanly and {@code written} frames are all of it. Read in one
+     * step: an eviction between reading the state and the count would show a finished group with
+     * no frames, and a writer behind would end its stream as if complete.
+     */
+    public synchronized boolean finishedAt(int written) {
+        return state == State.FINISHED && written >= frames.size();
+    }
+
     /** Why the group ended early; null while open or when finished cleanly. */
     public synchronized ErrorCode error() {
         return error;

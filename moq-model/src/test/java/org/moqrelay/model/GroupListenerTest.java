@@ -42,4 +42,19 @@ class GroupListenerTest {
         g.removeSharedListener("loop-1", first);
         assertThat(g.listenerCount()).isZero();
     }
+
+    @Test
+    void finishedAtReadsStateAndFrameCountTogether() {
+        Group g = new Group(0, 0);
+        g.append(0, Unpooled.wrappedBuffer(new byte[1]));
+        g.append(0, Unpooled.wrappedBuffer(new byte[1]));
+        assertThat(g.finishedAt(2)).as("open").isFalse();
+        g.finish();
+        assertThat(g.finishedAt(1)).as("a frame left to write").isFalse();
+        assertThat(g.finishedAt(2)).isTrue();
+        g.evict();
+        // Evicted with frames unwritten: not "finished, and nothing left" (the count is now 0).
+        assertThat(g.finishedAt(1)).isFalse();
+        assertThat(g.state()).isEqualTo(Group.State.EVICTED);
+    }
 }

@@ -123,8 +123,8 @@ final class GroupWriter {
             }
             wrote = true;
         }
+        boolean ended = group.finishedAt(next);
         Group.State state = group.state();
-        boolean ended = state == Group.State.FINISHED && next >= group.frameCount();
         if (pendingHeader != null && ended) {
             stream.write(pendingHeader); // an empty group still announces itself
             pendingHeader = null;
