@@ -101,8 +101,9 @@ final class AnnounceRequester extends MessageReader {
     @Override
     protected void onAbort(long code) {
         // Connection loss: the session's close hook decides between unannounce and linger,
-        // once it knows whether the close was clean.
-        if (code != org.moqrelay.session.spi.Connection.CLOSED_CODE) endAll(true);
+        // once it knows whether the close was clean. A reset of this stream alone is a loss too
+        // (no Ended was said): its broadcasts linger, as the reference's do.
+        if (code != org.moqrelay.session.spi.Connection.CLOSED_CODE) endAll(false);
     }
 
     private void sessionClosed() {

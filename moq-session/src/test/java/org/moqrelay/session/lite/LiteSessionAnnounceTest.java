@@ -85,21 +85,46 @@ class LiteSessionAnnounceTest {
         lostSessionLingers(t -> t.loop.execute(() -> t.client.close(4, "transport error")));
     }
 
+    @Test
+    void aResetAnnounceStreamLingersItsBroadcastsThoughTheSessionLives() {
+        try (Harness h = new Harness(300)) {
+            Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
+            h.publish(pub.published(), "live/cam", "video");
+            h.eventually(() -> assertThat(h.relayOrigin.broadcast(CAM)).isNotNull());
+            CompletableFuture<Broadcast> gone = unannounced(h);
+
+            // The publisher resets its answer to the relay's announce request: no Ended was said.
+            h.run(() -> pub.transport().opened("server", org.moqrelay.wire.lite.StreamType.BIDI_ANNOUNCE).get(0).backward.reset(1));
+            h.eventually(() -> assertThat(pub.transport().events("client", MemoryTransport.Kind.RESET,
+                    org.moqrelay.wire.lite.StreamType.BIDI_ANNOUNCE)).hasSize(1));
+            h.run(() -> {});
+            assertThat(h.on(() -> h.relayOrigin.broadcast(CAM))).as("still announced right after").isNotNull();
+            assertThat(gone).succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS)).extracting(Broadcast::path).isEqualTo(CAM);
+            assertThat(pub.relaySession().isOpen()).isTrue();
+        }
+    }
+
+    /** Completes with the broadcast at {@link #CAM} once the relay's origin withdraws it. */
+    private static CompletableFuture<Broadcast> unannounced(Harness h) {
+        CompletableFuture<Broadcast> gone = new CompletableFuture<>();
+        h.run(() -> h.relayOrigin.watch(CAM, new Origin.AnnounceListener() {
+            @Override
+            public void onAnnounce(Broadcast b) {}
+
+            @Override
+            public void onUnannounce(Broadcast b) {
+                gone.complete(b);
+            }
+        }));
+        return gone;
+    }
+
     private static void lostSessionLingers(java.util.function.Consumer<MemoryTransport> kill) {
         try (Harness h = new Harness(300)) {
             Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
             h.publish(pub.published(), "live/cam", "video");
             h.eventually(() -> assertThat(h.relayOrigin.broadcast(CAM)).isNotNull());
-            CompletableFuture<Broadcast> gone = new CompletableFuture<>();
-            h.run(() -> h.relayOrigin.watch(CAM, new Origin.AnnounceListener() {
-                @Override
-                public void onAnnounce(Broadcast b) {}
-
-                @Override
-                public void onUnannounce(Broadcast b) {
-                    gone.complete(b);
-                }
-            }));
+            CompletableFuture<Broadcast> gone = unannounced(h);
 
             kill.accept(pub.transport());
             assertThat(pub.relaySession().closed()).succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS));
