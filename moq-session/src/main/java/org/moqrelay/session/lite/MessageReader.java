@@ -34,6 +34,11 @@ abstract class MessageReader implements ReadHandler {
     /** The peer reset its side, or the connection went away. */
     protected abstract void onAbort(long code);
 
+    /** The peer finished its side in the middle of a message: a malformed stream, which fails the session. */
+    protected void onTruncated() {
+        session.fail(ErrorCode.DECODE, "stream ended inside a message on " + getClass().getSimpleName());
+    }
+
     @Override
     public final void onData(ByteBuf data) {
         if (done) {
@@ -68,7 +73,7 @@ abstract class MessageReader implements ReadHandler {
         if (done) return;
         done = true;
         if (partial) {
-            session.fail(ErrorCode.DECODE, "stream ended inside a message on " + getClass().getSimpleName());
+            onTruncated();
         } else {
             onEnd();
         }

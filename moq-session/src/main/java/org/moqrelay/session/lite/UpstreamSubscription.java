@@ -95,6 +95,17 @@ final class UpstreamSubscription extends MessageReader {
         if (stream != null && !stream.isClosed()) stream.finish();
     }
 
+    /**
+     * Once we cancelled, what the publisher still says on this stream no longer matters: a
+     * message cut off by its FIN (seen from @moq/net publishers closing while answering) ends the
+     * subscription instead of failing the publisher's whole session.
+     */
+    @Override
+    protected void onTruncated() {
+        if (cancelled) onEnd();
+        else super.onTruncated();
+    }
+
     @Override
     protected void onAbort(long code) {
         done();

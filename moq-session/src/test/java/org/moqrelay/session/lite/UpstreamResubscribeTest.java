@@ -36,4 +36,25 @@ class UpstreamResubscribeTest {
                     .as("the relay FINs both of its SUBSCRIBE streams").hasSize(2));
         }
     }
+
+    @Test
+    void aCancelledUpstreamSubscriptionCutOffMidMessageEndsWithoutFailingThePublisher() {
+        try (Harness h = new Harness()) {
+            Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
+            Track relayTrack = h.relayTrack(pub, "live/cam", "video");
+
+            h.run(() -> {
+                relayTrack.subscribe(Demand.LATEST, Harness.IGNORE).close(); // SUBSCRIBE, then FIN at once
+                // Before the publisher's session sees either, its side of the stream carries half
+                // a message and its FIN: a response's type (0), a size of 5, and 2 of those bytes.
+                MemoryTransport.Link link = pub.transport().opened("server", StreamType.BIDI_SUBSCRIBE).get(0);
+                link.backward.write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {0, 5, 0, 0}));
+                link.backward.finish();
+            });
+
+            h.eventually(() -> assertThat(pub.relaySession().upstream(0)).as("the subscription ended").isNull());
+            h.run(() -> {});
+            assertThat(pub.relaySession().isOpen()).as("the publisher's session").isTrue();
+        }
+    }
 }
