@@ -38,6 +38,8 @@ public final class Group {
 
     private final long sequence;
     private final long createdNanos;
+    /** When a frame or the finish last came: what the track's latency window ages the group from. */
+    private volatile long lastWriteNanos;
     private final List<Cached> frames = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Listeners registered under a key ({@link #sharedListener}), also in {@link #listeners}. */
@@ -57,6 +59,7 @@ public final class Group {
     public Group(long sequence, long createdNanos) {
         this.sequence = sequence;
         this.createdNanos = createdNanos;
+        this.lastWriteNanos = createdNanos;
     }
 
     /** Ties the group to its track and the origin's budget (set once, when the track caches it). */
@@ -145,6 +148,15 @@ public final class Group {
     }
 
     /**
+     * {@link System#nanoTime()} of the last frame or of the finish (the creation until then). A
+     * group is as old as its last write, as the reference's cache counts every write as an
+     * access: one still arriving, or just finished, is not aged out by a window shorter than it.
+     */
+    public long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    /**
      * One cached frame: {@code data} holds {@code headerLength} bytes of framing in {@code format}
      * (none when {@code format} is {@link #UNFRAMED}), then the payload.
      */
@@ -182,7 +194,9 @@ public final class Group {
                 abortLocked(ErrorCode.FRAME_TOO_LARGE);
             } else {
                 bytes += n;
-                frames.add(new Cached(timestamp, framed, headerLength, format, System.nanoTime()));
+                long now = System.nanoTime();
+                frames.add(new Cached(timestamp, framed, headerLength, format, now));
+                lastWriteNanos = now;
                 added = true;
             }
         }
@@ -197,6 +211,7 @@ public final class Group {
         synchronized (this) {
             if (state != State.OPEN) return;
             state = State.FINISHED;
+            lastWriteNanos = System.nanoTime();
         }
         fire();
     }

@@ -179,7 +179,7 @@ public final class Track {
             while (it.hasNext()) {
                 Group old = it.next();
                 if (old == latest) continue;
-                if (now - old.createdNanos() > windowNanos) {
+                if (now - old.lastWriteNanos() > windowNanos) {
                     evicted.add(old);
                     it.remove();
                 }

@@ -25,7 +25,7 @@ class TrackCacheTest {
     }
 
     /**
-     * Returns once {@code group} is older than the track's latency window. The cache reads
+     * Returns once {@code group}'s last write is older than the track's latency window. The cache reads
      * {@link System#nanoTime()} and has no clock to inject, so the condition we wait for is that
      * clock moving past the window: a spin on that exact condition (microseconds here, since the
      * window is 1 ms) with a deadline, rather than a sleep whose length would be a guess.
@@ -33,7 +33,7 @@ class TrackCacheTest {
     private static void waitUntilOlderThanWindow(Group group) {
         long window = Duration.ofMillis(LATENCY_MILLIS).toNanos();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() - group.createdNanos() <= window) {
+        while (System.nanoTime() - group.lastWriteNanos() <= window) {
             assertThat(System.nanoTime()).as("clock stuck").isLessThan(deadline);
             Thread.onSpinWait();
         }
@@ -63,6 +63,28 @@ class TrackCacheTest {
 
         track.finish();
         assertThat(track.cachedGroups()).isZero();
+        payloads.assertAllReleased();
+    }
+
+    @Test
+    void aGroupIsAsOldAsItsLastWriteNotItsCreation() {
+        long window = 300; // ms: long enough that nothing below pauses past it between a write and the check
+        Track track = track(window);
+        Group g0 = track.createGroup(0);
+        payloads.fill(g0, 1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() - g0.createdNanos() <= Duration.ofMillis(window).toNanos()) {
+            assertThat(System.nanoTime()).as("clock stuck").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        payloads.fill(g0, 2); // created beyond the window, but written just now
+        g0.finish();
+
+        track.createGroup(1);
+        assertThat(track.group(0)).as("a group written to just now").isSameAs(g0);
+        assertThat(g0.state()).isEqualTo(Group.State.FINISHED);
+        assertThat(g0.frameCount()).isEqualTo(2);
+        track.finish();
         payloads.assertAllReleased();
     }
 
