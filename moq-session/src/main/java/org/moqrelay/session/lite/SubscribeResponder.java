@@ -37,6 +37,8 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
     private boolean ending;
     private boolean closed;
     private long highest = -1;
+    /** The group SUBSCRIBE_START named (the first delivered): nothing older follows, ordered or not. */
+    private long startedAt;
     /** When the subscription began: frames that arrived before it are replays, not timed as forwarding. */
     private final long startedNanos = System.nanoTime();
 
@@ -125,12 +127,13 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         if (end != null && g.sequence() > end) return;
         if (!started) {
             started = true;
+            startedAt = g.sequence();
             if (session.version().hasSubscribeStart()) {
                 stream.write(session.encode(new SubscribeStart(g.sequence())));
                 stream.flush();
             }
-        } else if (g.sequence() <= highest && request.ordered()) {
-            return;
+        } else if (g.sequence() < startedAt || (g.sequence() <= highest && request.ordered())) {
+            return; // below the start we announced, or (ordered) behind what was sent
         }
         highest = Math.max(highest, g.sequence());
         if (inFlight.size() >= MAX_IN_FLIGHT) {

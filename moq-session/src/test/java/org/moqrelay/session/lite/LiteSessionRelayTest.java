@@ -228,4 +228,26 @@ class LiteSessionRelayTest {
     private static io.netty.buffer.ByteBuf trackRequest() {
         return Wire.typed(StreamType.BIDI_TRACK, new TrackRequest(CAM, "video"), LiteVersion.LITE_05);
     }
+
+    @Test
+    void anUnorderedSubscriberGetsNoGroupOlderThanTheStartItWasTold() {
+        try (Harness h = new Harness()) {
+            Track track = h.publish(h.relayOrigin, "live/cam", "video");
+            RawPeer peer = h.connectRaw(LiteVersion.LITE_05);
+            h.run(() -> peer.send(Wire.typed(StreamType.BIDI_SUBSCRIBE,
+                    new Subscribe(0, CAM, "video", 0, false, 0, null, null), LiteVersion.LITE_05), false));
+            h.eventually(() -> assertThat(track.subscriberCount()).isEqualTo(1));
+
+            h.run(() -> track.createGroup(5).finish()); // SUBSCRIBE_START 5, and its group
+            h.eventually(() -> assertThat(peer.transport.eventsUni("server", MemoryTransport.Kind.OPEN, StreamType.UNI_GROUP)).hasSize(1));
+            h.run(() -> {
+                track.createGroup(3).finish(); // late, and older than the start: not for this subscriber
+                track.createGroup(6).finish();
+            });
+            h.eventually(() -> assertThat(peer.transport.eventsUni("server", MemoryTransport.Kind.OPEN, StreamType.UNI_GROUP)).hasSize(2));
+            h.run(() -> {});
+            assertThat(peer.transport.eventsUni("server", MemoryTransport.Kind.OPEN, StreamType.UNI_GROUP))
+                    .as("groups 5 and 6 only").hasSize(2);
+        }
+    }
 }
