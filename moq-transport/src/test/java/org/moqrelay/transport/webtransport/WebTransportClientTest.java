@@ -387,33 +387,7 @@ class WebTransportClientTest {
         try (QuicListener l = scripted(s -> {
             answerOk(s, "moq-lite-05");
             // A server never opens request streams (RFC 9114 §6.1); this one does.
-            NettyStream[] holder = new NettyStream[1];
-            s.channel().parent().createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-                @Override
-                protected void initChannel(QuicStreamChannel ch) {
-                    holder[0] = new NettyStream(ch, StreamCodes.IDENTITY);
-                    ch.pipeline().addLast(holder[0]);
-                }
-            }).addListener(f -> {
-                holder[0].read(new ReadHandler() {
-                    @Override
-                    public void onData(ByteBuf data) {
-                        data.release();
-                    }
-
-                    @Override
-                    public void onFin() {
-                        refused.completeExceptionally(new AssertionError("FIN instead of a refusal"));
-                    }
-
-                    @Override
-                    public void onReset(long code) {
-                        refused.complete(code);
-                    }
-                });
-                holder[0].write(QpackEncoder.headersFrame(List.of(new HeaderField(":method", "GET"))));
-                holder[0].flush();
-            });
+            refusal(s.channel().parent(), QpackEncoder.headersFrame(List.of(new HeaderField(":method", "GET"))), refused);
         })) {
             Connection c = connect(l, "/", List.of("moq-lite-05"));
             assertThat(refused.get(5, TimeUnit.SECONDS)).isEqualTo(H3Connection.H3_STREAM_CREATION_ERROR);
@@ -438,36 +412,9 @@ class WebTransportClientTest {
 
             // We advertised one session per connection (SETTINGS_WT_MAX_SESSIONS = 1).
             CompletableFuture<Long> refused = new CompletableFuture<>();
-            NettyStream[] second = new NettyStream[1];
-            quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-                @Override
-                protected void initChannel(QuicStreamChannel ch) {
-                    second[0] = new NettyStream(ch, StreamCodes.IDENTITY);
-                    ch.pipeline().addLast(second[0]);
-                }
-            }).addListener(f -> {
-                second[0].read(new ReadHandler() {
-                    @Override
-                    public void onData(ByteBuf data) {
-                        data.release();
-                        refused.completeExceptionally(new AssertionError("the second CONNECT was answered"));
-                    }
-
-                    @Override
-                    public void onFin() {
-                        refused.completeExceptionally(new AssertionError("FIN instead of a refusal"));
-                    }
-
-                    @Override
-                    public void onReset(long code) {
-                        refused.complete(code);
-                    }
-                });
-                String authority = "127.0.0.1:" + l.localAddress().getPort();
-                second[0].write(QpackEncoder.headersFrame(
-                        WebTransportClient.requestFields(authority, "/second", List.of("moq-lite-05"))));
-                second[0].flush();
-            });
+            String authority = "127.0.0.1:" + l.localAddress().getPort();
+            refusal(quic, QpackEncoder.headersFrame(WebTransportClient.requestFields(authority, "/second", List.of("moq-lite-05"))),
+                    refused);
 
             assertThat(refused.get(5, TimeUnit.SECONDS)).isEqualTo(H3Connection.H3_REQUEST_REJECTED);
             assertThat(sessions).as("sessions started").hasValue(1);
@@ -475,6 +422,41 @@ class WebTransportClientTest {
             c.eventLoop().execute(() -> c.close(7, "bye"));
             assertThat(serverClosed.get(5, TimeUnit.SECONDS)).isEqualTo("7 bye");
         }
+    }
+
+    /**
+     * Opens a bidi stream on {@code quic}, sends {@code request} on it and completes {@code refused}
+     * with the code of the peer's reset; an answer or a FIN instead fails it.
+     */
+    private static void refusal(QuicChannel quic, ByteBuf request, CompletableFuture<Long> refused) {
+        NettyStream[] holder = new NettyStream[1];
+        quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {
+                holder[0] = new NettyStream(ch, StreamCodes.IDENTITY);
+                ch.pipeline().addLast(holder[0]);
+            }
+        }).addListener(f -> {
+            holder[0].read(new ReadHandler() {
+                @Override
+                public void onData(ByteBuf data) {
+                    data.release();
+                    refused.completeExceptionally(new AssertionError("answered instead of refused"));
+                }
+
+                @Override
+                public void onFin() {
+                    refused.completeExceptionally(new AssertionError("FIN instead of a refusal"));
+                }
+
+                @Override
+                public void onReset(long code) {
+                    refused.complete(code);
+                }
+            });
+            holder[0].write(request);
+            holder[0].flush();
+        });
     }
 
     private static CompletableFuture<String> readAll(RecvStream s) {
