@@ -3,6 +3,7 @@ package org.moqrelay.session.lite;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +25,7 @@ import org.moqrelay.session.spi.SendStream;
 import org.moqrelay.wire.ErrorCode;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
+import org.moqrelay.wire.lite.Frames;
 import org.moqrelay.wire.lite.LiteCodec;
 import org.moqrelay.wire.lite.LiteMessage;
 import org.moqrelay.wire.lite.Setup;
@@ -50,9 +52,9 @@ public final class LiteSession implements ConnectionHandler {
     /** A raw-QUIC client must send its SETUP (carrying the path) within this time. */
     static final long SETUP_TIMEOUT_MILLIS = 10_000;
     /** Grants expiring after this (year ~292 million) get no expiry timer. */
-    private static final java.time.Instant FAR_FUTURE = java.time.Instant.ofEpochMilli(Long.MAX_VALUE / 2);
+    private static final Instant FAR_FUTURE = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
     /** Most bytes of unfinished frames all of one session's streams may hold: two of the largest frames. */
-    static final long MAX_PARTIAL_FRAME_BYTES = 2L * org.moqrelay.wire.lite.Frames.MAX_FRAME_SIZE;
+    static final long MAX_PARTIAL_FRAME_BYTES = 2L * Frames.MAX_FRAME_SIZE;
 
     private final Connection conn;
     private final LiteVersion version;

@@ -94,9 +94,9 @@ class LiteSessionAnnounceTest {
             CompletableFuture<Broadcast> gone = unannounced(h);
 
             // The publisher resets its answer to the relay's announce request: no Ended was said.
-            h.run(() -> pub.transport().opened("server", org.moqrelay.wire.lite.StreamType.BIDI_ANNOUNCE).get(0).backward.reset(1));
+            h.run(() -> pub.transport().opened("server", StreamType.BIDI_ANNOUNCE).get(0).backward.reset(1));
             h.eventually(() -> assertThat(pub.transport().events("client", MemoryTransport.Kind.RESET,
-                    org.moqrelay.wire.lite.StreamType.BIDI_ANNOUNCE)).hasSize(1));
+                    StreamType.BIDI_ANNOUNCE)).hasSize(1));
             h.run(() -> {});
             assertThat(h.on(() -> h.relayOrigin.broadcast(CAM))).as("still announced right after").isNotNull();
             assertThat(gone).succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS)).extracting(Broadcast::path).isEqualTo(CAM);
