@@ -398,7 +398,6 @@ public final class LiteSession implements ConnectionHandler {
         });
     }
 
-    /** A protocol violation: log once and close the session with {@code code}. */
     /**
      * Counts {@code delta} more (or fewer) bytes of unfinished frames held by this session's
      * streams.
@@ -417,6 +416,7 @@ public final class LiteSession implements ConnectionHandler {
                 + MAX_PARTIAL_FRAME_BYTES + " allowed");
     }
 
+    /** A protocol violation: log once and close the session with {@code code}. */
     void fail(ErrorCode code, String reason) {
         if (isClosed) return;
         log.warn("session {} ({}) protocol error {} ({}): {}", id, conn.describe(), code.code(), code, reason);

@@ -72,9 +72,6 @@ public final class QmuxConnection implements Connection {
     private long nextPeerUni;
     private long maxPeerBidi;
     private long maxPeerUni;
-    /** The peer's streams not yet done, each way: on the legacy framing, what bounds the peer. */
-    private long openPeerBidi;
-    private long openPeerUni;
     private long connSent;
     private long connSendMax;
     private long connRecv;
@@ -91,7 +88,7 @@ public final class QmuxConnection implements Connection {
 
     /**
      * @param local our transport parameters (on the legacy framing, which cannot send them, their
-     *              stream counts still cap how many streams the peer may have open at once)
+     *              stream counts still apply, as credit given back when a stream is done)
      * @param protocol the MoQ ALPN the link negotiated, or "" for SETUP negotiation
      * @param requestPath the URL path and query (WebSocket), or null (TCP)
      */
@@ -121,12 +118,14 @@ public final class QmuxConnection implements Connection {
                 flush();
             }
         });
+        // Stream credit applies to the legacy framing too, though it cannot send it: opening stream
+        // n opens every lower one, so without it one frame for a huge id would have the relay
+        // create streams until memory runs out. There it caps the streams open at once.
+        maxPeerBidi = local.initialMaxStreamsBidi();
+        maxPeerUni = local.initialMaxStreamsUni();
         if (version.hasTransportParameters()) {
-            maxPeerBidi = local.initialMaxStreamsBidi();
-            maxPeerUni = local.initialMaxStreamsUni();
             connRecvMax = local.initialMaxData();
         } else {
-            maxPeerBidi = maxPeerUni = Long.MAX_VALUE;
             connRecvMax = Long.MAX_VALUE;
             peer = null;
             peerMaxBidi = peerMaxUni = Long.MAX_VALUE;
@@ -460,14 +459,6 @@ public final class QmuxConnection implements Connection {
         if (index >= (bidi ? maxPeerBidi : maxPeerUni)) {
             throw new QmuxException(STREAM_LIMIT_ERROR, "peer opened stream " + id + " beyond the limit");
         }
-        if (!version.hasTransportParameters()) {
-            // No credits to enforce, yet opening stream n opens every lower one too: without a cap
-            // one frame for a huge id would have this loop create streams until memory runs out.
-            long cap = bidi ? local.initialMaxStreamsBidi() : local.initialMaxStreamsUni();
-            if ((bidi ? openPeerBidi : openPeerUni) + (index - next) >= cap) {
-                throw new QmuxException(STREAM_LIMIT_ERROR, "peer opened stream " + id + " beyond the " + cap + " open streams allowed");
-            }
-        }
         if (!bidi && sendFrame) {
             throw new QmuxException(STREAM_STATE_ERROR, "STOP_SENDING for the peer's own uni stream " + id);
         }
@@ -482,13 +473,8 @@ public final class QmuxConnection implements Connection {
             else deliverPeerStream(ns);
             created = ns;
         }
-        if (bidi) {
-            openPeerBidi += index - next + 1;
-            nextPeerBidi = index + 1;
-        } else {
-            openPeerUni += index - next + 1;
-            nextPeerUni = index + 1;
-        }
+        if (bidi) nextPeerBidi = index + 1;
+        else nextPeerUni = index + 1;
         return created;
     }
 
@@ -665,16 +651,10 @@ public final class QmuxConnection implements Connection {
         boolean peerInitiated = ((s.id & 1) == 1) != server;
         if (!peerInitiated) return;
         boolean bidi = (s.id & 2) == 0;
-        if (bidi) openPeerBidi--;
-        else openPeerUni--;
-        if (!version.hasTransportParameters() || closed) return;
-        if (bidi) {
-            maxPeerBidi++;
-            sendFrame(new QmuxFrame.MaxStreams(true, maxPeerBidi));
-        } else {
-            maxPeerUni++;
-            sendFrame(new QmuxFrame.MaxStreams(false, maxPeerUni));
-        }
+        if (bidi) maxPeerBidi++;
+        else maxPeerUni++;
+        if (!version.hasTransportParameters() || closed) return; // the legacy framing has no MAX_STREAMS
+        sendFrame(new QmuxFrame.MaxStreams(bidi, bidi ? maxPeerBidi : maxPeerUni));
         flush();
     }
 
