@@ -235,8 +235,9 @@ final class FetchHandler implements WebHandler {
                 ctx.write(new DefaultHttpContent(f.payload()));
             }
             ctx.flush();
+            boolean whole = group.finishedAt(next); // state and count in one step, as GroupWriter reads them
             s = group.state();
-            if (s == Group.State.FINISHED && next >= group.frameCount()) {
+            if (whole) {
                 done = true;
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
                 cleanup();
