@@ -85,13 +85,13 @@ final class GroupReader implements ReadHandler {
         frames.release();
     }
 
-    /** Counts what is left of an unfinished frame; over the session's cap the group is void and the session fails. */
+    /** Counts what is left of an unfinished frame; over the session's cap the group is void. */
     private void settle() {
-        if (discarding || frames.settle()) return;
-        discarding = true;
-        if (group != null) group.abort(ErrorCode.BOUNDS_EXCEEDED);
-        session.failOverPartialFrames();
-        frames.release();
+        if (discarding) return;
+        frames.settle(() -> {
+            discarding = true;
+            if (group != null) group.abort(ErrorCode.BOUNDS_EXCEEDED);
+        });
     }
 
     @Override

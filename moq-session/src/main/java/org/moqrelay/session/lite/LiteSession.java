@@ -402,17 +402,21 @@ public final class LiteSession implements ConnectionHandler {
      * Counts {@code delta} more (or fewer) bytes of unfinished frames held by this session's
      * streams.
      *
-     * @return false when that puts the session over {@link #MAX_PARTIAL_FRAME_BYTES}: the caller
-     *     voids what it was reading, then calls {@link #failOverPartialFrames}
+     * @return false when that puts the session over {@link #MAX_PARTIAL_FRAME_BYTES}
+     *     ({@link PartialFrames#settle} then fails it)
      */
     boolean chargePartialFrames(long delta) {
         partialFrameBytes += delta;
         return partialFrameBytes <= MAX_PARTIAL_FRAME_BYTES;
     }
 
-    /** Closes the session with BoundsExceeded: its streams hold more unfinished frames than allowed. */
-    void failOverPartialFrames() {
-        fail(ErrorCode.BOUNDS_EXCEEDED, "unfinished frames hold " + partialFrameBytes + " bytes, more than the "
+    long partialFrameBytes() {
+        return partialFrameBytes;
+    }
+
+    /** Closes the session with BoundsExceeded: its streams held {@code total} bytes of unfinished frames. */
+    void failOverPartialFrames(long total) {
+        fail(ErrorCode.BOUNDS_EXCEEDED, "unfinished frames hold " + total + " bytes, more than the "
                 + MAX_PARTIAL_FRAME_BYTES + " allowed");
     }
 

@@ -33,15 +33,25 @@ final class PartialFrames {
 
     /**
      * After whole frames were read out: drops an emptied buffer and counts what is left against
-     * the session's cap. False when that puts the session over it: the caller voids what it was
-     * reading and then fails the session ({@link LiteSession#failOverPartialFrames}).
+     * the session's cap. Over it, runs {@code voidReading} (the reader gives up what it was
+     * reading), lets go of the bytes and fails the session with BoundsExceeded.
+     *
+     * @return false when the session went over its cap
      */
-    boolean settle() {
+    boolean settle(Runnable voidReading) {
         if (buf != null && !buf.isReadable()) {
             buf.release();
             buf = null;
         }
-        return charge(buf == null ? 0 : buf.readableBytes());
+        long held = buf == null ? 0 : buf.readableBytes();
+        long delta = held - charged;
+        charged = held;
+        if (delta == 0 || session.chargePartialFrames(delta)) return true;
+        long total = session.partialFrameBytes(); // before voidReading lets go of anything
+        voidReading.run();
+        release();
+        session.failOverPartialFrames(total);
+        return false;
     }
 
     /** Lets go of what is held (the stream ended, was reset or is no longer read). */
@@ -53,9 +63,9 @@ final class PartialFrames {
         charge(0);
     }
 
-    private boolean charge(long held) {
+    private void charge(long held) {
         long delta = held - charged;
         charged = held;
-        return delta == 0 || session.chargePartialFrames(delta);
+        if (delta != 0) session.chargePartialFrames(delta);
     }
 }

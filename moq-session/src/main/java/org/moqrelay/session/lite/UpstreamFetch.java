@@ -80,13 +80,7 @@ final class UpstreamFetch implements ReadHandler {
             session.fail(e.code(), "FETCH response: " + e.getMessage());
             return;
         }
-        if (!frames.settle()) {
-            done = true; // as end(), with the session's total still in its message
-            if (group == null) track.fetchFailed(sequence, ErrorCode.BOUNDS_EXCEEDED);
-            else group.abort(ErrorCode.BOUNDS_EXCEEDED);
-            session.failOverPartialFrames();
-            release();
-        }
+        frames.settle(() -> end(ErrorCode.BOUNDS_EXCEEDED)); // over the session's cap: the fetch fails
     }
 
     /** Caches the group and hands it to the fetchers; false (and the stream stopped) if nobody wants it. */
