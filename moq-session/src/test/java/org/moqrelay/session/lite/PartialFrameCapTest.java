@@ -79,6 +79,46 @@ class PartialFrameCapTest {
     }
 
     @Test
+    void aFetchAnswerThatTakesTheSessionOverTheCapFailsTheFetchWithBoundsExceeded() {
+        try (Harness h = new Harness()) {
+            Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
+            Track relayTrack = h.relayTrack(pub, "live/cam", "video");
+            Subscription viewer = subscribed(h, pub, relayTrack);
+
+            // Two group streams hold 30 MiB each of 32 MiB frames: 60 MiB, under the cap.
+            byte[] part = new byte[30 << 20];
+            for (int g = 0; g < 2; g++) {
+                int sequence = g;
+                h.run(() -> {
+                    SendStream s = groupWithFrame(pub, sequence, 32L << 20);
+                    s.write(Unpooled.wrappedBuffer(part));
+                    s.flush();
+                });
+            }
+            // A FETCH of group 9; its answer, written by hand before the publisher's session
+            // sees the request, declares a 32 MiB frame and brings 8 MiB of it: 68 MiB.
+            java.util.concurrent.CompletableFuture<Group> fetched = h.on(() -> {
+                java.util.concurrent.CompletableFuture<Group> f = relayTrack.fetchGroup(9, 0);
+                MemoryTransport.Link link = pub.transport().opened("server", StreamType.BIDI_FETCH).get(0);
+                ByteBuf answer = Unpooled.buffer();
+                VarInts.write(answer, VarInts.zigzag(0));
+                VarInts.write(answer, 32L << 20);
+                answer.writeBytes(new byte[8 << 20]);
+                link.backward.write(answer);
+                link.backward.flush();
+                return f;
+            });
+
+            assertThat(fetched).failsWithin(WAIT).withThrowableThat().havingRootCause()
+                    .isInstanceOfSatisfying(org.moqrelay.model.TrackException.class,
+                            e -> assertThat(e.code()).isEqualTo(org.moqrelay.wire.ErrorCode.BOUNDS_EXCEEDED));
+            assertThat(pub.relaySession().closed()).succeedsWithin(WAIT);
+            assertThat(pub.relaySession().closeDescription()).startsWith("code 11 (unfinished frames hold ");
+            h.run(viewer::close);
+        }
+    }
+
+    @Test
     void framesThatCompleteGiveTheirBytesBackToTheCap() {
         try (Harness h = new Harness()) {
             Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
