@@ -141,14 +141,13 @@ public final class Broadcast {
         return closeCode;
     }
 
+    /**
+     * Checks {@code t} for idleness: after the linger period, or at once when the broadcast is in
+     * no origin (a client's consume(): nothing can come back for it).
+     */
     void scheduleIdleCheck(Track t, long generation) {
-        Origin o = origin;
-        if (o == null) {
-            // Not in any origin (a client's consume()): nothing can come back for it, release now.
-            t.idleCheck(generation);
-            return;
-        }
-        o.timer().schedule(() -> t.idleCheck(generation), Track.IDLE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        if (origin == null) t.idleCheck(generation);
+        else checkIdleLater(t, generation);
     }
 
     /** Checks {@code t} for idleness after the linger period; without an origin (no timer) it stays until the broadcast closes. */

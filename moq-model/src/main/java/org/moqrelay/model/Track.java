@@ -538,8 +538,9 @@ public final class Track {
 
     /**
      * A remote track just made by a lookup: unwatched from the start (a TRACK request never
-     * subscribes), so its idle linger starts now. Called under the broadcast's lock, which is why
-     * the check is never run inline.
+     * subscribes), so its idle linger starts now. Called under the broadcast's lock, so only
+     * ever later ({@link Broadcast#checkIdleLater}); outside an origin it stays until its broadcast
+     * closes.
      */
     void idleFromCreation() {
         broadcast.checkIdleLater(this, 0); // nobody has it yet: idleGeneration is still 0
