@@ -33,12 +33,11 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
     private final Runnable closeHook = () -> cleanup(ErrorCode.CANCEL);
     private Subscribe request;
     private Subscription subscription;
-    private boolean started;
     private boolean ending;
     private boolean closed;
     private long highest = -1;
-    /** The group SUBSCRIBE_START named (the first delivered): nothing older follows, ordered or not. */
-    private long startedAt;
+    /** The group SUBSCRIBE_START named (the first delivered; -1 before): nothing older follows, ordered or not. */
+    private long startedAt = -1;
     /** When the subscription began: frames that arrived before it are replays, not timed as forwarding. */
     private final long startedNanos = System.nanoTime();
 
@@ -125,8 +124,7 @@ final class SubscribeResponder extends MessageReader implements Track.Listener {
         Long end = request.endGroup();
         if (start != null && g.sequence() < start) return;
         if (end != null && g.sequence() > end) return;
-        if (!started) {
-            started = true;
+        if (startedAt < 0) {
             startedAt = g.sequence();
             if (session.version().hasSubscribeStart()) {
                 stream.write(session.encode(new SubscribeStart(g.sequence())));
