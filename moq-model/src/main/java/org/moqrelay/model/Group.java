@@ -37,8 +37,7 @@ public final class Group {
     public enum State { OPEN, FINISHED, ABORTED, EVICTED }
 
     private final long sequence;
-    private final long createdNanos;
-    /** When a frame or the finish last came: what the track's latency window ages the group from. */
+    /** When a frame or the finish last came (the creation until then): what the track's latency window ages the group from. */
     private volatile long lastWriteNanos;
     private final List<Cached> frames = new ArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -58,7 +57,6 @@ public final class Group {
 
     public Group(long sequence, long createdNanos) {
         this.sequence = sequence;
-        this.createdNanos = createdNanos;
         this.lastWriteNanos = createdNanos;
     }
 
@@ -141,10 +139,6 @@ public final class Group {
 
     public long sequence() {
         return sequence;
-    }
-
-    public long createdNanos() {
-        return createdNanos;
     }
 
     /**

@@ -31,9 +31,14 @@ class TrackCacheTest {
      * window is 1 ms) with a deadline, rather than a sleep whose length would be a guess.
      */
     private static void waitUntilOlderThanWindow(Group group) {
-        long window = Duration.ofMillis(LATENCY_MILLIS).toNanos();
+        waitUntilOlderThan(group.lastWriteNanos(), LATENCY_MILLIS);
+    }
+
+    /** Spins, with a deadline, until {@code windowMillis} have passed since {@code sinceNanos}. */
+    private static void waitUntilOlderThan(long sinceNanos, long windowMillis) {
+        long window = Duration.ofMillis(windowMillis).toNanos();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() - group.lastWriteNanos() <= window) {
+        while (System.nanoTime() - sinceNanos <= window) {
             assertThat(System.nanoTime()).as("clock stuck").isLessThan(deadline);
             Thread.onSpinWait();
         }
@@ -70,13 +75,10 @@ class TrackCacheTest {
     void aGroupIsAsOldAsItsLastWriteNotItsCreation() {
         long window = 300; // ms: long enough that nothing below pauses past it between a write and the check
         Track track = track(window);
+        long created = System.nanoTime();
         Group g0 = track.createGroup(0);
         payloads.fill(g0, 1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() - g0.createdNanos() <= Duration.ofMillis(window).toNanos()) {
-            assertThat(System.nanoTime()).as("clock stuck").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        waitUntilOlderThan(created, window);
         payloads.fill(g0, 2); // created beyond the window, but written just now
         g0.finish();
 
