@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.moqrelay.session.spi.BidiStream;
-import org.moqrelay.session.spi.ConnectionHandler;
 import org.moqrelay.session.spi.ReadHandler;
+import org.moqrelay.session.spi.RefusingHandler;
 import org.moqrelay.session.spi.RecvStream;
 import org.moqrelay.transport.quic.EventLoops;
 import org.moqrelay.transport.quic.QuicClient;
@@ -55,8 +54,14 @@ public final class StackFanoutClient {
         System.exit(0);
     }
 
-    /** Counts and drops what the server's stream brings. */
-    private record Reader(AtomicLong received) implements ConnectionHandler, ReadHandler {
+    /** Counts and drops what the server's stream brings; refuses everything else. */
+    private static final class Reader extends RefusingHandler implements ReadHandler {
+        private final AtomicLong received;
+
+        Reader(AtomicLong received) {
+            this.received = received;
+        }
+
         @Override
         public void onUniStream(RecvStream stream) {
             stream.read(this);
@@ -69,22 +74,9 @@ public final class StackFanoutClient {
         }
 
         @Override
-        public void onBidiStream(BidiStream stream) {
-            stream.reset(0);
-        }
-
-        @Override
-        public void onDatagram(ByteBuf data) {
-            data.release();
-        }
-
-        @Override
         public void onFin() {}
 
         @Override
         public void onReset(long code) {}
-
-        @Override
-        public void onClosed(long code, String reason, boolean clean) {}
     }
 }
