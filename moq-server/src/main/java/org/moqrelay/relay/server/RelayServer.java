@@ -137,7 +137,6 @@ public final class RelayServer implements AutoCloseable {
             if (config.webHttpListen() != null) {
                 server.web = WebServer.start(config.webHttpListen(), routes, group, null, acceptHealth(metrics, "web"),
                         config.timeouts().httpRequest());
-                log.info("HTTP listening on tcp {}", server.web.localAddress());
             }
             if (config.webHttps() != null) {
                 ReloadingKeyManager httpsKeys = keyManager;
@@ -158,7 +157,6 @@ public final class RelayServer implements AutoCloseable {
                 io.netty.handler.ssl.SslContext https = httpsBuilder.build();
                 server.webHttps = WebServer.start(config.webHttps().listen(), routes, group, https, acceptHealth(metrics, "web"),
                         config.timeouts().httpRequest());
-                log.info("HTTPS listening on tcp {}", server.webHttps.localAddress());
             }
             if (config.tcpBind() != null) {
                 server.tcp = TcpListener.bind(config.tcpBind(), group, MOQ_ALPNS, sessions, acceptHealth(metrics, "tcp"),

@@ -58,35 +58,22 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code bind} (port 0 picks a free port) on {@code group}, an NIO or epoll group that the
-     * caller keeps owning: {@link #close} leaves it running.
-     *
-     * @throws UncheckedIOException when the address cannot be bound
+     * The full form: {@code ssl} (or null for plain HTTP), {@code serverHandler} (or null) on the
+     * listening socket, e.g. to count accept failures, and a connection closed when no whole
+     * request arrives within {@code requestTimeout} of it opening or going idle.
      */
-    /**
-     * An HTTPS (and WSS) listener: the same routes behind TLS with {@code ssl}, on {@code group}.
-     */
-    public static WebServer startTls(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
-                                     io.netty.handler.ssl.SslContext ssl) {
-        return start(bind, routes, group, false, ssl, null, HttpRequestTimeout.DEFAULT);
-    }
-
-    /**
-     * The full form: {@code ssl} (or null for plain HTTP), and {@code serverHandler} (or null) on
-     * the listening socket, e.g. to count accept failures.
-     */
-    public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
-                                  io.netty.handler.ssl.SslContext ssl, io.netty.channel.ChannelHandler serverHandler) {
-        return start(bind, routes, group, ssl, serverHandler, HttpRequestTimeout.DEFAULT);
-    }
-
-    /** As above, with a connection closed when no whole request arrives within {@code requestTimeout} of it opening or going idle. */
     public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group,
                                   io.netty.handler.ssl.SslContext ssl, io.netty.channel.ChannelHandler serverHandler,
                                   Duration requestTimeout) {
         return start(bind, routes, group, false, ssl, serverHandler, requestTimeout);
     }
 
+    /**
+     * Binds {@code bind} (port 0 picks a free port) on {@code group}, an NIO or epoll group that the
+     * caller keeps owning: {@link #close} leaves it running.
+     *
+     * @throws UncheckedIOException when the address cannot be bound
+     */
     public static WebServer start(InetSocketAddress bind, WebRoutes routes, EventLoopGroup group) {
         return start(bind, routes, group, false);
     }
@@ -121,10 +108,8 @@ public final class WebServer implements AutoCloseable {
         }
         channels.add(bound.channel());
         WebServer server = new WebServer(bound.channel(), channels, owned ? group : null, closed);
-        InetSocketAddress at = server.localAddress();
-        String host = at.getAddress().getHostAddress();
-        log.info("web server listening on {}://{}:{}", ssl == null ? "http" : "https",
-                host.indexOf(':') >= 0 ? "[" + host + "]" : host, at.getPort());
+        log.info("web server listening on {}://{}", ssl == null ? "http" : "https",
+                io.netty.util.NetUtil.toSocketAddressString(server.localAddress()));
         return server;
     }
 

@@ -44,11 +44,7 @@ public final class WebSocketUpgrade implements WebHandler {
     private final SessionStarter sessions;
     private final Duration handshakeTimeout;
 
-    public WebSocketUpgrade(List<String> alpns, Authorizer authorizer, SessionStarter sessions) {
-        this(alpns, authorizer, sessions, QmuxConnection.DEFAULT_HANDSHAKE_TIMEOUT);
-    }
-
-    /** As above; an upgraded client has {@code handshakeTimeout} to send its qmux transport parameters. */
+    /** An upgraded client has {@code handshakeTimeout} to send its qmux transport parameters. */
     public WebSocketUpgrade(List<String> alpns, Authorizer authorizer, SessionStarter sessions, Duration handshakeTimeout) {
         this.subprotocols = new WebSocketSubprotocols(alpns);
         this.authorizer = authorizer;

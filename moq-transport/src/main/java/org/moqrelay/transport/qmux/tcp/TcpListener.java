@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.moqrelay.transport.MoqAcceptor;
-import org.moqrelay.transport.qmux.QmuxConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.moqrelay.transport.quic.EventLoops;
@@ -26,14 +25,9 @@ public final class TcpListener implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static TcpListener bind(InetSocketAddress address, EventLoopGroup group, List<String> alpns,
-                                   MoqAcceptor acceptor) throws InterruptedException {
-        return bind(address, group, alpns, acceptor, null, QmuxConnection.DEFAULT_HANDSHAKE_TIMEOUT);
-    }
-
     /**
-     * As above; {@code serverHandler} (or null) sees the listening socket's events, e.g. accept
-     * failures, and a client has {@code handshakeTimeout} to send its transport parameters.
+     * {@code serverHandler} (or null) sees the listening socket's events, e.g. accept failures,
+     * and a client has {@code handshakeTimeout} to send its transport parameters.
      */
     public static TcpListener bind(InetSocketAddress address, EventLoopGroup group, List<String> alpns,
                                    MoqAcceptor acceptor, io.netty.channel.ChannelHandler serverHandler,
