@@ -679,7 +679,8 @@ public final class QmuxConnection implements Connection {
                 f.release();
             }
             link.send(out);
+            // Only these can pile up: media goes out only while the link is writable.
+            checkBacklog();
         }
-        checkBacklog();
     }
 }
