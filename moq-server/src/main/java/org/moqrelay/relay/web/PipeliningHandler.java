@@ -21,7 +21,6 @@ final class PipeliningHandler extends ChannelDuplexHandler {
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private boolean answering;
-    private boolean removed;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -64,12 +63,11 @@ final class PipeliningHandler extends ChannelDuplexHandler {
     /** Also on a WebSocket upgrade, which takes the connection over from HTTP. */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        removed = true;
         releaseWaiting();
     }
 
     private void next() {
-        if (!removed && !answering && ctx.channel().isWritable() && ctx.channel().isActive()) {
+        if (!ctx.isRemoved() && !answering && ctx.channel().isWritable() && ctx.channel().isActive()) {
             FullHttpRequest request = waiting.poll();
             if (request != null) {
                 answering = true;
