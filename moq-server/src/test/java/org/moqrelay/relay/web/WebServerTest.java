@@ -345,10 +345,7 @@ class WebServerTest {
     }
 
     private Socket connect() throws IOException {
-        Socket socket = new Socket();
-        socket.connect(server.localAddress(), (int) TIMEOUT.toMillis());
-        socket.setSoTimeout((int) TIMEOUT.toMillis());
-        return socket;
+        return connect(server);
     }
 
     /** Reads until {@code done} holds; each read is bounded by the socket's timeout. */
