@@ -57,7 +57,10 @@ public final class WebSocketLink extends ChannelInboundHandlerAdapter implements
         QmuxConnection conn = new QmuxConnection(link, choice.framing(), server, QmuxParams.DEFAULTS, choice.alpn(), requestPath);
         conn.handshakeTimeout(handshakeTimeout);
         link.attach(conn);
-        ch.pipeline().addLast(new IdleStateHandler(30, 5, 0, TimeUnit.SECONDS), new WebSocketFrameAggregator(MAX_MESSAGE), link);
+        // WebSocket Pings every 5 s; a silent connection is dropped after 30 s only on the framings
+        // without QX_PING, whose idle timeout the qmux session keeps itself (QmuxTimers).
+        int readerIdle = choice.framing().hasPing() ? 0 : 30;
+        ch.pipeline().addLast(new IdleStateHandler(readerIdle, 5, 0, TimeUnit.SECONDS), new WebSocketFrameAggregator(MAX_MESSAGE), link);
         conn.start();
         return conn;
     }
