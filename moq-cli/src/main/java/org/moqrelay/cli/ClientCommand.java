@@ -58,8 +58,16 @@ public final class ClientCommand {
         @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "pin the relay certificate's SHA-256")
         String fingerprint;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         ClientOptions options() {
             return new ClientOptions(insecure, fingerprint);
+        }
+
+        /** Where the command's errors go ({@link #execute}'s writer; stderr when run from main). */
+        java.io.PrintWriter err() {
+            return spec.commandLine().getErr();
         }
 
         /** The connected client; a failure says which URL it was. */
@@ -133,9 +141,9 @@ public final class ClientCommand {
                         if (r.end()) {
                             // Say why nothing (more) came: the relay closed the session, or the track ended.
                             if (!client.session().isOpen()) {
-                                System.err.println("session closed: " + client.session().closeDescription());
+                                err().println("session closed: " + client.session().closeDescription());
                             } else if (t.error() != null) {
-                                System.err.println("track ended: " + t.error());
+                                err().println("track ended: " + t.error());
                             }
                             break;
                         }

@@ -48,4 +48,15 @@ class ClientCommandTest {
         assertThat(err.toString().lines()).hasSize(1);
         assertThat(err.toString()).startsWith("moq: cannot connect to " + url + ": ").contains("Connection refused");
     }
+
+    @Test
+    void aSubscriberToABroadcastNobodyPublishesSaysWhyItGotNothing() throws Exception {
+        org.moqrelay.relay.server.RelayConfig dev = org.moqrelay.relay.server.RelayConfig.development(
+                new java.net.InetSocketAddress("127.0.0.1", 0), new java.net.InetSocketAddress("127.0.0.1", 0));
+        try (org.moqrelay.relay.server.RelayServer relay = org.moqrelay.relay.server.RelayServer.start(dev)) {
+            String url = "ws://127.0.0.1:" + relay.webAddress().getPort() + "/anon";
+            assertThat(run("subscribe", url, "--broadcast", "nobody", "--timeout", "10")).isEqualTo(1);
+            assertThat(err.toString().lines()).as("err: %s", err).containsExactly("track ended: UNROUTABLE");
+        }
+    }
 }
