@@ -177,10 +177,7 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
                 long sessionId = VarInts.read(buf);
                 ByteBuf rest = take();
                 if (session == null || session.sessionId() != sessionId) {
-                    rest.release();
-                    stream.stopSending(H3_STREAM_CREATION_ERROR);
-                    if (bidi) stream.reset(H3_STREAM_CREATION_ERROR);
-                    delegate = new DiscardHandler();
+                    refuse(rest, H3_STREAM_CREATION_ERROR);
                     return;
                 }
                 stream.codes(WebTransportCodes.INSTANCE);
@@ -189,20 +186,14 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
             }
             if (bidi && acceptor == null) {
                 // A server never opens request streams (RFC 9114 §6.1).
-                take().release();
-                stream.stopSending(H3_STREAM_CREATION_ERROR);
-                stream.reset(H3_STREAM_CREATION_ERROR);
-                delegate = new DiscardHandler();
+                refuse(take(), H3_STREAM_CREATION_ERROR);
                 return;
             }
             if (bidi && requestSeen) {
                 // We advertise SETTINGS_WT_MAX_SESSIONS = 1, and a session ends its connection: a
                 // further request is refused unprocessed (RFC 9114 §4.1.1), so it can start nothing.
                 log.debug("rejecting a second HTTP/3 request from {}", channel.remoteSocketAddress());
-                take().release();
-                stream.stopSending(H3_REQUEST_REJECTED);
-                stream.reset(H3_REQUEST_REJECTED);
-                delegate = new DiscardHandler();
+                refuse(take(), H3_REQUEST_REJECTED);
                 return;
             }
             if (bidi) {
@@ -233,6 +224,14 @@ final class H3Connection extends ChannelInboundHandlerAdapter implements PeerStr
             ByteBuf b = buf;
             buf = null;
             return b;
+        }
+
+        /** Refuses the stream with {@code code} (STOP_SENDING, and RESET_STREAM on a bidi one) and drops what comes. */
+        private void refuse(ByteBuf read, long code) {
+            read.release();
+            stream.stopSending(code);
+            if (bidi) stream.reset(code);
+            delegate = new DiscardHandler();
         }
 
         @Override
