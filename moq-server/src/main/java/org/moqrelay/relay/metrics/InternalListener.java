@@ -70,7 +70,7 @@ public final class InternalListener implements AutoCloseable {
      *
      * @throws UncheckedIOException when the address cannot be bound
      */
-    public static InternalListener start(InetSocketAddress bind, RelayMetrics metrics) {
+    public static InternalListener start(InetSocketAddress bind, RelayMetrics metrics, java.time.Duration requestTimeout) {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(metrics, "metrics");
         WebRoutes routes = routes(metrics);
@@ -88,7 +88,7 @@ public final class InternalListener implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(MAX_REQUEST_BYTES), new HttpRequestTimeout(HttpRequestTimeout.DEFAULT),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES), new HttpRequestTimeout(requestTimeout),
                                 router);
                     }
                 });

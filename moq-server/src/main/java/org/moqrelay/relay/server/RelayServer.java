@@ -167,7 +167,7 @@ public final class RelayServer implements AutoCloseable {
                         acceptHealth(metrics, "unix"), config.timeouts().qmuxHandshake());
             }
             if (metrics != null) {
-                server.internal = InternalListener.start(config.internalListen(), metrics);
+                server.internal = InternalListener.start(config.internalListen(), metrics, config.timeouts().httpRequest());
             }
         } catch (Exception e) {
             // Closes what did start before the event loops stop: a channel still open when they do

@@ -9,9 +9,9 @@ import io.netty.handler.codec.http.FullHttpRequest;
  * <p>Called on the connection's event loop, so it must not block; it writes its response through
  * {@code ctx} (usually with {@link WebResponses#send}), now or later from any thread. The request is
  * released when {@code handle} returns: call {@code request.retain()} to keep it longer. A handler
- * may also take the connection over, for example to upgrade it to WebSocket. The connection's next
- * request waits until this one's response has been written in full, so every request must be
- * answered, or its connection closed.
+ * may also take the connection over, for example to upgrade it to WebSocket. On the web listeners
+ * the connection's next request waits until this one's response has been written in full
+ * ({@link PipeliningHandler}), so every request must be answered, or its connection closed.
  */
 @FunctionalInterface
 public interface WebHandler {

@@ -27,7 +27,8 @@ class InternalListenerTest {
     @BeforeEach
     void start() {
         metrics = new RelayMetrics();
-        listener = InternalListener.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics);
+        listener = InternalListener.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics,
+                org.moqrelay.relay.web.HttpRequestTimeout.DEFAULT);
     }
 
     @AfterEach
@@ -90,5 +91,15 @@ class InternalListenerTest {
         Object child = server.readInbound();
         assertThat(child).isEqualTo("child");
         assertThat(server.finish()).isFalse();
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedAfterTheRequestTimeout() throws Exception {
+        try (InternalListener quick = InternalListener.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics,
+                Duration.ofMillis(300)); java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(quick.localAddress(), (int) TIMEOUT.toMillis());
+            socket.setSoTimeout((int) TIMEOUT.toMillis()); // bounds the read below
+            assertThat(socket.getInputStream().read()).as("the listener closes the silent connection").isEqualTo(-1);
+        }
     }
 }
