@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import org.moqrelay.relay.web.WebDispatch;
 import org.moqrelay.relay.web.WebHandler;
 import org.moqrelay.relay.web.WebResponses;
-import org.moqrelay.relay.web.WebRoute;
 import org.moqrelay.relay.web.WebRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,23 +29,12 @@ final class InternalRequestHandler extends SimpleChannelInboundHandler<FullHttpR
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-            WebResponses.sendAndClose(ctx, WebResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
-            return;
-        }
+        if (WebDispatch.rejectUndecodable(ctx, request, log)) return;
         if (!HttpMethod.GET.equals(request.method())) {
             WebResponses.send(ctx, request, WebResponses.methodNotAllowed("GET"));
             return;
         }
-        WebDispatch.toHandler(ctx, request, this::find, log, "internal");
-    }
-
-    /** The first route that matches {@code path}, else 404. */
-    private WebHandler find(String path) {
-        for (WebRoute route : routes.routes()) {
-            if (route.matches(path)) return route.handler();
-        }
-        return NOT_FOUND;
+        WebDispatch.toHandler(ctx, request, path -> routes.find(path, NOT_FOUND), log, "internal");
     }
 
     @Override

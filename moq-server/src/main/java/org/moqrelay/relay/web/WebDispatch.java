@@ -12,6 +12,17 @@ public final class WebDispatch {
     private WebDispatch() {}
 
     /**
+     * Answers 400 and closes when the decoder gave up on the request (it cannot carry on with this
+     * connection's byte stream); true if it did, and the request is done with.
+     */
+    public static boolean rejectUndecodable(ChannelHandlerContext ctx, FullHttpRequest request, Logger log) {
+        if (!request.decoderResult().isFailure()) return false;
+        log.debug("bad request from {}: {}", ctx.channel().remoteAddress(), request.decoderResult().cause().toString());
+        WebResponses.sendAndClose(ctx, WebResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
+        return true;
+    }
+
+    /**
      * Runs the handler {@code find} picks for the request's decoded path. A malformed path (bad
      * percent-encoding) gets 400; a handler that throws gets 500 and the connection closed, and is
      * logged on {@code log} as "{@code listener} handler for PATH failed".

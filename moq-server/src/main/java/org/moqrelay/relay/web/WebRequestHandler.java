@@ -25,12 +25,7 @@ final class WebRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-            log.debug("bad request from {}: {}", ctx.channel().remoteAddress(), request.decoderResult().cause().toString());
-            // The decoder has given up on this connection's byte stream, so it cannot carry on.
-            WebResponses.sendAndClose(ctx, WebResponses.text(HttpResponseStatus.BAD_REQUEST, "bad request\n"));
-            return;
-        }
+        if (WebDispatch.rejectUndecodable(ctx, request, log)) return;
         HttpMethod method = request.method();
         if (HttpMethod.OPTIONS.equals(method)) {
             FullHttpResponse response = WebResponses.empty(HttpResponseStatus.NO_CONTENT);

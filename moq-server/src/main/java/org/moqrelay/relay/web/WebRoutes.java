@@ -45,6 +45,11 @@ public final class WebRoutes {
 
     /** The handler for a decoded request path; the landing page (404) when no route matches. */
     public WebHandler find(String path) {
+        return find(path, LandingPage.HANDLER);
+    }
+
+    /** The handler for {@code path} (an exact route, else the longest matching prefix), else {@code fallback}. */
+    public WebHandler find(String path, WebHandler fallback) {
         WebHandler handler = exact.get(path);
         if (handler != null) {
             return handler;
@@ -54,7 +59,7 @@ public final class WebRoutes {
                 return route.handler();
             }
         }
-        return LandingPage.HANDLER;
+        return fallback;
     }
 
     /** The handler for WebSocket upgrades on any path, or null when WebSocket is off. */
