@@ -84,6 +84,23 @@ final class Harness implements AutoCloseable {
         });
     }
 
+    /**
+     * As {@link #connectRaw}, on a URL transport whose authorization is {@code answer}: until it
+     * completes the relay session is not ready and holds the peer's streams. It asks no announcements.
+     */
+    RawPeer connectRawAuthorizing(LiteVersion v, java.util.concurrent.CompletableFuture<Authorizer.Grant> answer) {
+        return on(() -> {
+            MemoryTransport t = new MemoryTransport(loop, v.alpn());
+            t.server.requestPath = "/";
+            RawPeer peer = new RawPeer(t, v);
+            t.client.handler(peer);
+            peer.relaySession = LiteSession.start(t.server, v,
+                    new SessionConfig(true, RELAY_ID, relayOrigin, relayOrigin, false, null, request -> answer), "relay-slow");
+            raws.add(peer);
+            return peer;
+        });
+    }
+
     /** Publishes a local broadcast with one track into {@code origin}. */
     Track publish(Origin origin, String path, String track) {
         return on(() -> {

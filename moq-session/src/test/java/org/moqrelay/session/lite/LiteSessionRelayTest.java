@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.moqrelay.model.Broadcast;
 import org.moqrelay.model.Group;
 import org.moqrelay.model.Track;
+import org.moqrelay.session.spi.ReadHandler;
 import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 import org.moqrelay.wire.lite.LiteMessage;
@@ -198,16 +199,7 @@ class LiteSessionRelayTest {
         try (Harness h = new Harness()) {
             h.publish(h.relayOrigin, "live/cam", "video");
             CompletableFuture<Authorizer.Grant> answer = new CompletableFuture<>();
-            RawPeer peer = h.on(() -> {
-                MemoryTransport t = new MemoryTransport(h.loop, LiteVersion.LITE_05.alpn());
-                t.server.requestPath = "/"; // a URL transport, still being authorized
-                RawPeer p = new RawPeer(t, LiteVersion.LITE_05);
-                t.client.handler(p);
-                p.relaySession = LiteSession.start(t.server, LiteVersion.LITE_05, new SessionConfig(true, Harness.RELAY_ID,
-                        h.relayOrigin, h.relayOrigin, false, null, request -> answer), "relay-slow");
-                h.raws.add(p);
-                return p;
-            });
+            RawPeer peer = h.connectRawAuthorizing(LiteVersion.LITE_05, answer); // a URL transport, still being authorized
             int before = h.on(() -> peer.relaySession.closeHookCount());
             List<RawPeer.Reply> held = h.on(() -> {
                 List<RawPeer.Reply> out = new ArrayList<>();
@@ -222,6 +214,22 @@ class LiteSessionRelayTest {
                     .succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS));
             // What is left is the session's own (its metrics), none per stream.
             assertThat(h.on(() -> peer.relaySession.closeHookCount())).isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    void bytesReachingAHeldStreamAfterItsSessionClosedAreReleasedNotQueued() {
+        try (Harness h = new Harness()) {
+            RawPeer peer = h.connectRawAuthorizing(LiteVersion.LITE_05, new CompletableFuture<>()); // never authorized
+            assertThat(h.on(() -> peer.relaySession.isReady())).isFalse();
+            ReadHandler held = h.on(() -> DeferredHandler.of(peer.relaySession, () -> {
+                throw new AssertionError("a session that never became ready made a handler");
+            }));
+            h.run(() -> peer.relaySession.close(0, "bye"));
+
+            io.netty.buffer.ByteBuf late = io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
+            h.run(() -> held.onData(late));
+            assertThat(late.refCnt()).as("released at once").isZero();
         }
     }
 
