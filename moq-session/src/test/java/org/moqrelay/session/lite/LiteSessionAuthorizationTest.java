@@ -3,6 +3,7 @@ package org.moqrelay.session.lite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,6 +13,19 @@ import org.moqrelay.wire.LiteVersion;
 import org.moqrelay.wire.Path;
 
 class LiteSessionAuthorizationTest {
+    /** The relay's session, authorized by {@code authorizer}, for a client on URL path /room (WebTransport, WebSocket), and the client's. */
+    private static LiteSession[] relayAndClient(Harness h, Authorizer authorizer) {
+        return h.on(() -> {
+            MemoryTransport t = new MemoryTransport(h.loop, LiteVersion.LITE_05.alpn());
+            t.server.requestPath = "/room";
+            LiteSession relay = LiteSession.start(t.server, LiteVersion.LITE_05,
+                    new SessionConfig(true, Harness.RELAY_ID, h.relayOrigin, h.relayOrigin, true, null, authorizer), "relay");
+            LiteSession client = LiteSession.start(t.client, LiteVersion.LITE_05,
+                    new SessionConfig(false, 7, new Origin(h.loop, 0), new Origin(h.loop, 0), false, null, null), "client");
+            return new LiteSession[] {relay, client};
+        });
+    }
+
     @Test
     void aSetupArrivingWhileTheUrlIsStillBeingAuthorizedDoesNotAuthorizeTheSessionAgain() {
         try (Harness h = new Harness()) {
@@ -21,15 +35,7 @@ class LiteSessionAuthorizationTest {
                 asked.add(request);
                 return answer; // e.g. an auth API still answering
             };
-            LiteSession[] sessions = h.on(() -> {
-                MemoryTransport t = new MemoryTransport(h.loop, LiteVersion.LITE_05.alpn());
-                t.server.requestPath = "/room"; // a URL transport (WebTransport, WebSocket)
-                LiteSession relay = LiteSession.start(t.server, LiteVersion.LITE_05,
-                        new SessionConfig(true, Harness.RELAY_ID, h.relayOrigin, h.relayOrigin, true, null, slow), "relay");
-                LiteSession client = LiteSession.start(t.client, LiteVersion.LITE_05,
-                        new SessionConfig(false, 7, new Origin(h.loop, 0), new Origin(h.loop, 0), false, null, null), "client");
-                return new LiteSession[] {relay, client};
-            });
+            LiteSession[] sessions = relayAndClient(h, slow);
             LiteSession relay = sessions[0];
             h.eventually(() -> assertThat(relay.peerSetup()).as("the client's SETUP reached the relay").isNotNull());
 
@@ -43,23 +49,16 @@ class LiteSessionAuthorizationTest {
             });
         }
     }
+
     @Test
     void aGrantExpiringBeyondWhatMillisecondsHoldStillMakesTheSessionReady() {
         try (Harness h = new Harness()) {
             // A token's exp of 2^63 ms in seconds and more: a valid Instant, but not in milliseconds.
-            java.time.Instant far = java.time.Instant.ofEpochSecond(31_556_889_864_403_199L);
+            Instant far = Instant.ofEpochSecond(31_556_889_864_403_199L);
             Authorizer.Grant everything = Authorizer.Grant.all(Path.of("room"));
             Authorizer farOff = request -> CompletableFuture.completedFuture(new Authorizer.Grant(everything.root(),
                     everything.publish(), everything.subscribe(), far, ""));
-            LiteSession[] sessions = h.on(() -> {
-                MemoryTransport t = new MemoryTransport(h.loop, LiteVersion.LITE_05.alpn());
-                t.server.requestPath = "/room";
-                LiteSession relay = LiteSession.start(t.server, LiteVersion.LITE_05,
-                        new SessionConfig(true, Harness.RELAY_ID, h.relayOrigin, h.relayOrigin, true, null, farOff), "relay");
-                LiteSession client = LiteSession.start(t.client, LiteVersion.LITE_05,
-                        new SessionConfig(false, 7, new Origin(h.loop, 0), new Origin(h.loop, 0), false, null, null), "client");
-                return new LiteSession[] {relay, client};
-            });
+            LiteSession[] sessions = relayAndClient(h, farOff);
             assertThat(sessions[0].ready()).succeedsWithin(Duration.ofSeconds(Harness.WAIT_SECONDS));
             assertThat(sessions[0].isOpen()).isTrue();
             h.run(() -> {
