@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.moqrelay.model.Demand;
-import org.moqrelay.model.Group;
 import org.moqrelay.model.Subscription;
 import org.moqrelay.model.Track;
 import org.moqrelay.wire.LiteVersion;
@@ -48,22 +47,14 @@ class LiteSessionThreadingTest {
     void aSubscriberLeavingOnThePublishersLoopCancelsTheUpstreamSubscribeAnotherLoopAskedFor() {
         try (Harness h = new Harness()) {
             Harness.Client pub = h.connect(LiteVersion.LITE_05, 11);
-            Track published = h.publish(pub.published(), "live/cam", "video");
-            h.eventually(() -> assertThat(h.relayOrigin.broadcast(CAM)).isNotNull());
-            Track relayed = h.on(() -> h.relayOrigin.broadcast(CAM).track("video"));
-            Track.Listener ignore = new Track.Listener() {
-                @Override
-                public void onGroup(Track track, Group group) {}
-
-                @Override
-                public void onEnd(Track track) {}
-            };
+            Track relayed = h.relayTrack(pub, "live/cam", "video");
+            Track published = h.on(() -> pub.published().broadcast(CAM).track("video"));
 
             h.on(() -> {
                 // The first subscriber arrives on another loop: its upstream SUBSCRIBE is handed to
                 // the publisher's session; it leaves on that session's loop before that ran.
                 Subscription[] sub = new Subscription[1];
-                fromAnotherThread(() -> sub[0] = relayed.subscribe(Demand.LATEST, ignore));
+                fromAnotherThread(() -> sub[0] = relayed.subscribe(Demand.LATEST, Harness.IGNORE));
                 sub[0].close();
                 return null;
             });
